@@ -1,0 +1,122 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Shuniu (枢纽): the data-exchange hub of an e-bidding public service platform.
+///
+/// Dependencies point one way: `shuniu` → `ShuniuCLI` → `ShuniuApp` → feature modules → `ShuniuCore`.
+/// Only `ShuniuTrust` imports `COpenSSL`; only `ShuniuTransport` imports `CCurl`.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "shuniu",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "shuniu", targets: ["shuniu"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries, wrapped once each.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+
+        // The domain: types and protocols, no I/O.
+        .target(name: "ShuniuCore", swiftSettings: swiftSettings),
+
+        // The common data spec as data, identifier checks and record validation.
+        .target(
+            name: "ShuniuSpec",
+            dependencies: ["ShuniuCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+
+        // OpenSSL: digests, HMAC (SHA-256 and SM3); later chains, CRLs and signatures.
+        .target(name: "ShuniuTrust", dependencies: ["ShuniuCore", "COpenSSL"], swiftSettings: swiftSettings),
+
+        // libcurl behind a Swift async HTTP client.
+        .target(name: "ShuniuTransport", dependencies: ["ShuniuCore", "CCurl"], swiftSettings: swiftSettings),
+
+        // SQLite through GRDB: migrations, platforms, records and versions, nonces, audit chain.
+        .target(
+            name: "ShuniuStore",
+            dependencies: ["ShuniuCore", "ShuniuTrust", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+
+        // The ingest path shared by pushed and pulled records: authenticate, validate, store.
+        .target(
+            name: "ShuniuIngest",
+            dependencies: [
+                "ShuniuCore", "ShuniuSpec", "ShuniuStore", "ShuniuTrust",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // HTTP edge: Hummingbird routes for ingest and health.
+        .target(
+            name: "ShuniuAPI",
+            dependencies: [
+                "ShuniuCore", "ShuniuIngest", "ShuniuStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Composition root: configuration, logging, the service group.
+        .target(
+            name: "ShuniuApp",
+            dependencies: [
+                "ShuniuCore", "ShuniuSpec", "ShuniuStore", "ShuniuIngest", "ShuniuAPI", "ShuniuTrust",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // One command per file.
+        .target(
+            name: "ShuniuCLI",
+            dependencies: [
+                "ShuniuCore", "ShuniuApp", "ShuniuStore", "ShuniuSpec", "ShuniuTrust", "ShuniuTransport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "shuniu", dependencies: ["ShuniuCLI"], swiftSettings: swiftSettings),
+
+        // Test support: running hub, temporary folders, signed requests.
+        .target(
+            name: "ShuniuTesting",
+            dependencies: ["ShuniuCore", "ShuniuApp", "ShuniuStore", "ShuniuTrust", "ShuniuTransport"],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "ShuniuSpecTests", dependencies: ["ShuniuSpec", "ShuniuCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ShuniuTrustTests", dependencies: ["ShuniuTrust"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ShuniuHubTests",
+            dependencies: ["ShuniuTesting", "ShuniuApp", "ShuniuStore", "ShuniuCore", "ShuniuTransport", "ShuniuCLI"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,68 @@
+/// One thing wrong with a submitted record: what rule, where, which field and why.
+///
+/// `code` is stable and meant for machines; `label` is the spec's Chinese name of the field;
+/// `path` is a JSON path into the submitted batch (`$.records[3].data.PROJECT_CODE`).
+public struct Problem: Codable, Sendable, Hashable {
+    public var code: ProblemCode
+    public var path: String
+    public var label: String?
+    public var message: String
+
+    public init(code: ProblemCode, path: String, label: String? = nil, message: String) {
+        self.code = code
+        self.path = path
+        self.label = label
+        self.message = message
+    }
+}
+
+/// A stable, documented problem code. New codes are added, never renamed.
+public struct ProblemCode: RawRepresentable, Codable, Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    // Record shape.
+    public static let recordNotObject: ProblemCode = "record.not_object"
+    public static let datasetMissing: ProblemCode = "record.dataset_missing"
+    public static let datasetUnknown: ProblemCode = "record.dataset_unknown"
+    public static let dataMissing: ProblemCode = "record.data_missing"
+    // Platform rights.
+    public static let datasetNotAllowed: ProblemCode = "record.dataset_not_allowed"
+    public static let keyOwnedByOtherPlatform: ProblemCode = "record.key_owned_by_other_platform"
+    // Fields.
+    public static let fieldUnknown: ProblemCode = "field.unknown"
+    public static let fieldRequired: ProblemCode = "field.required"
+    public static let fieldType: ProblemCode = "field.type"
+    public static let fieldLength: ProblemCode = "field.length"
+    public static let fieldPattern: ProblemCode = "field.pattern"
+    public static let fieldCodeList: ProblemCode = "field.code_list"
+    public static let fieldDateTime: ProblemCode = "field.datetime"
+    public static let fieldDate: ProblemCode = "field.date"
+    public static let fieldDecimal: ProblemCode = "field.decimal"
+    public static let fieldInteger: ProblemCode = "field.integer"
+    public static let fieldNotPositive: ProblemCode = "field.not_positive"
+    // Identifiers.
+    public static let creditCodeInvalid: ProblemCode = "id.credit_code"
+    public static let residentIDInvalid: ProblemCode = "id.resident_id"
+    public static let organizationCodeInvalid: ProblemCode = "id.organization_code"
+    public static let regionCodeInvalid: ProblemCode = "id.region_code"
+    public static let platformCodeInvalid: ProblemCode = "id.platform_code"
+    public static let projectCodeInvalid: ProblemCode = "id.project_code"
+    public static let tenderProjectCodeInvalid: ProblemCode = "id.tender_project_code"
+    public static let sectionCodeInvalid: ProblemCode = "id.section_code"
+    public static let unifiedDealCodeInvalid: ProblemCode = "id.unified_deal_code"
+    // Cross-field rules.
+    public static let codePrefixMismatch: ProblemCode = "rule.code_prefix"
+    public static let requiredUnless: ProblemCode = "rule.required_unless"
+}

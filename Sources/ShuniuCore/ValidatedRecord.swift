@@ -1,0 +1,26 @@
+/// A record that passed the spec's checks, ready to be stored as a version.
+public struct ValidatedRecord: Sendable, Hashable {
+    public var dataset: DatasetID
+    /// The business key, its fields joined by `|` in the spec's order.
+    public var businessKey: String
+    /// GB/T 2260 code the record concerns, from the dataset's region field.
+    public var regionCode: String?
+    /// The record exactly as it arrived in the batch, as JSON.
+    public var rawPayload: String
+    /// The record in the common spec's shape: field code → value, canonical JSON with sorted keys.
+    public var normalizedPayload: String
+    /// Lower-case hex SHA-256 of `normalizedPayload`: equal content, equal hash.
+    public var contentHash: String
+    /// The spec version the record was checked against.
+    public var specVersion: String
+
+    public init(dataset: DatasetID, businessKey: String, regionCode: String?, rawPayload: String, normalizedPayload: String, contentHash: String, specVersion: String) {
+        self.dataset = dataset
+        self.businessKey = businessKey
+        self.regionCode = regionCode
+        self.rawPayload = rawPayload
+        self.normalizedPayload = normalizedPayload
+        self.contentHash = contentHash
+        self.specVersion = specVersion
+    }
+}

@@ -1,0 +1,47 @@
+import ShuniuCore
+
+/// One dataset of the common spec: its fields, business key, sharing type and rules.
+public struct DatasetSpec: Codable, Sendable {
+    public var dataset: DatasetID
+    /// The national spec's table name (`PROJECT`, `TENDER_PROJECT`, …).
+    public var name: String
+    /// Chinese name (项目, 招标项目, …).
+    public var label: String
+    public var sharing: SharingType
+    /// The fields whose values, joined by `|`, identify a record of this dataset.
+    public var key: [String]
+    /// The field holding the GB/T 2260 code the record concerns, for routing.
+    public var regionField: String?
+    public var fields: [FieldSpec]
+    public var rules: [RuleSpec]
+
+    enum CodingKeys: String, CodingKey {
+        case dataset, name, label, sharing, key, regionField, fields, rules
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        dataset = try container.decode(DatasetID.self, forKey: .dataset)
+        name = try container.decode(String.self, forKey: .name)
+        label = try container.decode(String.self, forKey: .label)
+        sharing = try container.decode(SharingType.self, forKey: .sharing)
+        key = try container.decode([String].self, forKey: .key)
+        regionField = try container.decodeIfPresent(String.self, forKey: .regionField)
+        fields = try container.decode([FieldSpec].self, forKey: .fields)
+        rules = try container.decodeIfPresent([RuleSpec].self, forKey: .rules) ?? []
+    }
+
+    public func field(_ code: String) -> FieldSpec? {
+        fields.first { $0.code == code }
+    }
+}
+
+/// Sharing type under 政务信息资源共享管理暂行办法.
+public enum SharingType: String, Codable, Sendable {
+    /// 无条件共享.
+    case unconditional
+    /// 有条件共享: a consumer needs a grant.
+    case conditional
+    /// 不予共享: never leaves the hub.
+    case none
+}

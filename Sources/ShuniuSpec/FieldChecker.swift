@@ -1,0 +1,91 @@
+import ShuniuCore
+
+/// Checks one present, trimmed value against its field's type, length and code list.
+struct FieldChecker {
+    let spec: DataSpec
+    let field: FieldSpec
+    let path: String
+
+    func check(_ value: String) -> Result<String, ValidationProblems> {
+        var problems: [Problem] = []
+        func fail(_ code: ProblemCode, _ message: String) {
+            problems.append(Problem(code: code, path: path, label: field.label, message: "\(field.label) (\(field.code)): \(message)"))
+        }
+
+        if let length = field.length, value.count != length {
+            fail(.fieldLength, "must be exactly \(length) characters, has \(value.count)")
+        }
+        if let maxLength = field.maxLength, value.count > maxLength {
+            fail(.fieldLength, "must be at most \(maxLength) characters, has \(value.count)")
+        }
+        if let pattern = field.pattern, let regex = try? Regex(pattern), (try? regex.wholeMatch(in: value)) == nil {
+            fail(.fieldPattern, "'\(value)' does not match \(pattern)")
+        }
+
+        var normalized = value
+        switch field.type {
+        case .text, .subjectCode:
+            break
+        case .url:
+            if !(value.hasPrefix("http://") || value.hasPrefix("https://")) { fail(.fieldPattern, "must be an http or https address") }
+        case .datetime:
+            if SpecTime.parseDateTime(value) == nil { fail(.fieldDateTime, "'\(value)' is not a time yyyyMMddHHmmss") }
+        case .date:
+            if CalendarDay(value) == nil || value.count != 8 { fail(.fieldDate, "'\(value)' is not a date yyyyMMdd") }
+        case .decimal:
+            switch SpecDecimal.parse(value) {
+            case .failure(let problem): fail(.fieldDecimal, problem.message)
+            case .success(let decimal):
+                normalized = decimal.text
+                if field.positive && !decimal.isPositive { fail(.fieldNotPositive, "must be greater than zero, is \(value)") }
+            }
+        case .integer:
+            if Int(value) == nil { fail(.fieldInteger, "'\(value)' is not a whole number") }
+        case .code:
+            if let name = field.codeList, let list = spec.codeLists[name], !list.contains(value) {
+                fail(.fieldCodeList, "'\(value)' is not in code list \(name) \(list.label) (\(list.summary))")
+            }
+        case .creditCode:
+            if let problem = CreditCode.problem(in: value) { fail(.creditCodeInvalid, "统一社会信用代码 \(problem)") }
+        case .residentID:
+            switch ResidentID.normalize(value) {
+            case .success(let upgraded): normalized = upgraded
+            case .failure(let problem): fail(.residentIDInvalid, "身份证号 \(problem.message)")
+            }
+        case .organizationCode:
+            if let problem = OrganizationCode.problem(in: value) { fail(.organizationCodeInvalid, "组织机构代码 \(problem)") }
+        case .regionCode:
+            if let problem = spec.regions.problem(in: value) { fail(.regionCodeInvalid, "行政区划代码 \(problem)") }
+        case .platformCode:
+            if !PlatformID.isWellFormed(value) { fail(.platformCodeInvalid, "交易平台标识码 must be 11 characters of [0-9A-Z]") }
+        case .projectCode:
+            if let problem = BiddingCodes.projectCodeProblem(value) { fail(.projectCodeInvalid, problem) }
+        case .tenderProjectCode:
+            if let problem = BiddingCodes.tenderProjectCodeProblem(value) { fail(.tenderProjectCodeInvalid, problem) }
+        case .sectionCode:
+            if let problem = BiddingCodes.sectionCodeProblem(value) { fail(.sectionCodeInvalid, problem) }
+        case .sectionCodes:
+            for (index, code) in SpecLists.split(value).enumerated() {
+                if let problem = BiddingCodes.sectionCodeProblem(code) { fail(.sectionCodeInvalid, "item \(index + 1): \(problem)") }
+            }
+            normalized = SpecLists.split(value).joined(separator: ",")
+        case .unifiedDealCode:
+            if let problem = BiddingCodes.unifiedDealCodeProblem(value) { fail(.unifiedDealCodeInvalid, problem) }
+        case .unifiedDealCodes:
+            for (index, code) in SpecLists.split(value).enumerated() {
+                if let problem = BiddingCodes.unifiedDealCodeProblem(code) { fail(.unifiedDealCodeInvalid, "item \(index + 1): \(problem)") }
+            }
+            normalized = SpecLists.split(value).joined(separator: ",")
+        }
+        return problems.isEmpty ? .success(normalized) : .failure(ValidationProblems(problems: problems))
+    }
+}
+
+/// Comma-separated lists (`BID_SECTION_CODES`): half-width commas; full-width ones are accepted too.
+enum SpecLists {
+    static func split(_ value: String) -> [String] {
+        value.replacingOccurrences(of: "，", with: ",").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
+import Foundation

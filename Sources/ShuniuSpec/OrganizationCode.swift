@@ -1,0 +1,30 @@
+/// 组织机构代码 (GB 11714-1997): 8 body characters (digits, upper-case letters) and a check
+/// character, usually written `XXXXXXXX-C`.
+public enum OrganizationCode {
+    static let weights = [3, 7, 9, 10, 5, 8, 4, 2]
+
+    /// Why a text is not a valid organization code, or nil when it is one. The hyphen is optional.
+    public static func problem(in text: String) -> String? {
+        var chars = Array(text)
+        if chars.count == 10, chars[8] == "-" { chars.remove(at: 8) }
+        guard chars.count == 9 else { return "must be 9 characters (8 and a check character, optionally with a hyphen)" }
+        var sum = 0
+        for (char, weight) in zip(chars.prefix(8), weights) {
+            guard let value = value(of: char) else { return "character '\(char)' is not a digit or upper-case letter" }
+            sum += value * weight
+        }
+        let check = 11 - sum % 11
+        let expected: Character = check == 10 ? "X" : check == 11 ? "0" : Character(String(check))
+        guard chars[8] == expected else { return "check character is '\(chars[8])', expected '\(expected)'" }
+        return nil
+    }
+
+    public static func isValid(_ text: String) -> Bool { problem(in: text) == nil }
+
+    static func value(of char: Character) -> Int? {
+        guard char.isASCII else { return nil }
+        if let digit = char.wholeNumberValue { return digit }
+        guard char.isUppercase, let ascii = char.asciiValue else { return nil }
+        return Int(ascii) - 55
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import ShuniuCore
+
+/// Checks one record's fields against its dataset and puts it in the common spec's shape.
+///
+/// Every problem is reported, not only the first. Absent, `null` and empty values count as
+/// missing; strings are trimmed. Decimals must be JSON strings so that no digit is lost.
+public struct RecordValidator: Sendable {
+    public let spec: DataSpec
+
+    public init(spec: DataSpec) {
+        self.spec = spec
+    }
+
+    /// A record that passed: its normalized fields, business key and region.
+    public struct Checked: Sendable, Hashable {
+        public var fields: [String: String]
+        public var businessKey: String
+        public var regionCode: String?
+    }
+
+    /// Validates `data` as a record of `dataset`. `path` is the JSON path of `data` in the batch.
+    public func validate(_ data: [String: JSONValue], as dataset: DatasetSpec, path: String) -> Result<Checked, ValidationProblems> {
+        var problems: [Problem] = []
+        var values: [String: String] = [:]
+
+        for name in data.keys.sorted() where dataset.field(name) == nil {
+            problems.append(Problem(code: .fieldUnknown, path: "\(path).\(name)", message: "\(name) is not a field of dataset \(dataset.dataset) \(dataset.name)"))
+        }
+        for field in dataset.fields {
+            let fieldPath = "\(path).\(field.code)"
+            guard let raw = data[field.code] else {
+                if field.required { problems.append(missing(field, fieldPath)) }
+                continue
+            }
+            switch text(of: raw, for: field) {
+            case .failure(let problem):
+                problems.append(Problem(code: .fieldType, path: fieldPath, label: field.label, message: problem.message))
+            case .success(nil):
+                if field.required { problems.append(missing(field, fieldPath)) }
+            case .success(let value?):
+                switch FieldChecker(spec: spec, field: field, path: fieldPath).check(value) {
+                case .success(let normalized): values[field.code] = normalized
+                case .failure(let fieldProblems): problems += fieldProblems.problems
+                }
+            }
+        }
+        problems += RuleChecker(spec: spec, dataset: dataset, values: values, path: path).check()
+
+        guard problems.isEmpty else { return .failure(ValidationProblems(problems: problems)) }
+        let key = dataset.key.map { values[$0] ?? "" }.joined(separator: "|")
+        return .success(Checked(fields: values, businessKey: key, regionCode: dataset.regionField.flatMap { values[$0] }))
+    }
+
+    private func missing(_ field: FieldSpec, _ path: String) -> Problem {
+        Problem(code: .fieldRequired, path: path, label: field.label, message: "\(field.label) (\(field.code)) is required")
+    }
+
+    /// The value as trimmed text; nil when empty or null; an error message for a wrong JSON type.
+    private func text(of value: JSONValue, for field: FieldSpec) -> Result<String?, TextProblem> {
+        switch value {
+        case .null:
+            return .success(nil)
+        case .string(let text):
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return .success(trimmed.isEmpty ? nil : trimmed)
+        case .number(let number):
+            guard field.type == .integer || field.type == .code, number.rounded() == number, abs(number) < 1e15 else {
+                let hint = field.type == .decimal ? " — send amounts as strings such as \"1234.56\" so no digit is lost" : ""
+                return .failure(TextProblem(message: "\(field.label) must be a string, got a number\(hint)"))
+            }
+            return .success(String(Int64(number)))
+        default:
+            return .failure(TextProblem(message: "\(field.label) must be a string, got \(value.typeName)"))
+        }
+    }
+}
+
+/// All problems found in one record.
+public struct ValidationProblems: Error, Sendable {
+    public var problems: [Problem]
+}
+
+struct TextProblem: Error {
+    var message: String
+}

@@ -1,0 +1,137 @@
+import Foundation
+import ShuniuCore
+import Yams
+
+/// Loads `Mappings/spec/`: `spec.yaml` (the version), `datasets/*.yaml`, `codelists/*.yaml`
+/// and `regions/*.tsv`. Every problem in every file is reported, with its line.
+public enum SpecLoader {
+    struct Manifest: Decodable {
+        var version: String
+    }
+
+    public static func load(directory: String) throws -> DataSpec {
+        var diagnostics: [Diagnostic] = []
+        let manifestPath = (directory as NSString).appendingPathComponent("spec.yaml")
+        let manifest: Manifest? = decode(Manifest.self, file: manifestPath, into: &diagnostics)
+
+        var codeLists: [String: CodeList] = [:]
+        for file in files(in: directory, folder: "codelists", suffix: ".yaml", into: &diagnostics) {
+            if let list: CodeList = decode(CodeList.self, file: file, into: &diagnostics) {
+                if codeLists[list.name] != nil {
+                    diagnostics.append(Diagnostic(file: file, line: nil, message: "code list \(list.name) is defined twice"))
+                }
+                codeLists[list.name] = list
+            }
+        }
+
+        var regionNames: [String: String] = [:]
+        for file in files(in: directory, folder: "regions", suffix: ".tsv", into: &diagnostics) {
+            let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+            let (table, bad) = RegionTable.parse(text)
+            regionNames.merge(table.names) { first, _ in first }
+            diagnostics += bad.map { Diagnostic(file: file, line: $0, message: "expected 'code<TAB>name' with a 6-digit GB/T 2260 code") }
+        }
+
+        var datasets: [DatasetID: DatasetSpec] = [:]
+        for file in files(in: directory, folder: "datasets", suffix: ".yaml", into: &diagnostics) {
+            guard let (spec, root) = decodeWithNode(DatasetSpec.self, file: file, into: &diagnostics) else { continue }
+            diagnostics += check(spec, codeLists: codeLists, file: file, root: root)
+            if datasets[spec.dataset] != nil {
+                diagnostics.append(Diagnostic(file: file, line: nil, message: "dataset \(spec.dataset) is defined twice"))
+            }
+            datasets[spec.dataset] = spec
+        }
+
+        if !diagnostics.isEmpty { throw DiagnosticsError(diagnostics) }
+        return DataSpec(version: manifest?.version ?? "unknown", datasets: datasets, codeLists: codeLists, regions: RegionTable(names: regionNames))
+    }
+
+    /// Checks that names inside a dataset file refer to things that exist.
+    static func check(_ spec: DatasetSpec, codeLists: [String: CodeList], file: String, root: Node) -> [Diagnostic] {
+        var found: [Diagnostic] = []
+        func report(_ path: [String], _ message: String) {
+            let keys: [any CodingKey] = path.map { part in Int(part).map(IndexKey.init) ?? IndexKey(part) }
+            found.append(Diagnostic(file: file, line: YAMLLocator.line(in: root, at: keys), message: message))
+        }
+        var seen = Set<String>()
+        for (index, field) in spec.fields.enumerated() {
+            if !seen.insert(field.code).inserted { report(["fields", "\(index)"], "field \(field.code) is declared twice") }
+            if field.type == .code {
+                if let name = field.codeList {
+                    if codeLists[name] == nil { report(["fields", "\(index)", "codeList"], "field \(field.code): no code list named \(name)") }
+                } else {
+                    report(["fields", "\(index)"], "field \(field.code) has type code but no codeList")
+                }
+            }
+            if let pattern = field.pattern, (try? Regex(pattern)) == nil {
+                report(["fields", "\(index)", "pattern"], "field \(field.code): pattern is not a valid regular expression")
+            }
+        }
+        for key in spec.key where !seen.contains(key) {
+            report(["key"], "key field \(key) is not a field of dataset \(spec.dataset)")
+        }
+        if let region = spec.regionField, !seen.contains(region) {
+            report(["regionField"], "region field \(region) is not a field of dataset \(spec.dataset)")
+        }
+        for (index, rule) in spec.rules.enumerated() {
+            let names = [rule.field, rule.startsWith, rule.unlessField, rule.typeField, rule.other].compactMap { $0 } + (rule.fields ?? [])
+            for name in names where !seen.contains(name) {
+                report(["rules", "\(index)"], "rule \(rule.rule.rawValue) names \(name), which is not a field of dataset \(spec.dataset)")
+            }
+        }
+        return found
+    }
+
+    static func files(in directory: String, folder: String, suffix: String, into diagnostics: inout [Diagnostic]) -> [String] {
+        let path = (directory as NSString).appendingPathComponent(folder)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+            diagnostics.append(Diagnostic(file: path, line: nil, message: "folder is missing or unreadable"))
+            return []
+        }
+        return names.filter { $0.hasSuffix(suffix) }.sorted().map { (path as NSString).appendingPathComponent($0) }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, file: String, into diagnostics: inout [Diagnostic]) -> T? {
+        decodeWithNode(type, file: file, into: &diagnostics)?.0
+    }
+
+    static func decodeWithNode<T: Decodable>(_ type: T.Type, file: String, into diagnostics: inout [Diagnostic]) -> (T, Node)? {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            diagnostics.append(Diagnostic(file: file, line: nil, message: "file is missing or not UTF-8"))
+            return nil
+        }
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                diagnostics.append(Diagnostic(file: file, line: nil, message: "file is empty"))
+                return nil
+            }
+            root = node
+        } catch let error as YamlError {
+            diagnostics.append(Diagnostic(file: file, line: nil, message: "not valid YAML: \(error)"))
+            return nil
+        } catch {
+            diagnostics.append(Diagnostic(file: file, line: nil, message: "not valid YAML: \(error)"))
+            return nil
+        }
+        do {
+            return (try YAMLDecoder().decode(T.self, from: root), root)
+        } catch let error as DecodingError {
+            let (path, message) = YAMLLocator.message(for: error)
+            diagnostics.append(Diagnostic(file: file, line: YAMLLocator.line(in: root, at: path), message: message))
+        } catch {
+            diagnostics.append(Diagnostic(file: file, line: nil, message: "\(error)"))
+        }
+        return nil
+    }
+}
+
+/// A coding key built from a path element, for locating nodes.
+struct IndexKey: CodingKey {
+    var stringValue: String
+    var intValue: Int?
+    init(_ string: String) { stringValue = string; intValue = nil }
+    init(_ int: Int) { stringValue = String(int); intValue = int }
+    init?(stringValue: String) { self.init(stringValue) }
+    init?(intValue: Int) { self.init(intValue) }
+}

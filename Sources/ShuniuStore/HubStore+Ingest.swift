@@ -1,0 +1,140 @@
+import Foundation
+import GRDB
+import ShuniuCore
+
+extension HubStore {
+    /// Commits a batch: the nonce, every new version, and one `ingest.batch` audit entry, in one
+    /// durable transaction. Returns one result per item, in the batch's order.
+    ///
+    /// Per record: a new (dataset, key) becomes version 1 owned by the sender; the same content
+    /// as the latest version is a duplicate and stores nothing; a key first sent by another
+    /// platform is rejected (一数一源). Throws ``StoreError/Code/nonceReused`` and stores nothing
+    /// when the nonce was already used.
+    public func commitIngest(_ commit: IngestCommit, receivedAt: Date = Date()) throws -> [RecordResult] {
+        try pool.write { db in
+            do {
+                try db.execute(
+                    sql: "INSERT INTO request_nonce (app_key, nonce, seen_at) VALUES (?, ?, ?)",
+                    arguments: [commit.appKey, commit.nonce, receivedAt.timeIntervalSince1970]
+                )
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                throw StoreError(.nonceReused, "nonce \(commit.nonce) was already used", cause: error)
+            }
+            var results: [RecordResult] = []
+            results.reserveCapacity(commit.items.count)
+            for item in commit.items {
+                switch item {
+                case .rejected(let index, let dataset, let key, let problems):
+                    results.append(RecordResult(index: index, dataset: dataset, key: key, status: .rejected, problems: problems))
+                case .valid(let index, let record):
+                    results.append(try HubStore.store(record, index: index, from: commit.platform, at: receivedAt, in: db))
+                }
+            }
+            try db.execute(sql: "UPDATE platform SET last_ingest_at = ? WHERE id = ?", arguments: [receivedAt, commit.platform.rawValue])
+            let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
+            let detail = JSONText.encode(IngestAuditDetail(
+                accepted: counts[.accepted] ?? 0, duplicate: counts[.duplicate] ?? 0, rejected: counts[.rejected] ?? 0,
+                records: results.map(IngestAuditDetail.Line.init)
+            ))
+            let outcome = (counts[.rejected] ?? 0) == results.count && !results.isEmpty ? "rejected" : "ok"
+            try HubStore.appendAudit(
+                AuditEvent(actorKind: .platform, actor: commit.platform.rawValue, action: "ingest.batch", outcome: outcome,
+                           subject: nil, address: commit.address, detail: detail),
+                at: receivedAt, in: db
+            )
+            return results
+        }
+    }
+
+    private static func store(_ record: ValidatedRecord, index: Int, from platform: PlatformID, at instant: Date, in db: Database) throws -> RecordResult {
+        let existing = try Row.fetchOne(
+            db,
+            sql: "SELECT id, owner_platform, latest_version, latest_hash FROM record WHERE dataset = ? AND business_key = ?",
+            arguments: [record.dataset.rawValue, record.businessKey]
+        )
+        let recordID: Int64
+        let version: Int
+        if let existing {
+            let owner: String = existing["owner_platform"]
+            recordID = existing["id"]
+            let latest: Int = existing["latest_version"]
+            if owner != platform.rawValue {
+                let problem = Problem(
+                    code: .keyOwnedByOtherPlatform, path: "$.records[\(index)]", label: nil,
+                    message: "record \(record.dataset) \(record.businessKey) belongs to platform \(owner), its first source (一数一源); only it may send new versions"
+                )
+                return RecordResult(index: index, dataset: record.dataset, key: record.businessKey, status: .rejected, problems: [problem])
+            }
+            if existing["latest_hash"] == record.contentHash {
+                return RecordResult(index: index, dataset: record.dataset, key: record.businessKey, status: .duplicate, hubId: recordID, version: latest)
+            }
+            version = latest + 1
+            try db.execute(
+                sql: "UPDATE record SET latest_version = ?, latest_hash = ?, region_code = ?, updated_at = ? WHERE id = ?",
+                arguments: [version, record.contentHash, record.regionCode, instant, recordID]
+            )
+        } else {
+            version = 1
+            try db.execute(
+                sql: """
+                    INSERT INTO record (dataset, business_key, owner_platform, latest_version, latest_hash, region_code, created_at, updated_at)
+                    VALUES (?, ?, ?, 1, ?, ?, ?, ?)
+                    """,
+                arguments: [record.dataset.rawValue, record.businessKey, platform.rawValue, record.contentHash, record.regionCode, instant, instant]
+            )
+            recordID = db.lastInsertedRowID
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO record_version (record_id, version, dataset, business_key, source_platform, region_code,
+                                            raw_payload, normalized_payload, content_hash, spec_version, received_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [recordID, version, record.dataset.rawValue, record.businessKey, platform.rawValue, record.regionCode,
+                        record.rawPayload, record.normalizedPayload, record.contentHash, record.specVersion, instant]
+        )
+        return RecordResult(index: index, dataset: record.dataset, key: record.businessKey, status: .accepted, hubId: recordID, version: version)
+    }
+
+    /// True when `nonce` was used by `appKey` at or after `since`.
+    public func isNonceUsed(appKey: String, nonce: String) throws -> Bool {
+        try pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM request_nonce WHERE app_key = ? AND nonce = ?", arguments: [appKey, nonce]) ?? false
+        }
+    }
+
+    /// Forgets nonces seen before `cutoff`: outside the replay window they are refused by time anyway.
+    @discardableResult
+    public func pruneNonces(before cutoff: Date) throws -> Int {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM request_nonce WHERE seen_at < ?", arguments: [cutoff.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+}
+
+/// The `detail` of an `ingest.batch` audit entry: counts and one line per record.
+struct IngestAuditDetail: Encodable {
+    struct Line: Encodable {
+        var index: Int
+        var dataset: String?
+        var key: String?
+        var status: String
+        var version: Int?
+        var problems: [String]?
+
+        init(_ result: RecordResult) {
+            index = result.index
+            dataset = result.dataset?.rawValue
+            key = result.key
+            status = result.status.rawValue
+            version = result.version
+            problems = result.problems.map { $0.map { "\($0.code.rawValue) \($0.path)" } }
+        }
+    }
+
+    var accepted: Int
+    var duplicate: Int
+    var rejected: Int
+    var records: [Line]
+}

@@ -1,0 +1,89 @@
+import GRDB
+
+extension HubStore {
+    /// The schema, one migration per change; a migration once shipped is never edited.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("1-platforms-records-audit") { db in
+            try db.execute(sql: """
+                CREATE TABLE platform (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('active', 'suspended')),
+                    certified_until TEXT NOT NULL,
+                    allowed_datasets TEXT NOT NULL,
+                    app_key TEXT NOT NULL UNIQUE,
+                    app_secret TEXT NOT NULL,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    last_ingest_at DATETIME
+                );
+
+                CREATE TABLE record (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    dataset TEXT NOT NULL,
+                    business_key TEXT NOT NULL,
+                    owner_platform TEXT NOT NULL REFERENCES platform(id),
+                    latest_version INTEGER NOT NULL,
+                    latest_hash TEXT NOT NULL,
+                    region_code TEXT,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    UNIQUE (dataset, business_key)
+                );
+                CREATE INDEX record_by_owner ON record(owner_platform, dataset);
+
+                CREATE TABLE record_version (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    record_id INTEGER NOT NULL REFERENCES record(id),
+                    version INTEGER NOT NULL,
+                    dataset TEXT NOT NULL,
+                    business_key TEXT NOT NULL,
+                    source_platform TEXT NOT NULL REFERENCES platform(id),
+                    region_code TEXT,
+                    raw_payload TEXT NOT NULL,
+                    normalized_payload TEXT NOT NULL,
+                    content_hash TEXT NOT NULL,
+                    spec_version TEXT NOT NULL,
+                    received_at DATETIME NOT NULL,
+                    UNIQUE (record_id, version)
+                );
+                CREATE INDEX record_version_by_source ON record_version(source_platform, dataset);
+
+                -- Versions are history: never changed, never removed.
+                CREATE TRIGGER record_version_no_update BEFORE UPDATE ON record_version
+                BEGIN SELECT RAISE(ABORT, 'record versions are immutable'); END;
+                CREATE TRIGGER record_version_no_delete BEFORE DELETE ON record_version
+                BEGIN SELECT RAISE(ABORT, 'record versions are immutable'); END;
+
+                CREATE TABLE request_nonce (
+                    app_key TEXT NOT NULL,
+                    nonce TEXT NOT NULL,
+                    seen_at DOUBLE NOT NULL,
+                    PRIMARY KEY (app_key, nonce)
+                ) WITHOUT ROWID;
+                CREATE INDEX request_nonce_by_time ON request_nonce(seen_at);
+
+                CREATE TABLE audit_entry (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at TEXT NOT NULL,
+                    actor_kind TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    subject TEXT,
+                    address TEXT,
+                    detail TEXT NOT NULL,
+                    previous_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                );
+                CREATE INDEX audit_entry_by_action ON audit_entry(action, id);
+                CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+import ShuniuCore
+
+extension HubStore {
+    /// Registers a platform with its signing credential, audited as `platform.add` in the same transaction.
+    public func addPlatform(_ platform: Platform, secret: String, by operatorName: String) throws {
+        try pool.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM platform WHERE id = ?", arguments: [platform.id.rawValue]) == true {
+                throw StoreError(.platformExists, "platform \(platform.id) is already registered")
+            }
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM platform WHERE app_key = ?", arguments: [platform.appKey]) == true {
+                throw StoreError(.appKeyExists, "app key \(platform.appKey) is already in use")
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO platform (id, name, status, certified_until, allowed_datasets, app_key, app_secret, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [platform.id.rawValue, platform.name, platform.status.rawValue, platform.certifiedUntil.description,
+                            HubStore.encodeDatasets(platform.allowedDatasets), platform.appKey, secret, platform.createdAt, platform.updatedAt]
+            )
+            let detail = JSONText.object([
+                "name": platform.name, "certifiedUntil": platform.certifiedUntil.description,
+                "allowedDatasets": platform.allowedDatasets.map(\.rawValue).joined(separator: ","), "appKey": platform.appKey,
+            ])
+            try HubStore.appendAudit(
+                AuditEvent(actorKind: .operator, actor: operatorName, action: "platform.add", subject: platform.id.rawValue, detail: detail),
+                at: Date(), in: db
+            )
+        }
+    }
+
+    /// Suspends or resumes a platform, audited as `platform.suspend` / `platform.resume`.
+    @discardableResult
+    public func setPlatformStatus(_ id: PlatformID, to status: PlatformStatus, by operatorName: String, reason: String?) throws -> Platform {
+        try pool.write { db in
+            guard var platform = try HubStore.platform(id, in: db) else {
+                throw StoreError(.platformNotFound, "no platform \(id) is registered")
+            }
+            let now = Date()
+            try db.execute(sql: "UPDATE platform SET status = ?, updated_at = ? WHERE id = ?", arguments: [status.rawValue, now, id.rawValue])
+            let action = status == .suspended ? "platform.suspend" : "platform.resume"
+            let detail = JSONText.object(["from": platform.status.rawValue, "to": status.rawValue, "reason": reason ?? ""])
+            try HubStore.appendAudit(
+                AuditEvent(actorKind: .operator, actor: operatorName, action: action, subject: id.rawValue, detail: detail),
+                at: now, in: db
+            )
+            platform.status = status
+            platform.updatedAt = now
+            return platform
+        }
+    }
+
+    public func platforms() throws -> [Platform] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM platform ORDER BY id").map(HubStore.platform(from:))
+        }
+    }
+
+    public func platform(_ id: PlatformID) throws -> Platform? {
+        try pool.read { db in try HubStore.platform(id, in: db) }
+    }
+
+    /// The platform that owns `appKey`, with its secret, for checking a request's signature.
+    public func platformCredential(appKey: String) throws -> (Platform, PlatformCredential)? {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM platform WHERE app_key = ?", arguments: [appKey]) else { return nil }
+            return (try HubStore.platform(from: row), PlatformCredential(appKey: row["app_key"], secret: row["app_secret"]))
+        }
+    }
+
+    static func platform(_ id: PlatformID, in db: Database) throws -> Platform? {
+        try Row.fetchOne(db, sql: "SELECT * FROM platform WHERE id = ?", arguments: [id.rawValue]).map(platform(from:))
+    }
+
+    static func platform(from row: Row) throws -> Platform {
+        guard let id = PlatformID(rawValue: row["id"]),
+              let status = PlatformStatus(rawValue: row["status"]),
+              let certifiedUntil = CalendarDay(row["certified_until"] as String) else {
+            throw StoreError(.corruptRow, "platform row \(row["id"] as String? ?? "?") is unreadable")
+        }
+        return Platform(
+            id: id, name: row["name"], status: status, certifiedUntil: certifiedUntil,
+            allowedDatasets: decodeDatasets(row["allowed_datasets"]), appKey: row["app_key"],
+            createdAt: row["created_at"], updatedAt: row["updated_at"]
+        )
+    }
+
+    static func encodeDatasets(_ datasets: [DatasetID]) -> String {
+        datasets.map(\.rawValue).joined(separator: ",")
+    }
+
+    static func decodeDatasets(_ text: String) -> [DatasetID] {
+        text.split(separator: ",").map { DatasetID(String($0)) }
+    }
+}

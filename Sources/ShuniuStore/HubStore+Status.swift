@@ -1,0 +1,64 @@
+import Foundation
+import GRDB
+import ShuniuCore
+
+/// What the hub holds, for `shuniu status`.
+public struct HubStatus: Codable, Sendable {
+    /// Records and versions per dataset and source platform.
+    public struct Holding: Codable, Sendable, Hashable {
+        public var dataset: String
+        public var platform: String
+        public var records: Int
+        public var versions: Int
+    }
+
+    /// Each registered platform and when it last sent a batch.
+    public struct PlatformActivity: Codable, Sendable, Hashable {
+        public var id: String
+        public var name: String
+        public var status: String
+        public var certifiedUntil: String
+        public var lastIngestAt: Date?
+    }
+
+    public var storePath: String
+    public var storeBytes: Int64
+    public var records: Int
+    public var versions: Int
+    public var holdings: [Holding]
+    public var platforms: [PlatformActivity]
+    public var auditEntries: Int
+}
+
+extension HubStore {
+    public func status() throws -> HubStatus {
+        let (holdings, platforms, audit) = try pool.read { db in
+            let recordCounts = try Row.fetchAll(db, sql: """
+                SELECT dataset, owner_platform AS platform, COUNT(*) AS n FROM record GROUP BY dataset, owner_platform
+                """)
+            let versionCounts = try Row.fetchAll(db, sql: """
+                SELECT dataset, source_platform AS platform, COUNT(*) AS n FROM record_version GROUP BY dataset, source_platform
+                """)
+            var holdings: [String: HubStatus.Holding] = [:]
+            for row in recordCounts {
+                let dataset: String = row["dataset"], platform: String = row["platform"]
+                holdings["\(dataset)|\(platform)", default: .init(dataset: dataset, platform: platform, records: 0, versions: 0)].records = row["n"]
+            }
+            for row in versionCounts {
+                let dataset: String = row["dataset"], platform: String = row["platform"]
+                holdings["\(dataset)|\(platform)", default: .init(dataset: dataset, platform: platform, records: 0, versions: 0)].versions = row["n"]
+            }
+            let platforms = try Row.fetchAll(db, sql: "SELECT id, name, status, certified_until, last_ingest_at FROM platform ORDER BY id").map { row in
+                HubStatus.PlatformActivity(id: row["id"], name: row["name"], status: row["status"], certifiedUntil: row["certified_until"], lastIngestAt: row["last_ingest_at"])
+            }
+            let audit = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_entry") ?? 0
+            let sorted = holdings.values.sorted { (DatasetID($0.dataset), $0.platform) < (DatasetID($1.dataset), $1.platform) }
+            return (sorted, platforms, audit)
+        }
+        return HubStatus(
+            storePath: path, storeBytes: sizeOnDisk(),
+            records: holdings.reduce(0) { $0 + $1.records }, versions: holdings.reduce(0) { $0 + $1.versions },
+            holdings: holdings, platforms: platforms, auditEntries: audit
+        )
+    }
+}

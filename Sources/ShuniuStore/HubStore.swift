@@ -1,0 +1,60 @@
+import Foundation
+import GRDB
+import ShuniuCore
+
+/// The hub's durable store: one SQLite file in WAL mode, shared by the daemon and the CLI.
+///
+/// Writes are serialized by GRDB's single writer; reads run concurrently on its reader pool.
+/// `synchronous = FULL` makes every commit durable before a platform gets its 2xx.
+public final class HubStore: Sendable {
+    /// The database file.
+    public let path: String
+    let pool: DatabasePool
+
+    /// The file name inside the data directory.
+    public static let fileName = "shuniu.sqlite"
+
+    /// Opens (creating if needed) the store in `directory`, and runs pending migrations.
+    public init(directory: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError(.cannotOpen, "cannot create data directory \(directory)", cause: error)
+        }
+        let path = (directory as NSString).appendingPathComponent(HubStore.fileName)
+        var configuration = Configuration()
+        // The CLI and the daemon share the file: wait for the other's write instead of failing.
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try HubStore.migrator.migrate(pool)
+        } catch {
+            throw StoreError(.cannotOpen, "cannot open store \(path)", cause: error)
+        }
+        self.path = path
+    }
+
+    /// Checkpoints the WAL and closes every connection. Later calls fail.
+    public func close() throws {
+        try? pool.writeWithoutTransaction { db in
+            _ = try db.checkpoint(.truncate)
+        }
+        try pool.close()
+    }
+
+    /// Bytes used on disk by the database and its WAL.
+    public func sizeOnDisk() -> Int64 {
+        [path, path + "-wal", path + "-shm"].reduce(Int64(0)) { total, file in
+            let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.int64Value ?? 0
+            return total + size
+        }
+    }
+
+    /// True when the store answers a trivial query; used by `/readyz`.
+    public func isReady() -> Bool {
+        (try? pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+}

@@ -1,0 +1,16 @@
+import Foundation
+
+/// Small JSON texts for audit details, with sorted keys so equal facts give equal text.
+enum JSONText {
+    static func object(_ fields: [String: String]) -> String {
+        encode(fields)
+    }
+
+    static func encode(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        guard let data = try? encoder.encode(value) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,29 @@
+/// An error of the store: a stable code, a message, and the SQLite cause when there is one.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public struct Code: RawRepresentable, Sendable, Hashable {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        public static let platformExists = Code(rawValue: "store.platform_exists")
+        public static let appKeyExists = Code(rawValue: "store.app_key_exists")
+        public static let platformNotFound = Code(rawValue: "store.platform_not_found")
+        public static let nonceReused = Code(rawValue: "store.nonce_reused")
+        public static let cannotOpen = Code(rawValue: "store.cannot_open")
+        public static let corruptRow = Code(rawValue: "store.corrupt_row")
+    }
+
+    public var code: Code
+    public var message: String
+    public var cause: (any Error)?
+
+    public init(_ code: Code, _ message: String, cause: (any Error)? = nil) {
+        self.code = code
+        self.message = message
+        self.cause = cause
+    }
+
+    public var description: String {
+        if let cause { return "\(message) (\(cause))" }
+        return message
+    }
+}

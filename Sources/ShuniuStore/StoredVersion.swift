@@ -1,0 +1,19 @@
+import Foundation
+import ShuniuCore
+
+/// One stored version of a record, with its provenance.
+public struct StoredVersion: Codable, Sendable, Hashable {
+    /// Position in commit order across the whole hub.
+    public var sequence: Int64
+    public var hubId: Int64
+    public var dataset: DatasetID
+    public var businessKey: String
+    public var version: Int
+    public var sourcePlatform: String
+    public var regionCode: String?
+    public var rawPayload: String
+    public var normalizedPayload: String
+    public var contentHash: String
+    public var specVersion: String
+    public var receivedAt: Date
+}

@@ -1,0 +1,43 @@
+import COpenSSL
+import ShuniuCore
+
+/// A message digest the hub computes through OpenSSL.
+public enum DigestAlgorithm: String, Sendable, CaseIterable {
+    case sha256 = "SHA-256"
+    /// GM/T 0004 SM3, 256 bits.
+    case sm3 = "SM3"
+
+    /// The OpenSSL digest; a fresh lookup each time is cheap (static tables).
+    var evp: OpaquePointer? {
+        switch self {
+        case .sha256: EVP_sha256()
+        case .sm3: EVP_sm3()
+        }
+    }
+
+    /// Hashes `bytes` and returns the digest.
+    public func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        let input = Array(bytes)
+        let ok = input.withUnsafeBufferPointer { inputBuffer in
+            output.withUnsafeMutableBufferPointer { outputBuffer in
+                EVP_Digest(inputBuffer.baseAddress, inputBuffer.count, outputBuffer.baseAddress, &length, evp, nil)
+            }
+        }
+        // EVP_Digest fails only when the digest is missing from the library build, which the
+        // trust module's self-test at start-up rules out; fail loudly rather than return garbage.
+        precondition(ok == 1, "OpenSSL \(rawValue) digest unavailable: \(OpenSSLErrorQueue.drain())")
+        return Array(output.prefix(Int(length)))
+    }
+
+    public func hash(_ text: String) -> [UInt8] {
+        hash(Array(text.utf8))
+    }
+
+    /// The digest as lower-case hex text.
+    public func hexHash(_ bytes: some Collection<UInt8>) -> String {
+        Hex.encode(hash(bytes))
+    }
+}
+
