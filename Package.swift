@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Already used by Hummingbird; named here because ShuniuAPI imports them.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C libraries, wrapped once each.
@@ -59,6 +62,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // A platform's side of ingest: sign and send a batch (CLI push, tests, benchmark).
+        .target(name: "ShuniuClient", dependencies: ["ShuniuCore", "ShuniuTrust", "ShuniuTransport"], swiftSettings: swiftSettings),
+
         // The ingest path shared by pushed and pulled records: authenticate, validate, store.
         .target(
             name: "ShuniuIngest",
@@ -74,6 +80,8 @@ let package = Package(
             name: "ShuniuAPI",
             dependencies: [
                 "ShuniuCore", "ShuniuIngest", "ShuniuStore",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -97,8 +105,9 @@ let package = Package(
         .target(
             name: "ShuniuCLI",
             dependencies: [
-                "ShuniuCore", "ShuniuApp", "ShuniuStore", "ShuniuSpec", "ShuniuTrust", "ShuniuTransport",
+                "ShuniuCore", "ShuniuApp", "ShuniuStore", "ShuniuSpec", "ShuniuClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -107,7 +116,7 @@ let package = Package(
         // Test support: running hub, temporary folders, signed requests.
         .target(
             name: "ShuniuTesting",
-            dependencies: ["ShuniuCore", "ShuniuApp", "ShuniuStore", "ShuniuTrust", "ShuniuTransport"],
+            dependencies: ["ShuniuCore", "ShuniuApp", "ShuniuStore", "ShuniuClient"],
             swiftSettings: swiftSettings
         ),
 
@@ -115,7 +124,7 @@ let package = Package(
         .testTarget(name: "ShuniuTrustTests", dependencies: ["ShuniuTrust"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ShuniuHubTests",
-            dependencies: ["ShuniuTesting", "ShuniuApp", "ShuniuStore", "ShuniuCore", "ShuniuTransport", "ShuniuCLI"],
+            dependencies: ["ShuniuTesting", "ShuniuApp", "ShuniuStore", "ShuniuCore", "ShuniuClient", "ShuniuCLI", "shuniu"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -65,4 +65,5 @@ public struct ProblemCode: RawRepresentable, Codable, Sendable, Hashable, Expres
     // Cross-field rules.
     public static let codePrefixMismatch: ProblemCode = "rule.code_prefix"
     public static let requiredUnless: ProblemCode = "rule.required_unless"
+    public static let requiredWith: ProblemCode = "rule.required_with"
 }

@@ -1,13 +1,35 @@
 /// A code list (代码表): allowed values and their Chinese meanings.
-public struct CodeList: Codable, Sendable {
+///
+/// In YAML: `name`, `label`, and `values` as a list of `{code: "1", label: 公开招标}` —
+/// codes are always quoted strings so that `01` and `1` stay distinct.
+public struct CodeList: Decodable, Sendable {
+    public struct Entry: Codable, Sendable, Hashable {
+        public var code: String
+        public var label: String
+    }
+
     public var name: String
     public var label: String
-    public var values: [String: String]
+    public var entries: [Entry]
+    /// Code → label.
+    public let values: [String: String]
+
+    enum CodingKeys: String, CodingKey {
+        case name, label, values
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        label = try container.decode(String.self, forKey: .label)
+        entries = try container.decode([Entry].self, forKey: .values)
+        values = Dictionary(entries.map { ($0.code, $0.label) }, uniquingKeysWith: { first, _ in first })
+    }
 
     public func contains(_ value: String) -> Bool { values[value] != nil }
 
     /// `1 公开招标, 2 邀请招标, 9 其他`, for messages.
     public var summary: String {
-        values.keys.sorted().map { "\($0) \(values[$0]!)" }.joined(separator: ", ")
+        entries.map { "\($0.code) \($0.label)" }.joined(separator: ", ")
     }
 }

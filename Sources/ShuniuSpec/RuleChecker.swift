@@ -33,6 +33,11 @@ struct RuleChecker {
             return (rule.fields ?? []).filter { values[$0] == nil }.map {
                 problem(.requiredUnless, $0, "\(label($0)) is required unless \(label(unlessField)) is \((rule.unlessValues ?? []).joined(separator: " or "))")
             }
+        case .requiredWith:
+            guard let field = rule.field, values[field] != nil else { return [] }
+            return (rule.fields ?? []).filter { values[$0] == nil }.map {
+                problem(.requiredWith, $0, "\(label($0)) is required when \(label(field)) is given")
+            }
         case .subjectCode:
             guard let field = rule.field, let typeField = rule.typeField,
                   let value = values[field], let kind = values[typeField] else { return [] }

@@ -4,10 +4,11 @@
 /// - `requiredUnless`: `fields` are required unless `unlessField` equals one of `unlessValues`.
 /// - `subjectCode`: `field` is checked as the kind of code that `typeField` names
 ///   (code list `SUBJECT_CODE_TYPE`: 01 credit code, 02 organization code, 03 resident ID).
+/// - `requiredWith`: `fields` are required when `field` has a value (an amount needs its currency and unit).
 /// - `notBefore`: the time in `field` is not earlier than the time in `other`.
 public struct RuleSpec: Codable, Sendable, Hashable {
     public enum Kind: String, Codable, Sendable {
-        case prefix, requiredUnless, subjectCode, notBefore
+        case prefix, requiredUnless, requiredWith, subjectCode, notBefore
     }
 
     public var rule: Kind

@@ -9,8 +9,8 @@ extension HubStore {
 
     /// Appends one audit entry in its own transaction.
     @discardableResult
-    public func appendAudit(_ event: AuditEvent, at instant: Date = Date()) throws -> AuditEntry {
-        try pool.write { db in try HubStore.appendAudit(event, at: instant, in: db) }
+    public func appendAudit(_ event: AuditEvent, at instant: Date = Date()) async throws -> AuditEntry {
+        try await pool.write { db in try HubStore.appendAudit(event, at: instant, in: db) }
     }
 
     /// Appends one entry inside the caller's transaction, chaining it to the last one.
@@ -56,8 +56,8 @@ extension HubStore {
     }
 
     /// The newest entries first, optionally only one action.
-    public func auditEntries(limit: Int = 50, action: String? = nil) throws -> [AuditEntry] {
-        try pool.read { db in
+    public func auditEntries(limit: Int = 50, action: String? = nil) async throws -> [AuditEntry] {
+        try await pool.read { db in
             let rows: [Row]
             if let action {
                 rows = try Row.fetchAll(db, sql: "SELECT * FROM audit_entry WHERE action = ? ORDER BY id DESC LIMIT ?", arguments: [action, limit])
@@ -82,8 +82,8 @@ extension HubStore {
     }
 
     /// Walks the whole chain and reports the first entry whose hash or link does not match.
-    public func verifyAuditChain() throws -> AuditChainReport {
-        try pool.read { db in
+    public func verifyAuditChain() async throws -> AuditChainReport {
+        try await pool.read { db in
             var previous = HubStore.auditGenesisHash
             var count = 0
             let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_entry ORDER BY id")

@@ -10,8 +10,8 @@ extension HubStore {
     /// as the latest version is a duplicate and stores nothing; a key first sent by another
     /// platform is rejected (一数一源). Throws ``StoreError/Code/nonceReused`` and stores nothing
     /// when the nonce was already used.
-    public func commitIngest(_ commit: IngestCommit, receivedAt: Date = Date()) throws -> [RecordResult] {
-        try pool.write { db in
+    public func commitIngest(_ commit: IngestCommit, receivedAt: Date = Date()) async throws -> [RecordResult] {
+        try await pool.write { db in
             do {
                 try db.execute(
                     sql: "INSERT INTO request_nonce (app_key, nonce, seen_at) VALUES (?, ?, ?)",
@@ -97,16 +97,16 @@ extension HubStore {
     }
 
     /// True when `nonce` was used by `appKey` at or after `since`.
-    public func isNonceUsed(appKey: String, nonce: String) throws -> Bool {
-        try pool.read { db in
+    public func isNonceUsed(appKey: String, nonce: String) async throws -> Bool {
+        try await pool.read { db in
             try Bool.fetchOne(db, sql: "SELECT 1 FROM request_nonce WHERE app_key = ? AND nonce = ?", arguments: [appKey, nonce]) ?? false
         }
     }
 
     /// Forgets nonces seen before `cutoff`: outside the replay window they are refused by time anyway.
     @discardableResult
-    public func pruneNonces(before cutoff: Date) throws -> Int {
-        try pool.write { db in
+    public func pruneNonces(before cutoff: Date) async throws -> Int {
+        try await pool.write { db in
             try db.execute(sql: "DELETE FROM request_nonce WHERE seen_at < ?", arguments: [cutoff.timeIntervalSince1970])
             return db.changesCount
         }

@@ -4,8 +4,8 @@ import ShuniuCore
 
 extension HubStore {
     /// Registers a platform with its signing credential, audited as `platform.add` in the same transaction.
-    public func addPlatform(_ platform: Platform, secret: String, by operatorName: String) throws {
-        try pool.write { db in
+    public func addPlatform(_ platform: Platform, secret: String, by operatorName: String) async throws {
+        try await pool.write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM platform WHERE id = ?", arguments: [platform.id.rawValue]) == true {
                 throw StoreError(.platformExists, "platform \(platform.id) is already registered")
             }
@@ -33,8 +33,8 @@ extension HubStore {
 
     /// Suspends or resumes a platform, audited as `platform.suspend` / `platform.resume`.
     @discardableResult
-    public func setPlatformStatus(_ id: PlatformID, to status: PlatformStatus, by operatorName: String, reason: String?) throws -> Platform {
-        try pool.write { db in
+    public func setPlatformStatus(_ id: PlatformID, to status: PlatformStatus, by operatorName: String, reason: String?) async throws -> Platform {
+        try await pool.write { db in
             guard var platform = try HubStore.platform(id, in: db) else {
                 throw StoreError(.platformNotFound, "no platform \(id) is registered")
             }
@@ -52,19 +52,19 @@ extension HubStore {
         }
     }
 
-    public func platforms() throws -> [Platform] {
-        try pool.read { db in
+    public func platforms() async throws -> [Platform] {
+        try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM platform ORDER BY id").map(HubStore.platform(from:))
         }
     }
 
-    public func platform(_ id: PlatformID) throws -> Platform? {
-        try pool.read { db in try HubStore.platform(id, in: db) }
+    public func platform(_ id: PlatformID) async throws -> Platform? {
+        try await pool.read { db in try HubStore.platform(id, in: db) }
     }
 
     /// The platform that owns `appKey`, with its secret, for checking a request's signature.
-    public func platformCredential(appKey: String) throws -> (Platform, PlatformCredential)? {
-        try pool.read { db in
+    public func platformCredential(appKey: String) async throws -> (Platform, PlatformCredential)? {
+        try await pool.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM platform WHERE app_key = ?", arguments: [appKey]) else { return nil }
             return (try HubStore.platform(from: row), PlatformCredential(appKey: row["app_key"], secret: row["app_secret"]))
         }

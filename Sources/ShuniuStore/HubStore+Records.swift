@@ -4,8 +4,8 @@ import ShuniuCore
 
 extension HubStore {
     /// Every version of one record, oldest first.
-    public func versions(dataset: DatasetID, key: String) throws -> [StoredVersion] {
-        try pool.read { db in
+    public func versions(dataset: DatasetID, key: String) async throws -> [StoredVersion] {
+        try await pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: "SELECT * FROM record_version WHERE dataset = ? AND business_key = ? ORDER BY version",
@@ -15,13 +15,13 @@ extension HubStore {
     }
 
     /// The latest version of one record, if the hub has it.
-    public func latestVersion(dataset: DatasetID, key: String) throws -> StoredVersion? {
-        try versions(dataset: dataset, key: key).last
+    public func latestVersion(dataset: DatasetID, key: String) async throws -> StoredVersion? {
+        try await versions(dataset: dataset, key: key).last
     }
 
     /// How many versions the hub holds in all.
-    public func versionCount() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record_version") ?? 0 }
+    public func versionCount() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record_version") ?? 0 }
     }
 
     static func storedVersion(from row: Row) -> StoredVersion {

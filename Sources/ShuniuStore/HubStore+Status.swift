@@ -31,8 +31,8 @@ public struct HubStatus: Codable, Sendable {
 }
 
 extension HubStore {
-    public func status() throws -> HubStatus {
-        let (holdings, platforms, audit) = try pool.read { db in
+    public func status() async throws -> HubStatus {
+        let (holdings, platforms, audit) = try await pool.read { db in
             let recordCounts = try Row.fetchAll(db, sql: """
                 SELECT dataset, owner_platform AS platform, COUNT(*) AS n FROM record GROUP BY dataset, owner_platform
                 """)

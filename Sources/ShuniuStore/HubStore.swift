@@ -54,7 +54,7 @@ public final class HubStore: Sendable {
     }
 
     /// True when the store answers a trivial query; used by `/readyz`.
-    public func isReady() -> Bool {
-        (try? pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    public func isReady() async -> Bool {
+        (try? await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
     }
 }

@@ -1,1 +1,3 @@
-print("shuniu")
+import ShuniuCLI
+
+await ShuniuCommand.runFromCommandLine()

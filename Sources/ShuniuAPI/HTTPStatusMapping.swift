@@ -1,0 +1,28 @@
+import HTTPTypes
+import ShuniuCore
+import ShuniuIngest
+
+/// Where refusals and batch outcomes become HTTP statuses: only here, at the edge.
+enum HTTPStatusMapping {
+    static func status(for code: IngestRefusal.Code) -> HTTPResponse.Status {
+        switch code {
+        case .malformedJSON, .invalidBatch: .badRequest
+        case .bodyTooLarge, .tooManyRecords: .contentTooLarge
+        case .missingCredentials, .unsupportedSignatureMethod, .unknownAppKey, .badSignature, .timestampOutOfWindow: .unauthorized
+        case .nonceReused: .conflict
+        case .platformSuspended, .certificationExpired: .forbidden
+        default: .badRequest
+        }
+    }
+
+    /// 200 when any record was accepted or a duplicate. When every record was rejected:
+    /// 403 if all for datasets the platform may not send, 409 if all for keys another platform
+    /// owns, otherwise 422.
+    static func status(for response: IngestResponse) -> HTTPResponse.Status {
+        if response.accepted + response.duplicate > 0 { return .ok }
+        let codes = Set(response.results.flatMap { ($0.problems ?? []).map(\.code) })
+        if codes == [.datasetNotAllowed] { return .forbidden }
+        if codes == [.keyOwnedByOtherPlatform] { return .conflict }
+        return .unprocessableContent
+    }
+}

@@ -1,0 +1,81 @@
+import Logging
+import ShuniuCore
+import Yams
+
+/// Reads configuration YAML strictly: every key must be known, every value of its type and range.
+struct ConfigurationReader {
+    let file: String
+    var diagnostics: [Diagnostic] = []
+
+    init(file: String) {
+        self.file = file
+    }
+
+    /// A setter for one key: takes the scalar text, returns an error message or nil.
+    typealias Setter = @Sendable (inout HubConfiguration, String) -> String?
+
+    static let keys: [String: Setter] = [
+        "server.host": { config, value in value.isEmpty ? "must not be empty" : { config.host = value; return nil }() },
+        "server.port": integer(0...65535) { $0.port = $1 },
+        "storage.dataDir": path { $0.dataDir = $1 },
+        "paths.mappings": path { $0.mappingsDir = $1 },
+        "paths.certs": path { $0.certsDir = $1 },
+        "ingest.maxRecords": integer(1...100_000) { $0.ingest.maxRecords = $1 },
+        "ingest.maxBodyBytes": integer(1024...1_073_741_824) { $0.ingest.maxBodyBytes = $1 },
+        "ingest.replayWindowSeconds": integer(10...3600) { $0.ingest.replayWindowSeconds = $1 },
+        "log.level": { config, value in
+            guard let level = Logger.Level(rawValue: value) else {
+                return "must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))"
+            }
+            config.logLevel = level
+            return nil
+        },
+    ]
+
+    static func integer(_ range: ClosedRange<Int>, _ set: @escaping @Sendable (inout HubConfiguration, Int) -> Void) -> Setter {
+        { config, value in
+            guard let number = Int(value), range.contains(number) else {
+                return "must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(value)'"
+            }
+            set(&config, number)
+            return nil
+        }
+    }
+
+    static func path(_ set: @escaping @Sendable (inout HubConfiguration, String) -> Void) -> Setter {
+        { config, value in
+            guard !value.isEmpty else { return "must be a path" }
+            set(&config, value)
+            return nil
+        }
+    }
+
+    mutating func read(_ node: Node, into configuration: inout HubConfiguration, prefix: String = "") {
+        guard let mapping = node.mapping else {
+            report(node, prefix.isEmpty ? "the configuration must be a mapping of sections" : "'\(prefix)' must be a mapping")
+            return
+        }
+        for (keyNode, value) in mapping {
+            let name = keyNode.string ?? "?"
+            let key = prefix.isEmpty ? name : "\(prefix).\(name)"
+            if let setter = ConfigurationReader.keys[key] {
+                guard let scalar = value.scalar else {
+                    report(value, "'\(key)' must be a single value")
+                    continue
+                }
+                if let problem = setter(&configuration, scalar.string) {
+                    report(value, "'\(key)' \(problem)")
+                }
+            } else if ConfigurationReader.keys.keys.contains(where: { $0.hasPrefix(key + ".") }) {
+                read(value, into: &configuration, prefix: key)
+            } else {
+                let known = ConfigurationReader.keys.keys.sorted().joined(separator: ", ")
+                report(keyNode, "unknown key '\(key)' (known keys: \(known))")
+            }
+        }
+    }
+
+    mutating func report(_ node: Node, _ message: String) {
+        diagnostics.append(Diagnostic(file: file, line: node.mark?.line, message: message))
+    }
+}

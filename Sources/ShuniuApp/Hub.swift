@@ -1,0 +1,69 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import ShuniuAPI
+import ShuniuCore
+import ShuniuIngest
+import ShuniuSpec
+import ShuniuStore
+import UnixSignals
+
+/// The composition root: opens the store, loads the spec, and runs the HTTP server and the
+/// background services in one service group.
+public struct Hub: Sendable {
+    public let configuration: HubConfiguration
+    public let store: HubStore
+    public let spec: DataSpec
+    let logger: Logger
+
+    /// Opens the store (running migrations) and loads the spec; fails with every problem found.
+    public init(configuration: HubConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.spec = try SpecLoader.load(directory: configuration.specDir)
+        self.store = try HubStore(directory: configuration.dataDir)
+    }
+
+    /// Runs until SIGTERM or SIGINT (or `signals` given), then stops accepting requests,
+    /// finishes those in flight and closes the store. `onListening` gets the bound port.
+    public func run(
+        signals: [UnixSignal] = [.sigterm, .sigint],
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        let group = makeServiceGroup(signals: signals, onListening: onListening)
+        try await group.run()
+    }
+
+    /// The service group, for callers (tests) that trigger its shutdown themselves.
+    public func makeServiceGroup(
+        signals: [UnixSignal] = [],
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> ServiceGroup {
+        let ingest = IngestService(store: store, spec: spec, limits: configuration.ingest, logger: logger)
+        let api = HubAPI(ingest: ingest, store: store)
+        let logger = self.logger
+        let host = configuration.host
+        let application = Application(
+            router: api.router(),
+            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "shuniu"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                logger.notice("shuniu listening", metadata: ["address": "\(host):\(port)"])
+                await onListening(port)
+            },
+            logger: logger
+        )
+        return ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: StoreService(store: store)),
+                    .init(service: NonceJanitor(ingest: ingest, logger: logger)),
+                    .init(service: application),
+                ],
+                gracefulShutdownSignals: signals,
+                logger: logger
+            )
+        )
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+import ShuniuCore
+import ShuniuIngest
+import Yams
+
+/// The hub's configuration. Every key, its type and default:
+///
+/// | key | type | default | |
+/// |---|---|---|---|
+/// | `server.host` | string | `127.0.0.1` | address to listen on |
+/// | `server.port` | integer 0–65535 | `8480` | 0 picks a free port |
+/// | `storage.dataDir` | path | `./var` | holds `shuniu.sqlite` |
+/// | `paths.mappings` | path | `./Mappings` | the spec is `<mappings>/spec` |
+/// | `paths.certs` | path | `./Certs` | the CA trust list |
+/// | `ingest.maxRecords` | integer 1–100000 | `1000` | records per batch |
+/// | `ingest.maxBodyBytes` | integer 1024–1073741824 | `8388608` | request body |
+/// | `ingest.replayWindowSeconds` | integer 10–3600 | `300` | ± clock skew; nonces kept twice as long |
+/// | `log.level` | trace…critical | `info` | |
+///
+/// No key is secret: platform secrets live in the store, never in configuration.
+/// Relative paths are taken from the working directory.
+public struct HubConfiguration: Sendable, Equatable {
+    public var host = "127.0.0.1"
+    public var port = 8480
+    public var dataDir = "./var"
+    public var mappingsDir = "./Mappings"
+    public var certsDir = "./Certs"
+    public var ingest = IngestLimits()
+    public var logLevel: Logger.Level = .info
+
+    /// The embedded defaults.
+    public init() {}
+
+    /// Where the common spec's files are.
+    public var specDir: String { (mappingsDir as NSString).appendingPathComponent("spec") }
+
+    /// Reads a YAML file over the defaults. Unknown keys and bad values are all reported, by key and line.
+    public static func load(file: String) throws -> HubConfiguration {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            throw DiagnosticsError([Diagnostic(file: file, line: nil, message: "cannot read the configuration file")])
+        }
+        return try parse(text, file: file)
+    }
+
+    public static func parse(_ text: String, file: String) throws -> HubConfiguration {
+        var configuration = HubConfiguration()
+        var reader = ConfigurationReader(file: file)
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw DiagnosticsError([Diagnostic(file: file, line: nil, message: "not valid YAML: \(error)")])
+        }
+        guard let root else { return configuration }
+        reader.read(root, into: &configuration)
+        if !reader.diagnostics.isEmpty { throw DiagnosticsError(reader.diagnostics) }
+        return configuration
+    }
+}

@@ -1,0 +1,13 @@
+import ServiceLifecycle
+import ShuniuStore
+
+/// Keeps the store open while the hub runs and closes it last, after the HTTP server has
+/// finished its in-flight requests (the service group stops services in reverse order).
+struct StoreService: Service {
+    let store: HubStore
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try store.close()
+    }
+}

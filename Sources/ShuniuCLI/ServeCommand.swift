@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ShuniuApp
+import ShuniuCore
+
+/// `shuniu serve`: runs the daemon until SIGTERM or SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the hub daemon (embedded defaults: 127.0.0.1:8480, store in ./var).",
+        discussion: "SIGTERM or SIGINT stops accepting requests, finishes those in flight and closes the store."
+    )
+
+    @OptionGroup var hub: HubOptions
+
+    @Option(name: .long, help: "Address to listen on (overrides server.host).")
+    var host: String?
+
+    @Option(name: .long, help: "Port to listen on, 0 for any free one (overrides server.port).")
+    var port: Int?
+
+    func validate() throws {
+        if let port, !(0...65535).contains(port) {
+            throw ValidationError("--port must be from 0 to 65535")
+        }
+    }
+
+    func run() async throws {
+        var configuration: HubConfiguration
+        do {
+            configuration = try hub.configuration()
+        } catch let error as DiagnosticsError {
+            throw StartupFailure(message: "configuration refused:\n\(error)")
+        }
+        if let host { configuration.host = host }
+        if let port { configuration.port = port }
+        LoggingBootstrap.bootstrap(level: configuration.logLevel)
+        let logger = Logger(label: "shuniu")
+        let hubInstance: Hub
+        do {
+            hubInstance = try Hub(configuration: configuration, logger: logger)
+        } catch let error as DiagnosticsError {
+            throw StartupFailure(message: "the common spec in \(configuration.specDir) has problems:\n\(error)")
+        }
+        logger.info("store open", metadata: ["path": "\(hubInstance.store.path)", "spec": "\(hubInstance.spec.version)"])
+        try await hubInstance.run()
+        logger.notice("shuniu stopped")
+    }
+}
+
+/// Start-up refused: print the reason and exit non-zero, without a stack trace.
+struct StartupFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}

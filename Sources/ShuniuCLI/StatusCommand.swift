@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import ShuniuStore
+
+/// `shuniu status`: what the hub holds.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Records by dataset and platform, last ingest per platform, store size."
+    )
+
+    @OptionGroup var hub: HubOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let store = try hub.openStore()
+        defer { try? store.close() }
+        let status = try await store.status()
+        if output.json { return try Output.json(status) }
+        print("store: \(status.storePath) (\(Output.bytes(status.storeBytes)))")
+        print("records: \(status.records), versions: \(status.versions), audit entries: \(status.auditEntries)")
+        print("")
+        if status.holdings.isEmpty {
+            print("no records yet")
+        } else {
+            print(Output.table(
+                ["DATASET", "PLATFORM", "RECORDS", "VERSIONS"],
+                status.holdings.map { [$0.dataset, $0.platform, String($0.records), String($0.versions)] }
+            ))
+        }
+        print("")
+        if status.platforms.isEmpty {
+            print("no platforms registered")
+        } else {
+            print(Output.table(
+                ["PLATFORM", "STATUS", "CERTIFIED UNTIL", "LAST INGEST", "NAME"],
+                status.platforms.map { [$0.id, $0.status, $0.certifiedUntil, Output.time($0.lastIngestAt), $0.name] }
+            ))
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ShuniuCore
+
+/// Why a whole ingest request was refused before any record was looked at. Nothing is stored;
+/// the refusal is audited. The API maps each code to its HTTP status.
+public struct IngestRefusal: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Stable codes, documented in the README; new ones are added, never renamed.
+    public struct Code: RawRepresentable, Sendable, Hashable, Codable {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        public static let malformedJSON = Code(rawValue: "request.malformed_json")
+        public static let invalidBatch = Code(rawValue: "request.invalid_batch")
+        public static let bodyTooLarge = Code(rawValue: "request.body_too_large")
+        public static let tooManyRecords = Code(rawValue: "request.too_many_records")
+        public static let missingCredentials = Code(rawValue: "auth.missing_credentials")
+        public static let unsupportedSignatureMethod = Code(rawValue: "auth.unsupported_signature_method")
+        public static let unknownAppKey = Code(rawValue: "auth.unknown_app_key")
+        public static let badSignature = Code(rawValue: "auth.bad_signature")
+        public static let timestampOutOfWindow = Code(rawValue: "auth.timestamp_out_of_window")
+        public static let nonceReused = Code(rawValue: "auth.nonce_reused")
+        public static let platformSuspended = Code(rawValue: "platform.suspended")
+        public static let certificationExpired = Code(rawValue: "platform.certification_expired")
+    }
+
+    public var code: Code
+    public var message: String
+    /// The platform, once the caller proved who it is (suspended, expired, replayed).
+    public var platform: PlatformID?
+
+    public init(_ code: Code, _ message: String, platform: PlatformID? = nil) {
+        self.code = code
+        self.message = message
+        self.platform = platform
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}

@@ -1,0 +1,101 @@
+import CCurl
+import Foundation
+
+/// Owns one libcurl easy handle and the buffers it writes into; freed in `deinit`.
+/// Used by one transfer on one thread at a time.
+final class CurlEasy {
+    private let handle: UnsafeMutableRawPointer
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    fileprivate var responseBody: [UInt8] = []
+    fileprivate var responseHeaders: [String: String] = [:]
+
+    /// `curl_global_init` must run once before any handle is made.
+    private static let globalInit: Void = {
+        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+    }()
+
+    init() {
+        _ = CurlEasy.globalInit
+        // curl_easy_init fails only when out of memory.
+        handle = curl_easy_init()!
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        curl_slist_free_all(headerList)
+    }
+
+    /// Performs `request` synchronously: call it off the cooperative thread pool.
+    func perform(_ request: OutgoingRequest) throws -> ReceivedResponse {
+        shuniu_curl_setopt_string(handle, CURLOPT_URL, request.url)
+        shuniu_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        shuniu_curl_setopt_long(handle, CURLOPT_TIMEOUT, request.timeoutSeconds)
+        shuniu_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, min(10, request.timeoutSeconds))
+        shuniu_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+        for header in request.headers {
+            headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
+        }
+        // Without this curl waits for a 100-continue answer on larger bodies.
+        headerList = curl_slist_append(headerList, "Expect:")
+        shuniu_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
+        if !request.body.isEmpty || request.method == "POST" || request.method == "PUT" {
+            shuniu_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
+            // COPYPOSTFIELDS copies, so the Swift array need not outlive this call.
+            if request.body.isEmpty {
+                shuniu_curl_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, "")
+            } else {
+                request.body.withUnsafeBufferPointer { buffer in
+                    _ = shuniu_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress!))
+                }
+            }
+        }
+        errorBuffer.withUnsafeMutableBufferPointer { buffer in
+            _ = shuniu_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress)
+        }
+        // The callbacks get `self` back through an unretained pointer: `self` outlives the
+        // synchronous curl_easy_perform below, so the pointer stays valid for every call.
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        shuniu_curl_setopt_write_function(handle, CURLOPT_WRITEFUNCTION, curlWriteBody)
+        shuniu_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
+        shuniu_curl_setopt_write_function(handle, CURLOPT_HEADERFUNCTION, curlWriteHeader)
+        shuniu_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+
+        let code = curl_easy_perform(handle)
+        guard code == CURLE_OK else {
+            let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            throw TransportError(curlCode: Int(code.rawValue), message: message)
+        }
+        var status = 0
+        shuniu_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return ReceivedResponse(status: status, headers: responseHeaders, body: responseBody)
+    }
+}
+
+private func curlWriteBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+    guard let data, let context else { return 0 }
+    let easy = Unmanaged<CurlEasy>.fromOpaque(context).takeUnretainedValue()
+    let length = size * count
+    data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+        easy.responseBody.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
+    }
+    return length
+}
+
+private func curlWriteHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+    guard let data, let context else { return 0 }
+    let easy = Unmanaged<CurlEasy>.fromOpaque(context).takeUnretainedValue()
+    let length = size * count
+    let line = data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+        String(decoding: UnsafeBufferPointer(start: bytes, count: length), as: UTF8.self)
+    }
+    if line.hasPrefix("HTTP/") {
+        easy.responseHeaders = [:]  // a new response (after a redirect or 100 Continue)
+    } else if let colon = line.firstIndex(of: ":") {
+        let name = line[..<colon].lowercased()
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        easy.responseHeaders[name] = value
+    }
+    return length
+}

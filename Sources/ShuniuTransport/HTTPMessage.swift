@@ -1,0 +1,37 @@
+/// An HTTP request to send: plain Swift values, no C types.
+public struct OutgoingRequest: Sendable {
+    public var method: String
+    public var url: String
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+    /// Whole-transfer timeout in seconds.
+    public var timeoutSeconds: Int
+
+    public init(method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [], timeoutSeconds: Int = 30) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeoutSeconds = timeoutSeconds
+    }
+}
+
+/// An HTTP response as received.
+public struct ReceivedResponse: Sendable {
+    public var status: Int
+    /// Header names in lower case.
+    public var headers: [String: String]
+    public var body: [UInt8]
+
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// A transfer that did not produce an HTTP response: connection refused, timeout, bad URL.
+public struct TransportError: Error, Sendable, CustomStringConvertible {
+    /// libcurl's result code (`CURLE_*`).
+    public var curlCode: Int
+    /// libcurl's own message for this transfer.
+    public var message: String
+
+    public var description: String { "transport error \(curlCode): \(message)" }
+}
