@@ -116,11 +116,15 @@ let package = Package(
         // Test support: running hub, temporary folders, signed requests.
         .target(
             name: "ShuniuTesting",
-            dependencies: ["ShuniuCore", "ShuniuApp", "ShuniuStore", "ShuniuClient"],
+            dependencies: [
+                "ShuniuCore", "ShuniuApp", "ShuniuStore", "ShuniuClient",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
 
-        .testTarget(name: "ShuniuSpecTests", dependencies: ["ShuniuSpec", "ShuniuCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ShuniuSpecTests", dependencies: ["ShuniuSpec", "ShuniuCore", "ShuniuTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "ShuniuTrustTests", dependencies: ["ShuniuTrust"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ShuniuHubTests",

@@ -18,41 +18,50 @@ extension HubStore {
     static func appendAudit(_ event: AuditEvent, at instant: Date, in db: Database) throws -> AuditEntry {
         let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit_entry ORDER BY id DESC LIMIT 1") ?? auditGenesisHash
         let nextID = (try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_entry'") ?? 0) + 1
+        let atText = auditTimestamp(instant)
         var entry = AuditEntry(
-            id: nextID, at: instant, actorKind: event.actorKind, actor: event.actor, action: event.action,
+            id: nextID, at: parseAuditTimestamp(atText) ?? instant, actorKind: event.actorKind, actor: event.actor, action: event.action,
             outcome: event.outcome, subject: event.subject, address: event.address, detail: event.detail,
             previousHash: previous, hash: ""
         )
-        entry.hash = chainHash(of: entry)
+        entry.hash = chainHash(of: entry, atText: atText)
         try db.execute(
             sql: """
                 INSERT INTO audit_entry (id, at, actor_kind, actor, action, outcome, subject, address, detail, previous_hash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [entry.id, auditTimestamp(instant), entry.actorKind.rawValue, entry.actor, entry.action, entry.outcome,
+            arguments: [entry.id, atText, entry.actorKind.rawValue, entry.actor, entry.action, entry.outcome,
                         entry.subject, entry.address, entry.detail, entry.previousHash, entry.hash]
         )
         return entry
     }
 
-    /// SHA-256 over the previous hash and every field, one per line.
-    static func chainHash(of entry: AuditEntry) -> String {
+    /// SHA-256 over the previous hash and every field, one per line; the time as stored.
+    static func chainHash(of entry: AuditEntry, atText: String) -> String {
         let fields: [String] = [
-            entry.previousHash, String(entry.id), auditTimestamp(entry.at), entry.actorKind.rawValue, entry.actor,
+            entry.previousHash, String(entry.id), atText, entry.actorKind.rawValue, entry.actor,
             entry.action, entry.outcome, entry.subject ?? "", entry.address ?? "", entry.detail,
         ]
         return DigestAlgorithm.sha256.hexHash(Array(fields.joined(separator: "\n").utf8))
     }
 
-    /// Millisecond UTC text: stored as written so that the hash recomputes exactly.
+    /// UTC text with milliseconds (`2026-11-22T02:20:59.123Z`); hashed exactly as stored.
     static func auditTimestamp(_ instant: Date) -> String {
         let millis = Int64((instant.timeIntervalSince1970 * 1000).rounded(.down))
-        let date = Date(timeIntervalSince1970: Double(millis) / 1000)
-        return date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon)) + "Z"
+        let seconds = Date(timeIntervalSince1970: Double(millis / 1000))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let p = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: seconds)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", p.year!, p.month!, p.day!, p.hour!, p.minute!, p.second!, Int(millis % 1000))
     }
 
     static func parseAuditTimestamp(_ text: String) -> Date? {
-        try? Date(String(text.dropLast()), strategy: .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon))
+        let parts = text.split(whereSeparator: { "-T:.Z".contains($0) }).compactMap { Int($0) }
+        guard parts.count == 7 else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let components = DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: parts[3], minute: parts[4], second: parts[5])
+        return calendar.date(from: components).map { $0.addingTimeInterval(Double(parts[6]) / 1000) }
     }
 
     /// The newest entries first, optionally only one action.
@@ -89,7 +98,7 @@ extension HubStore {
             let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_entry ORDER BY id")
             while let row = try cursor.next() {
                 let entry = try HubStore.auditEntry(from: row)
-                if entry.previousHash != previous || HubStore.chainHash(of: entry) != entry.hash {
+                if entry.previousHash != previous || HubStore.chainHash(of: entry, atText: row["at"]) != entry.hash {
                     return AuditChainReport(entries: count + 1, firstBrokenID: entry.id)
                 }
                 previous = entry.hash

@@ -1,0 +1,64 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import ShuniuApp
+import ShuniuClient
+import ShuniuCore
+import ShuniuStore
+
+/// A real hub serving on an ephemeral loopback port with its store in a temporary folder.
+/// `stop()` shuts it down gracefully, as SIGTERM would.
+public final class RunningHub: Sendable {
+    public let hub: Hub
+    public let port: Int
+    public let dataDir: String
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    public var store: HubStore { hub.store }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts a hub over `dataDir` with the repository's spec; `adjust` changes the configuration first.
+    public static func start(dataDir: String, adjust: (inout HubConfiguration) -> Void = { _ in }) async throws -> RunningHub {
+        var configuration = HubConfiguration()
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
+        configuration.dataDir = dataDir
+        configuration.mappingsDir = RepositoryPaths.mappings
+        configuration.certsDir = RepositoryPaths.certs
+        adjust(&configuration)
+        var logger = Logger(label: "shuniu-test")
+        logger.logLevel = .warning
+        let hub = try Hub(configuration: configuration, logger: logger)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let group = hub.makeServiceGroup(signals: []) { port in continuation.yield(port) }
+        let task = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw TestHubError(message: "the hub did not start") }
+        return RunningHub(hub: hub, port: port, dataDir: dataDir, group: group, task: task)
+    }
+
+    private init(hub: Hub, port: Int, dataDir: String, group: ServiceGroup, task: Task<Void, any Error>) {
+        self.hub = hub
+        self.port = port
+        self.dataDir = dataDir
+        self.group = group
+        self.task = task
+    }
+
+    /// A client signing as the platform with `credential`.
+    public func client(_ credential: PlatformCredential, method: SignatureMethod = .hmacSHA256) -> IngestClient {
+        IngestClient(baseURL: baseURL, credential: credential, method: method)
+    }
+
+    /// Graceful shutdown: stop accepting, finish in-flight requests, close the store.
+    public func stop() async throws {
+        await group.triggerGracefulShutdown()
+        try await task.value
+    }
+}
+
+public struct TestHubError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}

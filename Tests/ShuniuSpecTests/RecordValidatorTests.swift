@@ -1,0 +1,104 @@
+import Foundation
+import ShuniuCore
+import ShuniuTesting
+import Testing
+@testable import ShuniuSpec
+
+@Suite("Record validation against the shipped spec")
+struct RecordValidatorTests {
+    let spec: DataSpec
+    let validator: RecordValidator
+
+    init() throws {
+        spec = try SpecLoader.load(directory: RepositoryPaths.spec)
+        validator = RecordValidator(spec: spec)
+    }
+
+    func validate(_ dataset: String, _ changes: [String: Any] = [:]) throws -> Result<RecordValidator.Checked, ValidationProblems> {
+        let record = try Fixtures.record(dataset, changing: changes)
+        let data = try JSONDecoder().decode(JSONValue.self, from: JSONSerialization.data(withJSONObject: record["data"]!))
+        return validator.validate(data.objectValue!, as: spec.dataset(DatasetID(dataset))!, path: "$.data")
+    }
+
+    func problems(_ dataset: String, _ changes: [String: Any]) throws -> [Problem] {
+        guard case .failure(let failure) = try validate(dataset, changes) else { return [] }
+        return failure.problems
+    }
+
+    @Test("The shipped spec loads: datasets 500–503, their code lists and regions")
+    func specLoads() {
+        #expect(Set(spec.datasets.keys) == ["500", "501", "502", "503"])
+        #expect(spec.codeLists["TENDER_MODE"]?.contains("1") == true)
+        #expect(spec.regions.problem(in: "420102") == nil)
+        #expect(spec.version == "2016.1-shuniu.1")
+    }
+
+    @Test("Every sample record is valid", arguments: ["500", "501", "502", "503"])
+    func samplesAreValid(dataset: String) throws {
+        let checked = try validate(dataset).get()
+        #expect(!checked.businessKey.isEmpty)
+    }
+
+    @Test("Business keys and normalization")
+    func keysAndNormalization() throws {
+        let section = try validate("502", ["CONTRACT_RECKON_PRICE": "035800000.500", "BID_SECTION_NAME": "  施工一标段  "]).get()
+        #expect(section.businessKey == "E4201000001000001001001")
+        #expect(section.regionCode == "420102")
+        #expect(section.fields["CONTRACT_RECKON_PRICE"] == "35800000.5")
+        #expect(section.fields["BID_SECTION_NAME"] == "施工一标段")
+        let notice = try validate("503").get()
+        #expect(notice.businessKey == "E4201000001000001001|ZB-2026-0001")
+        #expect(notice.regionCode == nil)
+    }
+
+    @Test("Every problem is reported with code, path, label and message")
+    func allProblemsReported() throws {
+        let found = try problems("502", [
+            "BID_SECTION_NAME": NSNull(), "CONTRACT_RECKON_PRICE": "0", "CURRENCY_CODE": "999",
+            "REGION_CODE": "429999", "CREATE_TIME": "20261305000000", "SURPRISE": "x",
+        ])
+        let byPath = Dictionary(grouping: found, by: \.path)
+        #expect(byPath["$.data.BID_SECTION_NAME"]?.first?.code == .fieldRequired)
+        #expect(byPath["$.data.BID_SECTION_NAME"]?.first?.label == "标段(包)名称")
+        #expect(byPath["$.data.CONTRACT_RECKON_PRICE"]?.first?.code == .fieldNotPositive)
+        #expect(byPath["$.data.CURRENCY_CODE"]?.first?.code == .fieldCodeList)
+        #expect(byPath["$.data.REGION_CODE"]?.first?.code == .regionCodeInvalid)
+        #expect(byPath["$.data.CREATE_TIME"]?.first?.code == .fieldDateTime)
+        #expect(byPath["$.data.SURPRISE"]?.first?.code == .fieldUnknown)
+        #expect(found.count == 6)
+        #expect(found.allSatisfy { !$0.message.isEmpty })
+    }
+
+    @Test("Amounts sent as JSON numbers are refused with a hint; integers are accepted")
+    func numbers() throws {
+        let found = try problems("502", ["CONTRACT_RECKON_PRICE": 35800000.5])
+        #expect(found.first?.code == .fieldType)
+        #expect(found.first?.message.contains("strings") == true)
+        #expect(try validate("502", ["LIMITE_TIME": 540]).get().fields["LIMITE_TIME"] == "540")
+    }
+
+    @Test("Cross-field rules: code prefix, agency unless self-tendering, subject code by type, time order, amount with unit")
+    func crossFieldRules() throws {
+        #expect(try problems("501", ["TENDER_PROJECT_CODE": "E4201000001000002001"]).map(\.code) == [.codePrefixMismatch])
+        let agencyMissing = try problems("501", ["TENDER_AGENCY_NAME": NSNull()])
+        #expect(agencyMissing.map(\.code) == [.requiredUnless])
+        #expect(agencyMissing.first?.path == "$.data.TENDER_AGENCY_NAME")
+        let selfTendering = try validate("501", [
+            "TENDER_ORGANIZE_FORM": "1", "TENDER_AGENCY_NAME": NSNull(), "TENDER_AGENCY_CODE_TYPE": NSNull(),
+            "TENDER_AGENCY_CODE": NSNull(), "TENDER_AGENCY_ROLE": NSNull(),
+        ])
+        #expect((try? selfTendering.get()) != nil)
+        #expect(try problems("501", ["TENDERER_CODE": "91420100MA4K00010A"]).map(\.code) == [.creditCodeInvalid])
+        #expect(try problems("501", ["TENDERER_CODE_TYPE": "02", "TENDERER_CODE": "D2143569-1"]).map(\.code) == [.organizationCodeInvalid])
+        #expect((try? validate("501", ["TENDERER_CODE_TYPE": "02", "TENDERER_CODE": "D2143569-X"]).get()) != nil)
+        #expect(try problems("503", ["BID_OPEN_TIME": "20261201093000", "BID_DOC_REFER_END_TIME": "20261201100000"]).map(\.code) == [.fieldDateTime])
+        #expect(try problems("503", ["DOC_PRICE": "200"]).map(\.code) == [.requiredWith, .requiredWith])
+        #expect(try problems("503", ["BID_SECTION_CODES": "E4201000001000001001001,E4201000001000009001002"]).map(\.code) == [.codePrefixMismatch])
+    }
+
+    @Test("Wrong JSON types are problems, not crashes", arguments: [#"{"nested": true}"#, "[1, 2]", "true"])
+    func wrongTypes(valueJSON: String) throws {
+        let value = try JSONSerialization.jsonObject(with: Data(valueJSON.utf8), options: [.fragmentsAllowed])
+        #expect(try problems("500", ["PROJECT_NAME": value]).map(\.code) == [.fieldType])
+    }
+}
