@@ -9,7 +9,11 @@ public final class HubProcess: @unchecked Sendable {
     private let logFile: String
 
     /// Starts `shuniu serve` on a free loopback port over `dataDir` and waits until it listens.
-    public init(dataDir: String, logFile: String) throws {
+    public static func start(dataDir: String, logFile: String) async throws -> HubProcess {
+        try await blocking { try HubProcess(dataDir: dataDir, logFile: logFile) }
+    }
+
+    private init(dataDir: String, logFile: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: RepositoryPaths.executable)
         process.arguments = ["serve", "--data-dir", dataDir, "--host", "127.0.0.1", "--port", "0"]
@@ -39,10 +43,17 @@ public final class HubProcess: @unchecked Sendable {
 
     /// Sends `signal` and waits for the process to end; returns its exit status.
     @discardableResult
-    public func stop(signal: Int32) -> Int32 {
+    public func stop(signal: Int32) async throws -> Int32 {
         kill(process.processIdentifier, signal)
-        process.waitUntilExit()
-        return process.terminationStatus
+        return try await waitForExit()
+    }
+
+    /// Waits for the process to end; returns its exit status.
+    public func waitForExit() async throws -> Int32 {
+        try await blocking { [process] in
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
     }
 
     /// The port in the "shuniu listening address=127.0.0.1:PORT" log line.

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import ShuniuCLI
+import ShuniuCore
+import ShuniuStore
+import ShuniuTesting
+import Testing
+
+/// CLI commands parsed and run as an operator would type them, against a real store.
+@Suite("Operator CLI")
+struct CLITests {
+    func run(_ arguments: [String]) async throws {
+        var command = try ShuniuCommand.parseAsRoot(arguments)
+        if var asyncCommand = command as? any AsyncParsableCommand {
+            try await asyncCommand.run()
+        } else {
+            try command.run()
+        }
+    }
+
+    @Test("platforms add, suspend and resume change the registry and are audited with the operator's name")
+    func platformLifecycle() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        try await run(["platforms", "add", "--data-dir", folder.path, "--operator", "zhang.san", "--id", "E4201000009",
+                       "--name", "示范平台", "--certified-until", "2027-06-30", "--datasets", "500, 501", "--json"])
+        try await run(["platforms", "suspend", "E4201000009", "--data-dir", folder.path, "--operator", "li.si", "--reason", "vendor request"])
+        try await run(["platforms", "list", "--data-dir", folder.path])
+        try await run(["platforms", "show", "E4201000009", "--data-dir", folder.path, "--json"])
+
+        let store = try HubStore(directory: folder.path)
+        defer { try? store.close() }
+        var platform = try #require(try await store.platform(PlatformID(rawValue: "E4201000009")!))
+        #expect(platform.status == .suspended)
+        #expect(platform.allowedDatasets == ["500", "501"])
+        #expect(platform.certifiedUntil.description == "2027-06-30")
+        #expect(platform.appKey.hasPrefix("ak"))
+
+        try await run(["platforms", "resume", "E4201000009", "--data-dir", folder.path, "--operator", "li.si"])
+        platform = try #require(try await store.platform(PlatformID(rawValue: "E4201000009")!))
+        #expect(platform.status == .active)
+
+        let audit = try await store.auditEntries(limit: 10)
+        #expect(audit.map(\.action) == ["platform.resume", "platform.suspend", "platform.add"])
+        #expect(audit.map(\.actor) == ["li.si", "li.si", "zhang.san"])
+        #expect(audit[1].detail.contains("vendor request"))
+        #expect(try await store.verifyAuditChain().intact)
+    }
+
+    @Test("Bad arguments are refused before anything is written", arguments: [
+        ["--id", "e4201000009", "--name", "x", "--certified-until", "2027-06-30", "--datasets", "500"],
+        ["--id", "E4201000009", "--name", "x", "--certified-until", "2027-02-30", "--datasets", "500"],
+        ["--id", "E4201000009", "--name", " ", "--certified-until", "2027-06-30", "--datasets", "500"],
+        ["--id", "E4201000009", "--name", "x", "--certified-until", "2027-06-30", "--datasets", ","],
+    ])
+    func badArguments(arguments: [String]) async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        await #expect(throws: (any Error).self) {
+            try await run(["platforms", "add", "--data-dir", folder.path] + arguments)
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.file(HubStore.fileName)))
+    }
+
+    @Test("Registering the same platform twice is refused")
+    func duplicatePlatform() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let arguments = ["platforms", "add", "--data-dir", folder.path, "--id", "E4201000009", "--name", "x",
+                         "--certified-until", "2027-06-30", "--datasets", "500"]
+        try await run(arguments)
+        await #expect(throws: StoreError.self) { try await run(arguments) }
+    }
+
+    @Test("Suspending an unknown platform says so")
+    func unknownPlatform() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        await #expect(throws: (any Error).self) {
+            try await run(["platforms", "suspend", "E4201000404", "--data-dir", folder.path])
+        }
+    }
+
+    @Test("status and audit run against a store with data; audit verify detects tampering")
+    func statusAndAudit() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let hub = try await RunningHub.start(dataDir: folder.path)
+        let credential = try await Fixtures.register(in: hub.store)
+        #expect(try await hub.client(credential).send(body: Fixtures.batch(Fixtures.sampleRecords())).status == 200)
+        try await hub.stop()
+
+        try await run(["status", "--data-dir", folder.path])
+        try await run(["status", "--data-dir", folder.path, "--json"])
+        try await run(["audit", "list", "--data-dir", folder.path])
+        try await run(["audit", "verify", "--data-dir", folder.path])
+
+        try StoreTampering.rewriteAuditActor(databasePath: folder.file(HubStore.fileName), id: 1, actor: "someone-else")
+        await #expect(throws: ExitCode.self) { try await run(["audit", "verify", "--data-dir", folder.path]) }
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import ShuniuClient
+import ShuniuCore
+import ShuniuStore
+import ShuniuTesting
+import ShuniuTransport
+import Testing
+
+/// Every way a push can be refused: its own code and HTTP status, audited, nothing stored.
+@Suite("Ingest refusals")
+struct RefusalTests {
+    enum Scenario: String, CaseIterable, CustomTestStringConvertible {
+        case malformedJSON, notABatch, emptyBatch, bodyTooLarge, tooManyRecords
+        case missingCredentials, unsupportedMethod, unknownAppKey, badSignature
+        case staleTimestamp, futureTimestamp, replayedNonce
+        case suspendedPlatform, expiredCertification, datasetNotAllowed, keyOwnedByOtherPlatform
+
+        var testDescription: String { rawValue }
+
+        /// The HTTP status and code expected, and whether the refusal concerns the whole request.
+        var expected: (status: Int, code: String, wholeRequest: Bool) {
+            switch self {
+            case .malformedJSON: (400, "request.malformed_json", true)
+            case .notABatch, .emptyBatch: (400, "request.invalid_batch", true)
+            case .bodyTooLarge: (413, "request.body_too_large", true)
+            case .tooManyRecords: (413, "request.too_many_records", true)
+            case .missingCredentials: (401, "auth.missing_credentials", true)
+            case .unsupportedMethod: (401, "auth.unsupported_signature_method", true)
+            case .unknownAppKey: (401, "auth.unknown_app_key", true)
+            case .badSignature: (401, "auth.bad_signature", true)
+            case .staleTimestamp, .futureTimestamp: (401, "auth.timestamp_out_of_window", true)
+            case .replayedNonce: (409, "auth.nonce_reused", true)
+            case .suspendedPlatform: (403, "platform.suspended", true)
+            case .expiredCertification: (403, "platform.certification_expired", true)
+            case .datasetNotAllowed: (403, "record.dataset_not_allowed", false)
+            case .keyOwnedByOtherPlatform: (409, "record.key_owned_by_other_platform", false)
+            }
+        }
+    }
+
+    @Test("Refused with its own code and status, audited, storing nothing", arguments: Scenario.allCases)
+    func refusal(scenario: Scenario) async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let hub = try await RunningHub.start(dataDir: folder.path) { configuration in
+            configuration.ingest.maxBodyBytes = 64 * 1024
+            configuration.ingest.maxRecords = 5
+        }
+        let store = hub.store
+        let owner = try await Fixtures.register(in: store)
+        let http = CurlHTTPClient()
+        let validBody = try Fixtures.batch([Fixtures.record("500")])
+        var baselineVersions = 0
+
+        let response: ReceivedResponse
+        switch scenario {
+        case .malformedJSON:
+            response = try await hub.client(owner).send(body: Array(#"{"records": [ {"dataset": "500", "#.utf8))
+        case .notABatch:
+            response = try await hub.client(owner).send(body: Array(#"[{"dataset": "500"}]"#.utf8))
+        case .emptyBatch:
+            response = try await hub.client(owner).send(body: Array(#"{"records": []}"#.utf8))
+        case .bodyTooLarge:
+            let padding = String(repeating: "x", count: 70 * 1024)
+            response = try await hub.client(owner).send(body: try Fixtures.batch([Fixtures.record("500", changing: ["PROJECT_SCALE": padding])]))
+        case .tooManyRecords:
+            response = try await hub.client(owner).send(body: try Fixtures.batch(Fixtures.projects(count: 6)))
+        case .missingCredentials:
+            response = try await http.send(OutgoingRequest(method: "POST", url: hub.baseURL + "/api/v1/records", body: validBody))
+        case .unsupportedMethod:
+            let headers = hub.client(owner).signatureHeaders(path: "/api/v1/records", body: validBody).map {
+                $0.name == SignatureHeader.method ? ($0.name, "HMAC-MD5") : $0
+            }
+            response = try await http.send(OutgoingRequest(method: "POST", url: hub.baseURL + "/api/v1/records", headers: headers, body: validBody))
+        case .unknownAppKey:
+            response = try await hub.client(PlatformCredential(appKey: "ak-nobody", secret: owner.secret)).send(body: validBody)
+        case .badSignature:
+            response = try await hub.client(PlatformCredential(appKey: owner.appKey, secret: "guessed")).send(body: validBody)
+        case .staleTimestamp:
+            response = try await hub.client(owner).send(body: validBody, timestamp: Date().addingTimeInterval(-400))
+        case .futureTimestamp:
+            response = try await hub.client(owner).send(body: validBody, timestamp: Date().addingTimeInterval(400))
+        case .replayedNonce:
+            #expect(try await hub.client(owner).send(body: validBody, nonce: "once").status == 200)
+            baselineVersions = 1
+            let other = try Fixtures.batch(Fixtures.projects(count: 1, start: 7))
+            response = try await hub.client(owner).send(body: other, nonce: "once")
+        case .suspendedPlatform:
+            let suspended = try await Fixtures.register(Fixtures.otherPlatformID, in: store, status: .suspended)
+            response = try await hub.client(suspended).send(body: try Fixtures.batch(Fixtures.projects(count: 1, platform: Fixtures.otherPlatformID)))
+        case .expiredCertification:
+            let expired = try await Fixtures.register(Fixtures.otherPlatformID, in: store, certifiedUntil: CalendarDay("2020-01-31")!)
+            response = try await hub.client(expired).send(body: try Fixtures.batch(Fixtures.projects(count: 1, platform: Fixtures.otherPlatformID)))
+        case .datasetNotAllowed:
+            let limited = try await Fixtures.register(Fixtures.otherPlatformID, in: store, datasets: ["500"])
+            response = try await hub.client(limited).send(body: try Fixtures.batch([Fixtures.record("501")]))
+        case .keyOwnedByOtherPlatform:
+            #expect(try await hub.client(owner).send(body: validBody).status == 200)
+            baselineVersions = 1
+            let intruder = try await Fixtures.register(Fixtures.otherPlatformID, in: store)
+            let takeover = try Fixtures.batch([Fixtures.record("500", changing: ["PROJECT_NAME": "改名"])])
+            response = try await hub.client(intruder).send(body: takeover)
+        }
+
+        let expected = scenario.expected
+        #expect(response.status == expected.status, "\(response.bodyText)")
+        if expected.wholeRequest {
+            let answer = try JSONDecoder().decode(ErrorAnswer.self, from: Data(response.body))
+            #expect(answer.error.code == expected.code)
+            #expect(!answer.error.message.isEmpty)
+            let audit = try await store.auditEntries(limit: 1, action: "ingest.refused")
+            #expect(audit.first?.outcome == expected.code)
+            #expect(audit.first?.address == "127.0.0.1")
+        } else {
+            let answer = try JSONDecoder().decode(IngestAnswer.self, from: Data(response.body))
+            #expect(answer.results.first?.status == "rejected")
+            #expect(answer.results.first?.problems?.first?.code == expected.code)
+            let audit = try await store.auditEntries(limit: 1, action: "ingest.batch")
+            #expect(audit.first?.outcome == "rejected")
+            #expect(audit.first?.detail.contains(expected.code) == true)
+        }
+        #expect(try await store.versionCount() == baselineVersions)
+        #expect(try await store.verifyAuditChain().intact)
+        try await hub.stop()
+    }
+
+    @Test("No secret appears in the audit log")
+    func secretsStayOut() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let hub = try await RunningHub.start(dataDir: folder.path)
+        let credential = try await Fixtures.register(in: hub.store)
+        _ = try await hub.client(credential).send(body: Fixtures.batch([Fixtures.record("500")]))
+        _ = try await hub.client(PlatformCredential(appKey: credential.appKey, secret: "wrong-secret")).send(body: Fixtures.batch([Fixtures.record("500")]))
+        let entries = try await hub.store.auditEntries(limit: 100)
+        #expect(entries.count == 3)
+        #expect(!entries.contains { $0.detail.contains(credential.secret) || $0.detail.contains("wrong-secret") })
+        #expect(!String(describing: credential).contains(credential.secret))
+        try await hub.stop()
+    }
+}
