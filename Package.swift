@@ -124,6 +124,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Prints ingest throughput and latency beside the raw SQLite ceiling; asserts nothing.
+        .executableTarget(
+            name: "shuniu-bench",
+            dependencies: [
+                "ShuniuTesting", "ShuniuClient", "ShuniuCore", "ShuniuStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Sources/ShuniuBench",
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(name: "ShuniuSpecTests", dependencies: ["ShuniuSpec", "ShuniuCore", "ShuniuTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "ShuniuTrustTests", dependencies: ["ShuniuTrust"], swiftSettings: swiftSettings),
         .testTarget(

@@ -60,5 +60,6 @@ public final class RunningHub: Sendable {
 
 public struct TestHubError: Error, CustomStringConvertible {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
