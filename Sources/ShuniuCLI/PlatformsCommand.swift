@@ -126,39 +126,41 @@ struct PlatformsCommand: AsyncParsableCommand {
 
     struct Suspend: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Refuse a platform's requests until resumed; nothing it sent is lost.")
-        @OptionGroup var hub: HubOptions
-        @OptionGroup var operatorOption: OperatorOption
-        @Argument(help: "The platform's 11-character code.") var id: String
-        @Option(name: .long, help: "Why, for the audit log.") var reason: String?
+        @OptionGroup var change: StatusChange
 
         func run() async throws {
-            try await PlatformsCommand.setStatus(.suspended, id: id, hub: hub, by: operatorOption.resolved, reason: reason)
+            try await change.apply(.suspended)
         }
     }
 
     struct Resume: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Accept a suspended platform's requests again.")
+        @OptionGroup var change: StatusChange
+
+        func run() async throws {
+            try await change.apply(.active)
+        }
+    }
+
+    /// What suspending and resuming share: which platform, who, and why.
+    struct StatusChange: ParsableArguments {
         @OptionGroup var hub: HubOptions
         @OptionGroup var operatorOption: OperatorOption
         @Argument(help: "The platform's 11-character code.") var id: String
         @Option(name: .long, help: "Why, for the audit log.") var reason: String?
 
-        func run() async throws {
-            try await PlatformsCommand.setStatus(.active, id: id, hub: hub, by: operatorOption.resolved, reason: reason)
-        }
-    }
-
-    static func setStatus(_ status: PlatformStatus, id: String, hub: HubOptions, by operatorName: String, reason: String?) async throws {
-        guard let platformID = PlatformID(rawValue: id) else {
-            throw ValidationError("'\(id)' is not a platform code (11 characters of 0-9 and A-Z)")
-        }
-        let store = try hub.openStore()
-        defer { try? store.close() }
-        do {
-            let platform = try await store.setPlatformStatus(platformID, to: status, by: operatorName, reason: reason)
-            print("\(platform.id) is now \(platform.status.rawValue)")
-        } catch let error as StoreError where error.code == .platformNotFound {
-            throw ValidationError(error.message)
+        func apply(_ status: PlatformStatus) async throws {
+            guard let platformID = PlatformID(rawValue: id) else {
+                throw ValidationError("'\(id)' is not a platform code (11 characters of 0-9 and A-Z)")
+            }
+            let store = try hub.openStore()
+            defer { try? store.close() }
+            do {
+                let platform = try await store.setPlatformStatus(platformID, to: status, by: operatorOption.resolved, reason: reason)
+                print("\(platform.id) is now \(platform.status.rawValue)")
+            } catch let error as StoreError where error.code == .platformNotFound {
+                throw ValidationError(error.message)
+            }
         }
     }
 }

@@ -17,20 +17,9 @@ public struct Problem: Codable, Sendable, Hashable {
 }
 
 /// A stable, documented problem code. New codes are added, never renamed.
-public struct ProblemCode: RawRepresentable, Codable, Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+public struct ProblemCode: StringIdentifier {
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
-    public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 
     // Record shape.
     public static let recordNotObject: ProblemCode = "record.not_object"

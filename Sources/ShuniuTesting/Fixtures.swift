@@ -23,6 +23,13 @@ public enum Fixtures {
         return credential
     }
 
+    /// Registers a platform in the store under `dataDir` and closes it again, before a daemon starts.
+    public static func registerBeforeStart(dataDir: String) async throws -> PlatformCredential {
+        let store = try HubStore(directory: dataDir)
+        defer { try? store.close() }
+        return try await register(in: store)
+    }
+
     /// The records of `Ops/samples/first-batch.json`: 500, 501, 502 and 503, all valid.
     public static func sampleRecords() throws -> [[String: Any]] {
         let data = try Data(contentsOf: URL(fileURLWithPath: RepositoryPaths.sample("first-batch.json")))

@@ -33,10 +33,7 @@ struct DurabilityTests {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let dataDir = folder.file("data")
-        // Register through a store handle that is closed before the daemon starts.
-        let setup = try HubStore(directory: dataDir)
-        let credential = try await Fixtures.register(in: setup)
-        try setup.close()
+        let credential = try await Fixtures.registerBeforeStart(dataDir: dataDir)
 
         let daemon = try await HubProcess.start(dataDir: dataDir, logFile: folder.file("serve.log"))
         let client = IngestClient(baseURL: daemon.baseURL, credential: credential)
@@ -66,9 +63,7 @@ struct DurabilityTests {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let dataDir = folder.file("data")
-        let setup = try HubStore(directory: dataDir)
-        let credential = try await Fixtures.register(in: setup)
-        try setup.close()
+        let credential = try await Fixtures.registerBeforeStart(dataDir: dataDir)
 
         let daemon = try await HubProcess.start(dataDir: dataDir, logFile: folder.file("serve.log"))
         let client = IngestClient(baseURL: daemon.baseURL, credential: credential)
