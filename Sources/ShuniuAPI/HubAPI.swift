@@ -51,7 +51,7 @@ public struct HubAPI: Sendable {
             let buffer: ByteBuffer
             do {
                 buffer = try await body.collect(upTo: ingest.bodyLimit)
-            } catch {
+            } catch is NIOTooManyBytesError {
                 let refusal = IngestRefusal(.bodyTooLarge, "the body is larger than \(ingest.bodyLimit) bytes")
                 try await ingest.recordRefusal(refusal, request: signed)
                 throw refusal
