@@ -69,8 +69,12 @@ public struct IngestService: Sendable {
         guard case .object(let envelope) = record else {
             return reject(nil, Problem(code: .recordNotObject, path: path, message: "a record is an object {\"dataset\": \"500\", \"data\": {…}}, got \(record.typeName)"))
         }
-        guard case .string(let datasetText)? = envelope["dataset"] else {
-            return reject(nil, Problem(code: .datasetMissing, path: "\(path).dataset", message: "\"dataset\" must be the dataset number as a string, such as \"500\""))
+        let datasetText: String
+        switch envelope["dataset"] {
+        case .string(let text)?: datasetText = text.trimmingCharacters(in: .whitespaces)
+        case .number(let number)? where number.rounded() == number && number >= 0 && number < 1e9: datasetText = String(Int(number))
+        default:
+            return reject(nil, Problem(code: .datasetMissing, path: "\(path).dataset", message: "\"dataset\" must be the dataset number, such as \"500\""))
         }
         let dataset = DatasetID(datasetText)
         guard let spec = validator.spec.dataset(dataset) else {

@@ -47,6 +47,23 @@ struct CLITests {
         #expect(try await store.verifyAuditChain().intact)
     }
 
+    @Test("A suspension from the CLI takes effect on the running daemon at once, and a resume lifts it")
+    func suspendWhileRunning() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let hub = try await RunningHub.start(dataDir: folder.path)
+        let client = hub.client(try await Fixtures.register(in: hub.store))
+        #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 1, start: 1))).status == 200)
+        try await run(["platforms", "suspend", Fixtures.platformID.rawValue, "--data-dir", folder.path, "--reason", "test"])
+        let refused = try await client.send(body: Fixtures.batch(Fixtures.projects(count: 1, start: 2)))
+        #expect(refused.status == 403)
+        #expect(refused.bodyText.contains("platform.suspended"))
+        try await run(["platforms", "resume", Fixtures.platformID.rawValue, "--data-dir", folder.path])
+        #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 1, start: 3))).status == 200)
+        #expect(try await hub.store.versionCount() == 2)
+        try await hub.stop()
+    }
+
     @Test("Bad arguments are refused before anything is written", arguments: [
         ["--id", "e4201000009", "--name", "x", "--certified-until", "2027-06-30", "--datasets", "500"],
         ["--id", "E4201000009", "--name", "x", "--certified-until", "2027-02-30", "--datasets", "500"],

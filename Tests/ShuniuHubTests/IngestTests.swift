@@ -83,7 +83,7 @@ struct IngestTests {
             Fixtures.record("501", changing: ["TENDERER_CODE": "91420100MA4K00010A", "TENDER_PROJECT_NAME": NSNull()]),
             ["dataset": "999", "data": [:] as [String: Any]],
             ["data": [:] as [String: Any]],
-            Fixtures.record("502"),
+            ["dataset": 502, "data": (try Fixtures.record("502"))["data"]!],
         ])
         let response = try await client.send(body: body)
         #expect(response.status == 200)
