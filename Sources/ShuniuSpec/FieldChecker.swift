@@ -18,7 +18,7 @@ struct FieldChecker {
         if let maxLength = field.maxLength, value.count > maxLength {
             fail(.fieldLength, "must be at most \(maxLength) characters, has \(value.count)")
         }
-        if let pattern = field.pattern, let regex = try? Regex(pattern), (try? regex.wholeMatch(in: value)) == nil {
+        if let pattern = field.pattern, let compiled = spec.patterns[pattern], !compiled.matchesWhole(value) {
             fail(.fieldPattern, "'\(value)' does not match \(pattern)")
         }
 

@@ -63,7 +63,7 @@ public enum SpecLoader {
                     report(["fields", "\(index)"], "field \(field.code) has type code but no codeList")
                 }
             }
-            if let pattern = field.pattern, (try? Regex(pattern)) == nil {
+            if let pattern = field.pattern, FieldPattern(pattern) == nil {
                 report(["fields", "\(index)", "pattern"], "field \(field.code): pattern is not a valid regular expression")
             }
         }

@@ -69,6 +69,13 @@ struct RecordValidatorTests {
         #expect(found.allSatisfy { !$0.message.isEmpty })
     }
 
+    @Test("A field's pattern must match the whole value")
+    func patterns() throws {
+        #expect(try problems("500", ["INDUSTRIES_TYPE": "e47"]).map(\.code) == [.fieldPattern])
+        #expect(try problems("500", ["INDUSTRIES_TYPE": "Z47"]).map(\.code) == [.fieldPattern])
+        #expect((try? validate("500", ["INDUSTRIES_TYPE": "A01"]).get()) != nil)
+    }
+
     @Test("Amounts sent as JSON numbers are refused with a hint; integers are accepted")
     func numbers() throws {
         let found = try problems("502", ["CONTRACT_RECKON_PRICE": 35800000.5])
