@@ -91,10 +91,10 @@ public struct IngestService: Sendable {
         case .failure(let failure):
             return .rejected(index: index, dataset: dataset, key: nil, problems: failure.problems)
         case .success(let checked):
-            let normalized = CanonicalJSON.text(checked.fields)
+            let normalized = JSONValue.object(checked.fields.mapValues(JSONValue.string)).canonicalText
             return .valid(index: index, record: ValidatedRecord(
                 dataset: dataset, businessKey: checked.businessKey, regionCode: checked.regionCode,
-                rawPayload: CanonicalJSON.text(record), normalizedPayload: normalized,
+                rawPayload: record.canonicalText, normalizedPayload: normalized,
                 contentHash: DigestAlgorithm.sha256.hexHash(Array(normalized.utf8)), specVersion: validator.spec.version
             ))
         }
@@ -107,9 +107,10 @@ public struct IngestService: Sendable {
 
     private func audit(_ refusal: IngestRefusal, request: SignedRequest) async throws {
         logger.info("ingest refused", metadata: ["code": "\(refusal.code.rawValue)", "appKey": "\(request.appKey ?? "-")", "address": "\(request.address ?? "-")"])
-        let detail = CanonicalJSON.text([
-            "appKey": request.appKey ?? "", "bodyBytes": String(request.body.count), "message": refusal.message, "nonce": request.nonce ?? "",
-        ])
+        let detail = JSONValue.object([
+            "appKey": .string(request.appKey ?? ""), "bodyBytes": .number(Double(request.body.count)),
+            "message": .string(refusal.message), "nonce": .string(request.nonce ?? ""),
+        ]).canonicalText
         try await store.appendAudit(AuditEvent(
             actorKind: refusal.platform == nil ? .anonymous : .platform, actor: refusal.platform?.rawValue ?? "-",
             action: "ingest.refused", outcome: refusal.code.rawValue, subject: nil, address: request.address, detail: detail
