@@ -128,7 +128,7 @@ let package = Package(
         .executableTarget(
             name: "shuniu-bench",
             dependencies: [
-                "ShuniuTesting", "ShuniuClient", "ShuniuCore", "ShuniuStore",
+                "ShuniuTesting", "ShuniuClient", "ShuniuCore", "ShuniuStore", "ShuniuSpec", "ShuniuTrust",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Sources/ShuniuBench",

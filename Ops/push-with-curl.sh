@@ -8,7 +8,7 @@ body=${1:?batch file}
 app_key=${2:?app key}
 method=${3:-HMAC-SHA256}
 url=${4:-http://127.0.0.1:8480}
-: "${SHUNIU_APP_SECRET:?set SHUNIU_APP_SECRET to the platform's app secret}"
+: "${SHUNIU_APP_SECRET:?set SHUNIU_APP_SECRET to the app secret of the platform}"
 
 case "$method" in
     HMAC-SHA256) digest=-sha256 ;;

@@ -1,7 +1,7 @@
 import ShuniuCore
 
 /// One dataset of the common spec: its fields, business key, sharing type and rules.
-public struct DatasetSpec: Codable, Sendable {
+public struct DatasetSpec: Decodable, Sendable {
     public var dataset: DatasetID
     /// The national spec's table name (`PROJECT`, `TENDER_PROJECT`, …).
     public var name: String
@@ -14,6 +14,8 @@ public struct DatasetSpec: Codable, Sendable {
     public var regionField: String?
     public var fields: [FieldSpec]
     public var rules: [RuleSpec]
+    /// Field by code, for lookups on every value of every record.
+    let fieldsByCode: [String: FieldSpec]
 
     enum CodingKeys: String, CodingKey {
         case dataset, name, label, sharing, key, regionField, fields, rules
@@ -29,10 +31,11 @@ public struct DatasetSpec: Codable, Sendable {
         regionField = try container.decodeIfPresent(String.self, forKey: .regionField)
         fields = try container.decode([FieldSpec].self, forKey: .fields)
         rules = try container.decodeIfPresent([RuleSpec].self, forKey: .rules) ?? []
+        fieldsByCode = Dictionary(fields.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     public func field(_ code: String) -> FieldSpec? {
-        fields.first { $0.code == code }
+        fieldsByCode[code]
     }
 }
 

@@ -62,7 +62,7 @@ public struct RecordValidator: Sendable {
         case .null:
             return .success(nil)
         case .string(let text):
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = text.trimmedWhitespace
             return .success(trimmed.isEmpty ? nil : trimmed)
         case .number(let number):
             guard field.type == .integer || field.type == .code, number.rounded() == number, abs(number) < 1e15 else {

@@ -47,9 +47,9 @@ extension HubStore {
     }
 
     private static func store(_ record: ValidatedRecord, index: Int, from platform: PlatformID, at instant: Date, in db: Database) throws -> RecordResult {
+        // Cached statements: these four run for every record of every batch.
         let existing = try Row.fetchOne(
-            db,
-            sql: "SELECT id, owner_platform, latest_version, latest_hash FROM record WHERE dataset = ? AND business_key = ?",
+            db.cachedStatement(sql: "SELECT id, owner_platform, latest_version, latest_hash FROM record WHERE dataset = ? AND business_key = ?"),
             arguments: [record.dataset.rawValue, record.businessKey]
         )
         let recordID: Int64
@@ -69,30 +69,22 @@ extension HubStore {
                 return RecordResult(index: index, dataset: record.dataset, key: record.businessKey, status: .duplicate, hubId: recordID, version: latest)
             }
             version = latest + 1
-            try db.execute(
-                sql: "UPDATE record SET latest_version = ?, latest_hash = ?, region_code = ?, updated_at = ? WHERE id = ?",
-                arguments: [version, record.contentHash, record.regionCode, instant, recordID]
-            )
+            try db.cachedStatement(sql: "UPDATE record SET latest_version = ?, latest_hash = ?, region_code = ?, updated_at = ? WHERE id = ?")
+                .execute(arguments: [version, record.contentHash, record.regionCode, instant, recordID])
         } else {
             version = 1
-            try db.execute(
-                sql: """
-                    INSERT INTO record (dataset, business_key, owner_platform, latest_version, latest_hash, region_code, created_at, updated_at)
-                    VALUES (?, ?, ?, 1, ?, ?, ?, ?)
-                    """,
-                arguments: [record.dataset.rawValue, record.businessKey, platform.rawValue, record.contentHash, record.regionCode, instant, instant]
-            )
+            try db.cachedStatement(sql: """
+                INSERT INTO record (dataset, business_key, owner_platform, latest_version, latest_hash, region_code, created_at, updated_at)
+                VALUES (?, ?, ?, 1, ?, ?, ?, ?)
+                """).execute(arguments: [record.dataset.rawValue, record.businessKey, platform.rawValue, record.contentHash, record.regionCode, instant, instant])
             recordID = db.lastInsertedRowID
         }
-        try db.execute(
-            sql: """
-                INSERT INTO record_version (record_id, version, dataset, business_key, source_platform, region_code,
-                                            raw_payload, normalized_payload, content_hash, spec_version, received_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [recordID, version, record.dataset.rawValue, record.businessKey, platform.rawValue, record.regionCode,
-                        record.rawPayload, record.normalizedPayload, record.contentHash, record.specVersion, instant]
-        )
+        try db.cachedStatement(sql: """
+            INSERT INTO record_version (record_id, version, dataset, business_key, source_platform, region_code,
+                                        raw_payload, normalized_payload, content_hash, spec_version, received_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [recordID, version, record.dataset.rawValue, record.businessKey, platform.rawValue, record.regionCode,
+                                     record.rawPayload, record.normalizedPayload, record.contentHash, record.specVersion, instant])
         return RecordResult(index: index, dataset: record.dataset, key: record.businessKey, status: .accepted, hubId: recordID, version: version)
     }
 

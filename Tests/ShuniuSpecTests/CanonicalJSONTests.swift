@@ -28,3 +28,13 @@ struct CanonicalJSONTests {
 }
 
 import Foundation
+
+@Suite("Trimming white space")
+struct TrimmingTests {
+    @Test("Leading and trailing white space goes, full-width space included; inner space stays", arguments: [
+        ("  项目 名称\t\n", "项目 名称"), ("\u{3000}全角\u{3000}", "全角"), ("none", "none"), ("   ", ""), ("", ""),
+    ])
+    func trimmed(input: String, expected: String) {
+        #expect(input.trimmedWhitespace == expected)
+    }
+}
