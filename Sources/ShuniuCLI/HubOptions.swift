@@ -22,8 +22,9 @@ struct HubOptions: ParsableArguments {
         return configuration
     }
 
-    func openStore() throws -> HubStore {
-        try HubStore(directory: configuration().dataDir)
+    /// Opens the store; `create` only for commands that register something.
+    func openStore(create: Bool = false) throws -> HubStore {
+        try HubStore(directory: configuration().dataDir, create: create)
     }
 }
 

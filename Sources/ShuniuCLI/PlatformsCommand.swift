@@ -53,7 +53,7 @@ struct PlatformsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try hub.openStore()
+            let store = try hub.openStore(create: true)
             defer { try? store.close() }
             let now = Date()
             let credential = PlatformCredential(appKey: appKey ?? "ak" + RandomToken.hex(bytes: 8), secret: RandomToken.hex(bytes: 32))

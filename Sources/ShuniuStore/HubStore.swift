@@ -14,14 +14,23 @@ public final class HubStore: Sendable {
     /// The file name inside the data directory.
     public static let fileName = "shuniu.sqlite"
 
-    /// Opens (creating if needed) the store in `directory`, and runs pending migrations.
-    public init(directory: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw StoreError(.cannotOpen, "cannot create data directory \(directory)", cause: error)
-        }
+    /// Opens the store in `directory` and runs pending migrations. With `create`, a missing
+    /// directory and file are made, readable by this user only (the store holds app secrets);
+    /// without it, a missing store is an error, so that a typo in `--data-dir` is not a new,
+    /// empty hub.
+    public init(directory: String, create: Bool = true) throws {
         let path = (directory as NSString).appendingPathComponent(HubStore.fileName)
+        let existed = FileManager.default.fileExists(atPath: path)
+        if !existed {
+            guard create else {
+                throw StoreError(.notFound, "no store at \(path): start the hub once, register a platform, or pass --data-dir")
+            }
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw StoreError(.cannotOpen, "cannot create data directory \(directory)", cause: error)
+            }
+        }
         var configuration = Configuration()
         // The CLI and the daemon share the file: wait for the other's write instead of failing.
         configuration.busyMode = .timeout(10)
@@ -30,6 +39,10 @@ public final class HubStore: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            if !existed {
+                // SQLite gives the -wal and -shm files the database file's permissions.
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+            }
             try HubStore.migrator.migrate(pool)
         } catch {
             throw StoreError(.cannotOpen, "cannot open store \(path)", cause: error)

@@ -9,6 +9,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let platformNotFound = Code(rawValue: "store.platform_not_found")
         public static let nonceReused = Code(rawValue: "store.nonce_reused")
         public static let cannotOpen = Code(rawValue: "store.cannot_open")
+        public static let notFound = Code(rawValue: "store.not_found")
         public static let corruptRow = Code(rawValue: "store.corrupt_row")
     }
 

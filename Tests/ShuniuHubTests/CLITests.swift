@@ -89,6 +89,30 @@ struct CLITests {
         await #expect(throws: StoreError.self) { try await run(arguments) }
     }
 
+    @Test("Read-only commands on a missing store say so and create nothing")
+    func missingStore() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let dataDir = folder.file("typo")
+        for command in [["status"], ["platforms", "list"], ["audit", "list"]] {
+            await #expect(throws: StoreError.self) { try await run(command + ["--data-dir", dataDir]) }
+        }
+        #expect(!FileManager.default.fileExists(atPath: dataDir))
+    }
+
+    @Test("A new store is readable by its owner only: it holds app secrets")
+    func storePermissions() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let dataDir = folder.file("var")
+        try await run(["platforms", "add", "--data-dir", dataDir, "--id", "E4201000009", "--name", "x",
+                       "--certified-until", "2027-06-30", "--datasets", "500"])
+        let directoryMode = try FileManager.default.attributesOfItem(atPath: dataDir)[.posixPermissions] as? Int
+        let fileMode = try FileManager.default.attributesOfItem(atPath: dataDir + "/" + HubStore.fileName)[.posixPermissions] as? Int
+        #expect(directoryMode == 0o700)
+        #expect(fileMode == 0o600)
+    }
+
     @Test("Suspending an unknown platform says so")
     func unknownPlatform() async throws {
         let folder = try TemporaryDirectory()

@@ -3,6 +3,7 @@ import ShuniuClient
 import ShuniuCore
 import ShuniuStore
 import ShuniuTesting
+import ShuniuTransport
 import Testing
 
 /// End to end through a real hub on a loopback port and a real SQLite file.
@@ -96,6 +97,22 @@ struct IngestTests {
         #expect(answer.results[3].problems?.first?.code == "record.dataset_missing")
         #expect(try await hub.store.versionCount() == 2)
         #expect(try await hub.store.latestVersion(dataset: "501", key: "E4201000001000001001") == nil)
+        try await hub.stop()
+    }
+
+    @Test("Health and readiness answer; an unknown route is 404")
+    func health() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let hub = try await RunningHub.start(dataDir: folder.path)
+        let http = CurlHTTPClient()
+        let health = try await http.send(OutgoingRequest(method: "GET", url: hub.baseURL + "/healthz"))
+        #expect(health.status == 200 && health.bodyText.contains("ok"))
+        let ready = try await http.send(OutgoingRequest(method: "GET", url: hub.baseURL + "/readyz"))
+        #expect(ready.status == 200 && ready.bodyText.contains("ready"))
+        #expect(ready.headers["content-type"]?.hasPrefix("application/json") == true)
+        #expect(try await http.send(OutgoingRequest(method: "GET", url: hub.baseURL + "/api/v1/nothing")).status == 404)
+        #expect(try await http.send(OutgoingRequest(method: "GET", url: hub.baseURL + "/api/v1/records")).status == 404)
         try await hub.stop()
     }
 
