@@ -65,6 +65,17 @@ let package = Package(
         // A platform's side of ingest: sign and send a batch (CLI push, tests, benchmark).
         .target(name: "ShuniuClient", dependencies: ["ShuniuCore", "ShuniuTrust", "ShuniuTransport"], swiftSettings: swiftSettings),
 
+        // Outbound delivery: per-destination workers, retry policy, circuit breaker.
+        .target(
+            name: "ShuniuDelivery",
+            dependencies: [
+                "ShuniuCore", "ShuniuStore", "ShuniuTransport", "ShuniuTrust",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The ingest path shared by pushed and pulled records: authenticate, validate, store.
         .target(
             name: "ShuniuIngest",
@@ -92,7 +103,7 @@ let package = Package(
         .target(
             name: "ShuniuApp",
             dependencies: [
-                "ShuniuCore", "ShuniuSpec", "ShuniuStore", "ShuniuIngest", "ShuniuAPI", "ShuniuTrust",
+                "ShuniuCore", "ShuniuSpec", "ShuniuStore", "ShuniuIngest", "ShuniuAPI", "ShuniuTrust", "ShuniuDelivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -118,6 +129,9 @@ let package = Package(
             name: "ShuniuTesting",
             dependencies: [
                 "ShuniuCore", "ShuniuApp", "ShuniuStore", "ShuniuClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

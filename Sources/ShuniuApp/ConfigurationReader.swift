@@ -51,6 +51,22 @@ struct ConfigurationReader {
     }
 
     mutating func read(_ node: Node, into configuration: inout HubConfiguration, prefix: String = "") {
+        read(mapping: node, into: &configuration, prefix: prefix)
+        if prefix.isEmpty { checkReferences(configuration) }
+    }
+
+    /// Routes must name configured destinations, and destination names must be unique.
+    mutating func checkReferences(_ configuration: HubConfiguration) {
+        var names = Set<String>()
+        for destination in configuration.destinations where !names.insert(destination.name).inserted {
+            diagnostics.append(Diagnostic(file: file, line: nil, message: "destination '\(destination.name)' is defined twice"))
+        }
+        for route in configuration.routing.routes where !names.contains(route.destination) {
+            diagnostics.append(Diagnostic(file: file, line: nil, message: "a route names destination '\(route.destination)', which is not in 'destinations'"))
+        }
+    }
+
+    private mutating func read(mapping node: Node, into configuration: inout HubConfiguration, prefix: String) {
         guard let mapping = node.mapping else {
             report(node, prefix.isEmpty ? "the configuration must be a mapping of sections" : "'\(prefix)' must be a mapping")
             return
@@ -58,7 +74,15 @@ struct ConfigurationReader {
         for (keyNode, value) in mapping {
             let name = keyNode.string ?? "?"
             let key = prefix.isEmpty ? name : "\(prefix).\(name)"
-            if let setter = ConfigurationReader.keys[key] {
+            if key == "destinations" {
+                var reader = DestinationReader(file: file)
+                configuration.destinations = reader.read(value)
+                diagnostics += reader.diagnostics
+            } else if key == "routes" {
+                var reader = RouteReader(file: file)
+                configuration.routing = RoutingTable(routes: reader.read(value))
+                diagnostics += reader.diagnostics
+            } else if let setter = ConfigurationReader.keys[key] {
                 guard let scalar = value.scalar else {
                     report(value, "'\(key)' must be a single value")
                     continue
@@ -67,9 +91,9 @@ struct ConfigurationReader {
                     report(value, "'\(key)' \(problem)")
                 }
             } else if ConfigurationReader.keys.keys.contains(where: { $0.hasPrefix(key + ".") }) {
-                read(value, into: &configuration, prefix: key)
+                read(mapping: value, into: &configuration, prefix: key)
             } else {
-                let known = ConfigurationReader.keys.keys.sorted().joined(separator: ", ")
+                let known = (ConfigurationReader.keys.keys + ["destinations", "routes"]).sorted().joined(separator: ", ")
                 report(keyNode, "unknown key '\(key)' (known keys: \(known))")
             }
         }

@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import ShuniuAPI
 import ShuniuCore
+import ShuniuDelivery
 import ShuniuIngest
 import ShuniuSpec
 import ShuniuStore
@@ -40,7 +41,7 @@ public struct Hub: Sendable {
         signals: [UnixSignal] = [],
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> ServiceGroup {
-        let ingest = IngestService(store: store, spec: spec, limits: configuration.ingest, logger: logger)
+        let ingest = IngestService(store: store, spec: spec, limits: configuration.ingest, routing: configuration.routing, logger: logger)
         let api = HubAPI(ingest: ingest, store: store)
         let logger = self.logger
         let host = configuration.host
@@ -54,11 +55,17 @@ public struct Hub: Sendable {
             },
             logger: logger
         )
+        // Started in this order, stopped in reverse: the server stops taking requests first,
+        // then the delivery workers finish their batches, then the store closes.
+        let workers = configuration.destinations.map { destination in
+            ServiceGroupConfiguration.ServiceConfiguration(service: DeliveryWorker(destination: destination, store: store, logger: logger))
+        }
         return ServiceGroup(
             configuration: .init(
                 services: [
                     .init(service: StoreService(store: store)),
                     .init(service: NonceJanitor(ingest: ingest, logger: logger)),
+                ] + workers + [
                     .init(service: application),
                 ],
                 gracefulShutdownSignals: signals,

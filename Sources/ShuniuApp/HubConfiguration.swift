@@ -17,8 +17,11 @@ import Yams
 /// | `ingest.maxBodyBytes` | integer 1024–1073741824 | `8388608` | request body |
 /// | `ingest.replayWindowSeconds` | integer 10–3600 | `300` | ± clock skew; nonces kept twice as long |
 /// | `log.level` | trace…critical | `info` | |
+/// | `destinations` | list | none | upstreams; see ``DestinationReader`` for each item's keys |
+/// | `routes` | list | none | which records go where; see ``RouteReader`` |
 ///
-/// No key is secret: platform secrets live in the store, never in configuration.
+/// No value is secret: platform secrets live in the store, and a destination's signing secret
+/// is read from the file its `secretFile` names.
 /// Relative paths are taken from the working directory.
 public struct HubConfiguration: Sendable, Equatable {
     public var host = "127.0.0.1"
@@ -28,6 +31,8 @@ public struct HubConfiguration: Sendable, Equatable {
     public var certsDir = "./Certs"
     public var ingest = IngestLimits()
     public var logLevel: Logger.Level = .info
+    public var destinations: [Destination] = []
+    public var routing = RoutingTable()
 
     /// The embedded defaults.
     public init() {}

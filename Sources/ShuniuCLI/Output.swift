@@ -29,6 +29,17 @@ enum Output {
         return date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon)) + "Z"
     }
 
+    /// `45s`, `12m`, `3h 5m`, `2d 4h`.
+    static func age(_ seconds: Double) -> String {
+        let total = Int(seconds)
+        switch total {
+        case ..<60: return "\(total)s"
+        case ..<3600: return "\(total / 60)m"
+        case ..<86400: return "\(total / 3600)h \(total % 3600 / 60)m"
+        default: return "\(total / 86400)d \(total % 86400 / 3600)h"
+        }
+    }
+
     static func bytes(_ count: Int64) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB"]
         var value = Double(count)

@@ -6,7 +6,8 @@ public struct ShuniuCommand: AsyncParsableCommand {
         commandName: "shuniu",
         abstract: "枢纽 Shuniu — data-exchange hub of an e-bidding public service platform.",
         subcommands: [
-            ServeCommand.self, StatusCommand.self, PlatformsCommand.self, PushCommand.self, AuditCommand.self,
+            ServeCommand.self, StatusCommand.self, PlatformsCommand.self, QueuesCommand.self, DestinationsCommand.self,
+            PushCommand.self, AuditCommand.self,
         ]
     )
 

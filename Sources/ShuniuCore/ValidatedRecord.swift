@@ -5,6 +5,8 @@ public struct ValidatedRecord: Sendable, Hashable {
     public var businessKey: String
     /// GB/T 2260 code the record concerns, from the dataset's region field.
     public var regionCode: String?
+    /// GB/T 4754 industry code, from the dataset's industry field, for routing.
+    public var industryCode: String?
     /// The record exactly as it arrived in the batch, as JSON.
     public var rawPayload: String
     /// The record in the common spec's shape: field code → value, canonical JSON with sorted keys.
@@ -14,10 +16,11 @@ public struct ValidatedRecord: Sendable, Hashable {
     /// The spec version the record was checked against.
     public var specVersion: String
 
-    public init(dataset: DatasetID, businessKey: String, regionCode: String?, rawPayload: String, normalizedPayload: String, contentHash: String, specVersion: String) {
+    public init(dataset: DatasetID, businessKey: String, regionCode: String?, industryCode: String? = nil, rawPayload: String, normalizedPayload: String, contentHash: String, specVersion: String) {
         self.dataset = dataset
         self.businessKey = businessKey
         self.regionCode = regionCode
+        self.industryCode = industryCode
         self.rawPayload = rawPayload
         self.normalizedPayload = normalizedPayload
         self.contentHash = contentHash

@@ -13,11 +13,13 @@ public struct IngestService: Sendable {
     let validator: RecordValidator
     let limits: IngestLimits
     let authenticator: RequestAuthenticator
+    let routing: RoutingTable
     let logger: Logger
     let now: @Sendable () -> Date
 
-    public init(store: HubStore, spec: DataSpec, limits: IngestLimits, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(store: HubStore, spec: DataSpec, limits: IngestLimits, routing: RoutingTable = RoutingTable(), logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
+        self.routing = routing
         self.validator = RecordValidator(spec: spec)
         self.limits = limits
         self.authenticator = RequestAuthenticator(store: store, limits: limits)
@@ -92,11 +94,14 @@ public struct IngestService: Sendable {
             return .rejected(index: index, dataset: dataset, key: nil, problems: failure.problems)
         case .success(let checked):
             let normalized = JSONValue.object(checked.fields.mapValues(JSONValue.string)).canonicalText
+            let destinations = routing.destinations(for: RoutingFacts(
+                dataset: dataset, platform: platform.id, regionCode: checked.regionCode, industryCode: checked.industryCode
+            ))
             return .valid(index: index, record: ValidatedRecord(
-                dataset: dataset, businessKey: checked.businessKey, regionCode: checked.regionCode,
+                dataset: dataset, businessKey: checked.businessKey, regionCode: checked.regionCode, industryCode: checked.industryCode,
                 rawPayload: record.canonicalText, normalizedPayload: normalized,
                 contentHash: DigestAlgorithm.sha256.hexHash(Array(normalized.utf8)), specVersion: validator.spec.version
-            ))
+            ), destinations: destinations)
         }
     }
 

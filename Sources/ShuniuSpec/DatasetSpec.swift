@@ -12,13 +12,15 @@ public struct DatasetSpec: Decodable, Sendable {
     public var key: [String]
     /// The field holding the GB/T 2260 code the record concerns, for routing.
     public var regionField: String?
+    /// The field holding the industry code (GB/T 4754), for routing by industry.
+    public var industryField: String?
     public var fields: [FieldSpec]
     public var rules: [RuleSpec]
     /// Field by code, for lookups on every value of every record.
     let fieldsByCode: [String: FieldSpec]
 
     enum CodingKeys: String, CodingKey {
-        case dataset, name, label, sharing, key, regionField, fields, rules
+        case dataset, name, label, sharing, key, regionField, industryField, fields, rules
     }
 
     public init(from decoder: any Decoder) throws {
@@ -29,6 +31,7 @@ public struct DatasetSpec: Decodable, Sendable {
         sharing = try container.decode(SharingType.self, forKey: .sharing)
         key = try container.decode([String].self, forKey: .key)
         regionField = try container.decodeIfPresent(String.self, forKey: .regionField)
+        industryField = try container.decodeIfPresent(String.self, forKey: .industryField)
         fields = try container.decode([FieldSpec].self, forKey: .fields)
         rules = try container.decodeIfPresent([RuleSpec].self, forKey: .rules) ?? []
         fieldsByCode = Dictionary(fields.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })

@@ -17,6 +17,7 @@ public struct RecordValidator: Sendable {
         public var fields: [String: String]
         public var businessKey: String
         public var regionCode: String?
+        public var industryCode: String?
     }
 
     /// Validates `data` as a record of `dataset`. `path` is the JSON path of `data` in the batch.
@@ -49,7 +50,10 @@ public struct RecordValidator: Sendable {
 
         guard problems.isEmpty else { return .failure(ValidationProblems(problems: problems)) }
         let key = dataset.key.map { values[$0] ?? "" }.joined(separator: "|")
-        return .success(Checked(fields: values, businessKey: key, regionCode: dataset.regionField.flatMap { values[$0] }))
+        return .success(Checked(
+            fields: values, businessKey: key, regionCode: dataset.regionField.flatMap { values[$0] },
+            industryCode: dataset.industryField.flatMap { values[$0] }
+        ))
     }
 
     private func missing(_ field: FieldSpec, _ path: String) -> Problem {

@@ -73,6 +73,9 @@ public enum SpecLoader {
         if let region = spec.regionField, !seen.contains(region) {
             report(["regionField"], "region field \(region) is not a field of dataset \(spec.dataset)")
         }
+        if let industry = spec.industryField, !seen.contains(industry) {
+            report(["industryField"], "industry field \(industry) is not a field of dataset \(spec.dataset)")
+        }
         for (index, rule) in spec.rules.enumerated() {
             let names = [rule.field, rule.startsWith, rule.unlessField, rule.typeField, rule.other].compactMap { $0 } + (rule.fields ?? [])
             for name in names where !seen.contains(name) {

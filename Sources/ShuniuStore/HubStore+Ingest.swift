@@ -26,8 +26,8 @@ extension HubStore {
                 switch item {
                 case .rejected(let index, let dataset, let key, let problems):
                     results.append(RecordResult(index: index, dataset: dataset, key: key, status: .rejected, problems: problems))
-                case .valid(let index, let record):
-                    results.append(try HubStore.store(record, index: index, from: commit.platform, at: receivedAt, in: db))
+                case .valid(let index, let record, let destinations):
+                    results.append(try HubStore.store(record, index: index, from: commit.platform, destinations: destinations, at: receivedAt, in: db))
                 }
             }
             try db.execute(sql: "UPDATE platform SET last_ingest_at = ? WHERE id = ?", arguments: [receivedAt, commit.platform.rawValue])
@@ -46,7 +46,7 @@ extension HubStore {
         }
     }
 
-    private static func store(_ record: ValidatedRecord, index: Int, from platform: PlatformID, at instant: Date, in db: Database) throws -> RecordResult {
+    private static func store(_ record: ValidatedRecord, index: Int, from platform: PlatformID, destinations: [String], at instant: Date, in db: Database) throws -> RecordResult {
         // Cached statements: these four run for every record of every batch.
         let existing = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT id, owner_platform, latest_version, latest_hash FROM record WHERE dataset = ? AND business_key = ?"),
@@ -85,6 +85,11 @@ extension HubStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [recordID, version, record.dataset.rawValue, record.businessKey, platform.rawValue, record.regionCode,
                                      record.rawPayload, record.normalizedPayload, record.contentHash, record.specVersion, instant])
+        // The transactional outbox: the delivery rows commit with the version, or neither does.
+        let versionID = db.lastInsertedRowID
+        for destination in destinations {
+            try enqueue(versionID: versionID, recordID: recordID, destination: destination, at: instant, in: db)
+        }
         return RecordResult(index: index, dataset: record.dataset, key: record.businessKey, status: .accepted, hubId: recordID, version: version)
     }
 

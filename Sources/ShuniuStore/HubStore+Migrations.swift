@@ -84,6 +84,64 @@ extension HubStore {
                 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 """)
         }
+        migrator.registerMigration("2-outbox") { db in
+            try db.execute(sql: """
+                -- One row per (destination, record version): the outbox and its delivery state.
+                CREATE TABLE delivery (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    destination TEXT NOT NULL,
+                    version_id INTEGER NOT NULL REFERENCES record_version(id),
+                    record_id INTEGER NOT NULL REFERENCES record(id),
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'in_flight', 'retrying', 'delivered', 'dead', 'superseded', 'discarded')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    enqueued_at DOUBLE NOT NULL,
+                    next_attempt_at DOUBLE NOT NULL,
+                    last_attempt_at DOUBLE,
+                    delivered_at DOUBLE,
+                    last_status INTEGER,
+                    last_error TEXT,
+                    last_response TEXT,
+                    UNIQUE (destination, version_id)
+                );
+                CREATE INDEX delivery_due ON delivery(destination, state, next_attempt_at);
+                CREATE INDEX delivery_by_state ON delivery(destination, state, id);
+                CREATE INDEX delivery_by_record ON delivery(destination, record_id, id);
+                CREATE INDEX delivery_delivered ON delivery(destination, delivered_at) WHERE state = 'delivered';
+
+                -- Counts per destination and state, kept by triggers in the same transaction as
+                -- every change, so that `shuniu queues` never scans the outbox.
+                CREATE TABLE queue_counter (
+                    destination TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    PRIMARY KEY (destination, state)
+                ) WITHOUT ROWID;
+                CREATE TRIGGER delivery_counted_insert AFTER INSERT ON delivery BEGIN
+                    INSERT INTO queue_counter (destination, state, count) VALUES (NEW.destination, NEW.state, 1)
+                    ON CONFLICT (destination, state) DO UPDATE SET count = count + 1;
+                END;
+                CREATE TRIGGER delivery_counted_update AFTER UPDATE OF state ON delivery WHEN OLD.state != NEW.state BEGIN
+                    UPDATE queue_counter SET count = count - 1 WHERE destination = OLD.destination AND state = OLD.state;
+                    INSERT INTO queue_counter (destination, state, count) VALUES (NEW.destination, NEW.state, 1)
+                    ON CONFLICT (destination, state) DO UPDATE SET count = count + 1;
+                END;
+                CREATE TRIGGER delivery_no_delete BEFORE DELETE ON delivery
+                BEGIN SELECT RAISE(ABORT, 'deliveries are history: discard them instead'); END;
+
+                -- What the hub knows of each destination between restarts.
+                CREATE TABLE destination_state (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    paused INTEGER NOT NULL DEFAULT 0,
+                    paused_by TEXT,
+                    paused_reason TEXT,
+                    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+                    circuit_open_until DOUBLE,
+                    last_success_at DOUBLE,
+                    last_error TEXT,
+                    last_error_at DOUBLE
+                );
+                """)
+        }
         return migrator
     }
 }

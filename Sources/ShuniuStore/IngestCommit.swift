@@ -4,7 +4,8 @@ import ShuniuCore
 public struct IngestCommit: Sendable {
     /// One record of the batch: either valid and to be stored, or already rejected.
     public enum Item: Sendable {
-        case valid(index: Int, record: ValidatedRecord)
+        /// `destinations`: where the new version is to be delivered (the outbox rows).
+        case valid(index: Int, record: ValidatedRecord, destinations: [String])
         case rejected(index: Int, dataset: DatasetID?, key: String?, problems: [Problem])
     }
 

@@ -33,6 +33,10 @@ final class CurlEasy {
         shuniu_curl_setopt_long(handle, CURLOPT_TIMEOUT, request.timeoutSeconds)
         shuniu_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, min(10, request.timeoutSeconds))
         shuniu_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+        if let certificate = request.clientCertificate, let key = request.clientKey {
+            shuniu_curl_setopt_string(handle, CURLOPT_SSLCERT, certificate)
+            shuniu_curl_setopt_string(handle, CURLOPT_SSLKEY, key)
+        }
         for header in request.headers {
             headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
         }

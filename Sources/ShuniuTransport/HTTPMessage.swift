@@ -6,13 +6,19 @@ public struct OutgoingRequest: Sendable {
     public var body: [UInt8]
     /// Whole-transfer timeout in seconds.
     public var timeoutSeconds: Int
+    /// PEM files of a TLS client certificate and its key, when the upstream asks for one.
+    public var clientCertificate: String?
+    public var clientKey: String?
 
-    public init(method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [], timeoutSeconds: Int = 30) {
+    public init(method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [], timeoutSeconds: Int = 30,
+                clientCertificate: String? = nil, clientKey: String? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeoutSeconds = timeoutSeconds
+        self.clientCertificate = clientCertificate
+        self.clientKey = clientKey
     }
 }
 

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import ShuniuStore
+
+/// `shuniu queues`: each destination's backlog, from counters (fast with millions queued).
+struct QueuesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "queues",
+        abstract: "Per destination: pending, in flight, retrying, dead, oldest pending age, last success and error, deliveries per minute."
+    )
+
+    @OptionGroup var hub: HubOptions
+    @OptionGroup var output: OutputOptions
+
+    @Flag(name: .long, help: "Redraw every two seconds until interrupted.")
+    var watch = false
+
+    func run() async throws {
+        let names = try hub.configuration().destinations.map(\.name)
+        let store = try hub.openStore()
+        defer { try? store.close() }
+        repeat {
+            let stats = try await store.queueStats(destinations: names)
+            if output.json {
+                try Output.json(stats)
+            } else {
+                if watch { print("\u{1B}[2J\u{1B}[H", terminator: "") }
+                print(QueuesCommand.render(stats))
+            }
+            if watch { try await Task.sleep(for: .seconds(2)) }
+        } while watch
+    }
+
+    static func render(_ stats: [QueueStats]) -> String {
+        if stats.isEmpty { return "no destinations configured (see destinations: in the configuration file)" }
+        return Output.table(
+            ["DESTINATION", "STATE", "PENDING", "IN FLIGHT", "RETRYING", "DEAD", "OLDEST", "PER MIN", "LAST SUCCESS", "LAST ERROR"],
+            stats.map { queue in
+                let state = queue.paused ? "paused" : queue.circuitOpenUntil != nil ? "circuit open" : "running"
+                return [queue.destination, state, String(queue.pending), String(queue.inFlight), String(queue.retrying), String(queue.dead),
+                        queue.oldestPendingSeconds.map(Output.age) ?? "-", String(queue.deliveriesLastMinute),
+                        Output.time(queue.lastSuccessAt), queue.lastError.map { String($0.prefix(60)) } ?? "-"]
+            }
+        )
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import ShuniuCore
+import ShuniuStore
+import ShuniuTrust
+
+/// The JSON a destination receives: `{"records": [{idempotencyKey, dataset, key, version, …, data}]}`,
+/// the normalized record in the common spec's shape with its provenance.
+enum DeliveryBatch {
+    static func body(for deliveries: [ClaimedDelivery]) -> [UInt8] {
+        let records = deliveries.map { delivery -> JSONValue in
+            let version = delivery.version
+            let data = (try? JSONDecoder().decode(JSONValue.self, from: Data(version.normalizedPayload.utf8))) ?? .null
+            return .object([
+                "idempotencyKey": .string(delivery.idempotencyKey),
+                "dataset": .string(version.dataset.rawValue),
+                "key": .string(version.businessKey),
+                "version": .number(Double(version.version)),
+                "hubId": .number(Double(version.hubId)),
+                "sourcePlatform": .string(version.sourcePlatform),
+                "regionCode": version.regionCode.map(JSONValue.string) ?? .null,
+                "specVersion": .string(version.specVersion),
+                "contentHash": .string(version.contentHash),
+                "receivedAt": .string(ISO8601DateFormatter().string(from: version.receivedAt)),
+                "data": data,
+            ])
+        }
+        return Array(JSONValue.object(["records": .array(records)]).canonicalText.utf8)
+    }
+
+    /// One key for the request as a whole: the same batch retried carries the same key.
+    static func idempotencyKey(for deliveries: [ClaimedDelivery]) -> String {
+        let joined = deliveries.map(\.idempotencyKey).joined(separator: ",")
+        return deliveries.count == 1 ? deliveries[0].idempotencyKey : "shuniu-batch-" + DigestAlgorithm.sha256.hexHash(Array(joined.utf8)).prefix(32)
+    }
+
+    /// Per-record answers inside a 2xx body, when the destination gives them:
+    /// `{"results": [{"idempotencyKey": "…", "status": "accepted|duplicate|rejected|retry", "message": "…"}]}`.
+    static func perRecordResults(_ body: [UInt8]) -> [String: (status: String, message: String?)] {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(body)),
+              case .array(let results)? = value.objectValue?["results"] else { return [:] }
+        var answers: [String: (String, String?)] = [:]
+        for result in results {
+            guard let fields = result.objectValue, case .string(let key)? = fields["idempotencyKey"],
+                  case .string(let status)? = fields["status"] else { continue }
+            var message: String?
+            if case .string(let text)? = fields["message"] { message = text }
+            answers[key] = (status, message)
+        }
+        return answers
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import ShuniuCore
+import ShuniuStore
+import ShuniuTransport
+import ShuniuTrust
+
+/// Delivers one destination's queue: claims due deliveries, POSTs them in batches, records each
+/// outcome, and backs off as the retry policy and circuit breaker say. One service per
+/// destination, so a failing upstream never holds up the others.
+public struct DeliveryWorker: Service {
+    let destination: Destination
+    let store: HubStore
+    let http: CurlHTTPClient
+    let retry: RetryPolicy
+    let breaker: CircuitBreaker
+    let logger: Logger
+    /// How often to look for new work when the queue is empty.
+    let pollInterval: Duration
+
+    public init(destination: Destination, store: HubStore, http: CurlHTTPClient = CurlHTTPClient(),
+                breaker: CircuitBreaker = CircuitBreaker(), pollInterval: Duration = .milliseconds(200), logger: Logger) {
+        self.destination = destination
+        self.store = store
+        self.http = http
+        self.retry = RetryPolicy(schedule: destination.retrySchedule)
+        self.breaker = breaker
+        self.pollInterval = pollInterval
+        var logger = logger
+        logger[metadataKey: "destination"] = "\(destination.name)"
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let recovered = try await store.recoverInFlight(destination: destination.name)
+        if recovered > 0 { logger.notice("requeued deliveries left in flight", metadata: ["count": "\(recovered)"]) }
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let worked: Bool
+            do {
+                worked = try await deliverOnce()
+            } catch {
+                logger.error("delivery round failed", metadata: ["error": "\(error)"])
+                worked = false
+            }
+            if !worked {
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pollInterval) }
+            }
+        }
+    }
+
+    /// One round: returns true when something was sent.
+    func deliverOnce(now: Date = Date()) async throws -> Bool {
+        let control = try await store.destinationControl(destination.name)
+        if control.paused { return false }
+        var limit = destination.batchSize * destination.concurrency
+        if let until = control.circuitOpenUntil {
+            if until > now { return false }
+            limit = 1  // half open: one probe
+        }
+        let claimed = try await store.claimDue(destination: destination.name, mode: destination.mode, limit: limit, now: now)
+        if claimed.isEmpty { return false }
+        let batches = stride(from: 0, to: claimed.count, by: destination.batchSize).map {
+            Array(claimed[$0..<min($0 + destination.batchSize, claimed.count)])
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for batch in batches {
+                group.addTask { try await send(batch) }
+            }
+            try await group.waitForAll()
+        }
+        return true
+    }
+
+    private func send(_ batch: [ClaimedDelivery]) async throws {
+        let body = DeliveryBatch.body(for: batch)
+        let started = Date()
+        var outcomes: [DeliveryOutcome]
+        var batchFailed = false
+        do {
+            let response = try await http.send(request(for: batch, body: body))
+            (outcomes, batchFailed) = interpret(response, for: batch, now: Date())
+        } catch let error as TransportError {
+            batchFailed = true
+            outcomes = batch.map { delivery in
+                DeliveryOutcome(
+                    deliveryID: delivery.id,
+                    result: retry.afterRetryableFailure(attempt: delivery.attempts + 1, retryAfter: nil, now: Date()),
+                    error: error.message
+                )
+            }
+        }
+        try await store.completeDeliveries(outcomes, destination: destination.name)
+        let breaker = self.breaker
+        let control = try await store.recordBatchHealth(destination: destination.name, failed: batchFailed) { failures in
+            breaker.openUntil(failures: failures, now: Date())
+        }
+        if batchFailed, let until = control.circuitOpenUntil {
+            logger.warning("circuit open", metadata: ["until": "\(until)", "failures": "\(control.consecutiveFailures)"])
+        }
+        logger.debug("batch sent", metadata: ["records": "\(batch.count)", "ms": "\(Int(Date().timeIntervalSince(started) * 1000))"])
+    }
+
+    private func request(for batch: [ClaimedDelivery], body: [UInt8]) -> OutgoingRequest {
+        var headers: [(name: String, value: String)] = [
+            ("Content-Type", "application/json"),
+            ("Idempotency-Key", DeliveryBatch.idempotencyKey(for: batch)),
+        ]
+        if let appKey = destination.appKey, let secret = destination.secret {
+            let signer = RequestSigner(method: destination.signatureMethod)
+            let path = URLComponents(string: destination.url)?.path ?? "/"
+            let timestamp = String(Int64(Date().timeIntervalSince1970))
+            let nonce = UUID().uuidString
+            let canonical = CanonicalRequest(method: "POST", path: path.isEmpty ? "/" : path, timestamp: timestamp, nonce: nonce, bodyDigestHex: signer.bodyDigestHex(body))
+            headers += [
+                (SignatureHeader.appKey, appKey), (SignatureHeader.timestamp, timestamp), (SignatureHeader.nonce, nonce),
+                (SignatureHeader.method, destination.signatureMethod.rawValue),
+                (SignatureHeader.signature, signer.sign(canonical, secret: secret)),
+            ]
+        }
+        return OutgoingRequest(
+            method: "POST", url: destination.url, headers: headers, body: body, timeoutSeconds: destination.timeoutSeconds,
+            clientCertificate: destination.tlsCertificate, clientKey: destination.tlsKey
+        )
+    }
+
+    /// Outcomes for a batch from the upstream's answer; the flag tells whether the batch as a
+    /// whole failed (for the circuit breaker).
+    func interpret(_ response: ReceivedResponse, for batch: [ClaimedDelivery], now: Date) -> ([DeliveryOutcome], Bool) {
+        let status = response.status
+        if (200..<300).contains(status) {
+            let answers = DeliveryBatch.perRecordResults(response.body)
+            return (batch.map { delivery in
+                guard let answer = answers[delivery.idempotencyKey] else {
+                    return DeliveryOutcome(deliveryID: delivery.id, result: .delivered, status: status)
+                }
+                switch answer.status {
+                case "rejected":
+                    return DeliveryOutcome(deliveryID: delivery.id, result: .dead, status: status, error: "rejected by upstream: \(answer.message ?? "no reason given")", response: answer.message)
+                case "retry":
+                    return DeliveryOutcome(deliveryID: delivery.id, result: retry.afterRetryableFailure(attempt: delivery.attempts + 1, retryAfter: nil, now: now), status: status, error: "upstream asked to retry: \(answer.message ?? "")")
+                default:
+                    return DeliveryOutcome(deliveryID: delivery.id, result: .delivered, status: status)
+                }
+            }, false)
+        }
+        let text = String(decoding: response.body.prefix(4000), as: UTF8.self)
+        if RetryPolicy.isRetryable(status: status) {
+            let retryAfter = RetryPolicy.retryAfter(response.headers["retry-after"], now: now)
+            return (batch.map { delivery in
+                DeliveryOutcome(deliveryID: delivery.id, result: retry.afterRetryableFailure(attempt: delivery.attempts + 1, retryAfter: retryAfter, now: now),
+                                status: status, error: "HTTP \(status)", response: text)
+            }, true)
+        }
+        return (batch.map { delivery in
+            DeliveryOutcome(deliveryID: delivery.id, result: .dead, status: status, error: "HTTP \(status): refused by upstream", response: text)
+        }, false)
+    }
+}

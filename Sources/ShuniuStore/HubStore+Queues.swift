@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+import ShuniuCore
+
+extension HubStore {
+    /// Stats for each named destination (configured ones, whether or not anything was queued).
+    public func queueStats(destinations: [String], now: Date = Date()) async throws -> [QueueStats] {
+        try await pool.read { db in
+            try destinations.map { try HubStore.queueStats(of: $0, now: now, in: db) }
+        }
+    }
+
+    static func queueStats(of destination: String, now: Date, in db: Database) throws -> QueueStats {
+        var counts: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT state, count FROM queue_counter WHERE destination = ?", arguments: [destination]) {
+            counts[row["state"]] = row["count"]
+        }
+        // The oldest waiting item is the lowest id among pending and retrying ones (ids grow with enqueue time).
+        let oldest = try Double.fetchOne(db, sql: """
+            SELECT MIN(enqueued_at) FROM (
+                SELECT enqueued_at FROM (SELECT enqueued_at FROM delivery WHERE destination = ? AND state = 'pending' ORDER BY id LIMIT 1)
+                UNION ALL
+                SELECT enqueued_at FROM (SELECT enqueued_at FROM delivery WHERE destination = ? AND state = 'retrying' ORDER BY id LIMIT 1)
+            )
+            """, arguments: [destination, destination])
+        let lastMinute = try Int.fetchOne(db, sql: """
+            SELECT COUNT(*) FROM delivery WHERE destination = ? AND state = 'delivered' AND delivered_at > ?
+            """, arguments: [destination, now.timeIntervalSince1970 - 60]) ?? 0
+        let state = try Row.fetchOne(db, sql: "SELECT * FROM destination_state WHERE name = ?", arguments: [destination])
+        func date(_ column: String) -> Date? {
+            (state?[column] as Double?).map(Date.init(timeIntervalSince1970:))
+        }
+        let circuit = date("circuit_open_until").flatMap { $0 > now ? $0 : nil }
+        return QueueStats(
+            destination: destination, pending: counts["pending"] ?? 0, inFlight: counts["in_flight"] ?? 0,
+            retrying: counts["retrying"] ?? 0, dead: counts["dead"] ?? 0, delivered: counts["delivered"] ?? 0,
+            oldestPendingSeconds: oldest.map { max(0, now.timeIntervalSince1970 - $0) },
+            lastSuccessAt: date("last_success_at"), lastError: state?["last_error"], lastErrorAt: date("last_error_at"),
+            deliveriesLastMinute: lastMinute, paused: (state?["paused"] as Int?) == 1, pausedBy: state?["paused_by"],
+            circuitOpenUntil: circuit
+        )
+    }
+
+    /// Pauses or resumes deliveries to a destination by hand, audited in the same transaction.
+    public func setDestinationPaused(_ destination: String, paused: Bool, by operatorName: String, reason: String?) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO destination_state (name, paused, paused_by, paused_reason) VALUES (?, ?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET paused = excluded.paused, paused_by = excluded.paused_by, paused_reason = excluded.paused_reason
+                """, arguments: [destination, paused ? 1 : 0, paused ? operatorName : nil, reason])
+            try HubStore.appendAudit(
+                AuditEvent(actorKind: .operator, actor: operatorName, action: paused ? "destination.pause" : "destination.resume",
+                           subject: destination, detail: JSONText.object(["reason": reason ?? ""])),
+                at: Date(), in: db
+            )
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import ShuniuCore
+import Synchronization
+
+/// A real upstream (national hub, supervision or credit platform) on a loopback port that
+/// records what it receives and misbehaves on command.
+public final class TestUpstream: Sendable {
+    /// How the upstream answers the next requests.
+    public enum Behavior: Sendable {
+        /// 200, every record accepted.
+        case accept
+        /// This status, with an optional `Retry-After` and body.
+        case status(Int, retryAfter: String? = nil, body: String = "{}")
+        /// Waits this long before answering 200 (to outlast a timeout).
+        case hang(Duration)
+        /// 200 with per-record results: records whose key is listed are rejected.
+        case rejectKeys(Set<String>)
+    }
+
+    /// One request as received.
+    public struct Received: Sendable {
+        public var headers: [String: String]
+        /// `idempotencyKey`, `key` and `version` of each record, in order.
+        public var records: [(idempotencyKey: String, key: String, version: Int)]
+    }
+
+    private let state = Mutex<(behavior: Behavior, received: [Received])>((.accept, []))
+    public let port: Int
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    public var url: String { "http://127.0.0.1:\(port)/records" }
+
+    public static func start() async throws -> TestUpstream {
+        try await TestUpstream(starting: ())
+    }
+
+    private init(starting: Void) async throws {
+        let router = Router()
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        var logger = Logger(label: "test-upstream")
+        logger.logLevel = .error
+        // `self` is not available yet: the handler reaches the state through a box made first.
+        let box = StateBox()
+        router.post("/records") { request, _ in
+            try await box.upstream!.handle(request)
+        }
+        let application = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger
+        )
+        let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
+        self.group = group
+        self.task = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        self.port = await iterator.next() ?? 0
+        box.upstream = self
+    }
+
+    public func behave(_ behavior: Behavior) {
+        state.withLock { $0.behavior = behavior }
+    }
+
+    public var received: [Received] {
+        state.withLock { $0.received }
+    }
+
+    /// Every record received, in arrival order.
+    public var receivedRecords: [(idempotencyKey: String, key: String, version: Int)] {
+        received.flatMap(\.records)
+    }
+
+    public func stop() async throws {
+        await group.triggerGracefulShutdown()
+        try await task.value
+    }
+
+    private func handle(_ request: Request) async throws -> Response {
+        var request = request
+        let buffer = try await request.collectBody(upTo: 64 * 1024 * 1024)
+        let value = try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
+        var records: [(String, String, Int)] = []
+        if case .array(let items)? = value.objectValue?["records"] {
+            for item in items {
+                guard let fields = item.objectValue, case .string(let key)? = fields["idempotencyKey"],
+                      case .string(let businessKey)? = fields["key"], case .number(let version)? = fields["version"] else { continue }
+                records.append((key, businessKey, Int(version)))
+            }
+        }
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        let behavior = state.withLock { state in
+            state.received.append(Received(headers: headers, records: records))
+            return state.behavior
+        }
+        switch behavior {
+        case .accept:
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "{}")))
+        case .status(let code, let retryAfter, let body):
+            var fields = HTTPFields()
+            if let retryAfter { fields[.retryAfter] = retryAfter }
+            return Response(status: .init(code: code), headers: fields, body: .init(byteBuffer: ByteBuffer(string: body)))
+        case .hang(let duration):
+            try await Task.sleep(for: duration)
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "{}")))
+        case .rejectKeys(let rejected):
+            let results = records.map { record -> JSONValue in
+                .object(["idempotencyKey": .string(record.0), "status": .string(rejected.contains(record.1) ? "rejected" : "accepted"),
+                         "message": .string(rejected.contains(record.1) ? "bad credit code" : "ok")])
+            }
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: JSONValue.object(["results": .array(results)]).canonicalText)))
+        }
+    }
+}
+
+/// Lets the router's handler reach the upstream that owns it, set once after start.
+private final class StateBox: @unchecked Sendable {
+    // @unchecked: written once, before the first request can arrive (the port is not known to
+    // anyone until init returns), and only read afterwards.
+    var upstream: TestUpstream?
+}
+
+/// Polls `condition` until it holds or `timeout` passes; returns whether it held.
+public func eventually(timeout: Duration = .seconds(15), _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(50))
+    }
+    return try await condition()
+}

@@ -1,0 +1,210 @@
+import Foundation
+import ShuniuApp
+import ShuniuClient
+import ShuniuCore
+import ShuniuStore
+import ShuniuTesting
+import Testing
+
+/// Outbound delivery through real local upstreams that misbehave on command.
+@Suite("Delivery: routes, outbox, retries, dead letters")
+struct DeliveryTests {
+    /// A hub whose destinations point at `upstreams`, routed by `routes` (default: everything to each).
+    static func hub(
+        in folder: TemporaryDirectory, upstreams: [(String, TestUpstream)], routes: [Route]? = nil,
+        mode: Destination.Mode = .everyVersion, schedule: [Int] = [1, 1, 1], timeout: Int = 30
+    ) async throws -> RunningHub {
+        try await RunningHub.start(dataDir: folder.path) { configuration in
+            configuration.destinations = upstreams.map { name, upstream in
+                Destination(name: name, url: upstream.url, timeoutSeconds: timeout, batchSize: 50, retrySchedule: schedule, mode: mode)
+            }
+            configuration.routing = RoutingTable(routes: routes ?? upstreams.map { Route(destination: $0.0) })
+        }
+    }
+
+    static func stats(_ hub: RunningHub, _ name: String) async throws -> QueueStats {
+        try await hub.store.queueStats(destinations: [name])[0]
+    }
+
+    @Test("Routes select by dataset, region prefix, industry and platform; the outbox commits with the version")
+    func routing() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let upstream = try await TestUpstream.start()
+        try await upstream.stop()  // nothing is delivered: only the queues are looked at
+        let hub = try await RunningHub.start(dataDir: folder.path) { configuration in
+            configuration.destinations = ["national", "hubei", "wuhan-projects", "beijing", "industry-e", "industry-f", "other-platform"].map {
+                Destination(name: $0, url: upstream.url)
+            }
+            configuration.routing = RoutingTable(routes: [
+                Route(destination: "national"),
+                Route(destination: "hubei", regionPrefixes: ["42"]),
+                Route(destination: "wuhan-projects", datasets: ["500"], regionPrefixes: ["4201"]),
+                Route(destination: "beijing", regionPrefixes: ["11"]),
+                Route(destination: "industry-e", industryPrefixes: ["E"]),
+                Route(destination: "industry-f", industryPrefixes: ["F"]),
+                Route(destination: "other-platform", platforms: [Fixtures.otherPlatformID]),
+            ])
+        }
+        try await hub.store.setDestinationPaused("national", paused: true, by: "test", reason: nil)
+        let client = hub.client(try await Fixtures.register(in: hub.store))
+        #expect(try await client.send(body: Fixtures.batch(Fixtures.sampleRecords())).status == 200)
+
+        let queued = Dictionary(uniqueKeysWithValues: try await hub.store.queueStats(
+            destinations: ["national", "hubei", "wuhan-projects", "beijing", "industry-e", "industry-f", "other-platform"]
+        ).map { ($0.destination, $0.pending + $0.inFlight + $0.retrying + $0.delivered + $0.dead) })
+        #expect(queued["national"] == 4)  // every record
+        #expect(queued["hubei"] == 3)  // 500, 501, 502 carry 420102; the 503 notice has no region
+        #expect(queued["wuhan-projects"] == 1)
+        #expect(queued["beijing"] == 0)
+        #expect(queued["industry-e"] == 1)  // only 500 carries INDUSTRIES_TYPE (E47)
+        #expect(queued["industry-f"] == 0)
+        #expect(queued["other-platform"] == 0)
+        try await hub.stop()
+    }
+
+    @Test("Records reach the upstream once, with an idempotency key per version, and versions in order")
+    func deliveredInOrder() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let upstream = try await TestUpstream.start()
+        let hub = try await Self.hub(in: folder, upstreams: [("national", upstream)])
+        let client = hub.client(try await Fixtures.register(in: hub.store))
+        for name in ["第一版", "第二版", "第三版"] {
+            #expect(try await client.send(body: Fixtures.batch([Fixtures.record("500", changing: ["PROJECT_NAME": name])])).status == 200)
+        }
+        #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 20, start: 100))).status == 200)
+        #expect(await eventually { upstream.receivedRecords.count >= 23 })
+        let received = upstream.receivedRecords
+        #expect(received.count == 23)
+        #expect(received.filter { $0.key == "E4201000001000001" }.map(\.version) == [1, 2, 3])
+        #expect(Set(received.map(\.idempotencyKey)).count == 23)
+        #expect(upstream.received.allSatisfy { $0.headers["idempotency-key"] != nil })
+        #expect(try await eventually { try await Self.stats(hub, "national").delivered == 23 })
+        let stats = try await Self.stats(hub, "national")
+        #expect(stats.pending == 0 && stats.dead == 0 && stats.inFlight == 0)
+        #expect(stats.lastSuccessAt != nil)
+        try await hub.stop()
+        try await upstream.stop()
+    }
+
+    @Test("5xx, 429 with Retry-After, timeouts and refused connections are retried and then delivered")
+    func retriedThenDelivered() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let failing = try await TestUpstream.start()
+        let throttling = try await TestUpstream.start()
+        let slow = try await TestUpstream.start()
+        failing.behave(.status(503, body: "maintenance"))
+        throttling.behave(.status(429, retryAfter: "1"))
+        slow.behave(.hang(.seconds(3)))
+        let hub = try await Self.hub(in: folder, upstreams: [("failing", failing), ("throttling", throttling), ("slow", slow)], schedule: [1, 1, 1, 1, 1], timeout: 1)
+        let client = hub.client(try await Fixtures.register(in: hub.store))
+        #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 3))).status == 200)
+
+        #expect(try await eventually { try await Self.stats(hub, "failing").retrying == 3 })
+        let failingStats = try await Self.stats(hub, "failing")
+        #expect(failingStats.lastError == "HTTP 503")
+        #expect(try await eventually { try await Self.stats(hub, "slow").retrying == 3 })
+        let slowError = try await Self.stats(hub, "slow").lastError ?? ""
+        #expect(slowError.contains("timed out"), "\(slowError)")
+
+        failing.behave(.accept)
+        throttling.behave(.accept)
+        slow.behave(.accept)
+        for name in ["failing", "throttling", "slow"] {
+            #expect(try await eventually { try await Self.stats(hub, name).delivered == 3 }, "\(name)")
+        }
+        #expect(throttling.received.count >= 2)
+        try await hub.stop()
+        for upstream in [failing, throttling, slow] { try await upstream.stop() }
+    }
+
+    @Test("A refused connection is retried with curl's reason kept as the last error")
+    func connectionRefused() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let gone = try await TestUpstream.start()
+        try await gone.stop()
+        let hub = try await Self.hub(in: folder, upstreams: [("gone", gone)], schedule: [60])
+        let client = hub.client(try await Fixtures.register(in: hub.store))
+        #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 2))).status == 200)
+        #expect(try await eventually { try await Self.stats(hub, "gone").retrying == 2 })
+        let stats = try await Self.stats(hub, "gone")
+        #expect(stats.lastError?.lowercased().contains("connect") == true, "\(stats.lastError ?? "")")
+        #expect(stats.oldestPendingSeconds != nil)
+        try await hub.stop()
+    }
+
+    @Test("A 4xx dead-letters at once with the upstream's answer; per-record rejections dead-letter only those")
+    func deadLetters() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let refusing = try await TestUpstream.start()
+        let picky = try await TestUpstream.start()
+        refusing.behave(.status(400, body: #"{"error":"TENDERER_CODE check character"}"#))
+        picky.behave(.rejectKeys(["E4201000001000002"]))
+        let hub = try await Self.hub(in: folder, upstreams: [("refusing", refusing), ("picky", picky)])
+        let client = hub.client(try await Fixtures.register(in: hub.store))
+        #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 3))).status == 200)
+
+        #expect(try await eventually { try await Self.stats(hub, "refusing").dead == 3 })
+        #expect(refusing.received.count == 1)
+        #expect(try await Self.stats(hub, "refusing").lastError?.contains("400") == true)
+        #expect(try await eventually { try await Self.stats(hub, "picky").dead == 1 })
+        #expect(try await Self.stats(hub, "picky").delivered == 2)
+        try await hub.stop()
+        try await refusing.stop()
+        try await picky.stop()
+    }
+
+    @Test("A failing record holds back only its own later versions, never other records")
+    func noHeadOfLineBlocking() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let upstream = try await TestUpstream.start()
+        let hub = try await Self.hub(in: folder, upstreams: [("national", upstream)], schedule: [1, 1, 1, 1, 1, 1])
+        try await hub.store.setDestinationPaused("national", paused: true, by: "test", reason: nil)
+        let client = hub.client(try await Fixtures.register(in: hub.store))
+        #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 1, start: 1))).status == 200)
+        #expect(try await client.send(body: Fixtures.batch([Fixtures.record("500", changing: ["PROJECT_NAME": "二"])])).status == 200)
+        #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 2, start: 2))).status == 200)
+        // The first version of record 1 fails once (per-record "retry" is not offered, so reject
+        // the whole first batch with 500); the others must still go out in the second round.
+        upstream.behave(.status(500))
+        try await hub.store.setDestinationPaused("national", paused: false, by: "test", reason: nil)
+        #expect(try await eventually { upstream.received.count >= 1 })
+        upstream.behave(.accept)
+        #expect(try await eventually { try await Self.stats(hub, "national").delivered == 4 })
+        let versionsOfFirst = upstream.receivedRecords.filter { $0.key == "E4201000001000001" }.map(\.version)
+        #expect(versionsOfFirst.suffix(2) == [1, 2])
+        try await hub.stop()
+        try await upstream.stop()
+    }
+
+    @Test("latest-state sends only the newest waiting version; pause holds, resume drains")
+    func latestStateAndPause() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let upstream = try await TestUpstream.start()
+        let hub = try await Self.hub(in: folder, upstreams: [("credit", upstream)], mode: .latestState)
+        try await hub.store.setDestinationPaused("credit", paused: true, by: "test", reason: "maintenance")
+        let client = hub.client(try await Fixtures.register(in: hub.store))
+        for name in ["一", "二", "三"] {
+            #expect(try await client.send(body: Fixtures.batch([Fixtures.record("500", changing: ["PROJECT_NAME": name])])).status == 200)
+        }
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(upstream.received.isEmpty)
+        #expect(try await Self.stats(hub, "credit").paused)
+        #expect(try await Self.stats(hub, "credit").pending == 3)
+
+        try await hub.store.setDestinationPaused("credit", paused: false, by: "test", reason: nil)
+        #expect(try await eventually { try await Self.stats(hub, "credit").delivered == 1 })
+        #expect(upstream.receivedRecords.map(\.version) == [3])
+        #expect(try await Self.stats(hub, "credit").pending == 0)
+        let pauses = try await hub.store.auditEntries(limit: 5, action: "destination.pause")
+        #expect(pauses.first?.detail.contains("maintenance") == true)
+        try await hub.stop()
+        try await upstream.stop()
+    }
+}
