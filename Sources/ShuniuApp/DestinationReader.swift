@@ -18,13 +18,15 @@ import Yams
 /// | `concurrency` | 1–32 | 1 | requests in flight |
 /// | `retrySchedule` | list of durations | 5s, 5m, 30m, 2h, 5h, 10h, 10h | then dead |
 /// | `mode` | every-version, latest-state | `every-version` | |
+/// | `circuitBreakerFailures` | 1–100 | 5 | consecutive failed batches that open the circuit |
+/// | `circuitBreakerPause` | duration | 30s | first hold-back, doubling to 10 min; then one probe |
 struct DestinationReader {
     let file: String
     var diagnostics: [Diagnostic] = []
 
     static let keys: Set<String> = [
         "name", "kind", "url", "appKey", "secretFile", "signatureMethod", "tlsCertificate", "tlsKey",
-        "timeoutSeconds", "batchSize", "concurrency", "retrySchedule", "mode",
+        "timeoutSeconds", "batchSize", "concurrency", "retrySchedule", "mode", "circuitBreakerFailures", "circuitBreakerPause",
     ]
 
     init(file: String) {
@@ -75,7 +77,9 @@ struct DestinationReader {
             batchSize: reader.integer("batchSize", in: 1...1000) ?? 100,
             concurrency: reader.integer("concurrency", in: 1...32) ?? 1,
             retrySchedule: reader.durations("retrySchedule") ?? Destination.defaultRetrySchedule,
-            mode: reader.choice("mode", Destination.Mode.self) ?? .everyVersion
+            mode: reader.choice("mode", Destination.Mode.self) ?? .everyVersion,
+            circuitBreakerFailures: reader.integer("circuitBreakerFailures", in: 1...100) ?? 5,
+            circuitBreakerPause: reader.durations("circuitBreakerPause")?.first ?? 30
         )
         if (destination.tlsCertificate == nil) != (destination.tlsKey == nil) {
             reader.report(item, "'destinations[\(index)]': tlsCertificate and tlsKey go together")

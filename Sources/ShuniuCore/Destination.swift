@@ -34,6 +34,10 @@ public struct Destination: Sendable, Hashable {
     /// Waits before each retry; past the last, an item is dead.
     public var retrySchedule: [Int]
     public var mode: Mode
+    /// Consecutive failed batches that open the circuit breaker.
+    public var circuitBreakerFailures: Int
+    /// How long the first opening holds deliveries back, in seconds (doubling after, to 10 min).
+    public var circuitBreakerPause: Int
 
     /// The documented default schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, then dead.
     public static let defaultRetrySchedule = [5, 300, 1800, 7200, 18000, 36000, 36000]
@@ -42,7 +46,8 @@ public struct Destination: Sendable, Hashable {
         name: String, kind: Kind = .other, url: String, appKey: String? = nil, secret: String? = nil,
         signatureMethod: SignatureMethod = .hmacSHA256, tlsCertificate: String? = nil, tlsKey: String? = nil,
         timeoutSeconds: Int = 30, batchSize: Int = 100, concurrency: Int = 1,
-        retrySchedule: [Int] = Destination.defaultRetrySchedule, mode: Mode = .everyVersion
+        retrySchedule: [Int] = Destination.defaultRetrySchedule, mode: Mode = .everyVersion,
+        circuitBreakerFailures: Int = 5, circuitBreakerPause: Int = 30
     ) {
         self.name = name
         self.kind = kind
@@ -57,6 +62,8 @@ public struct Destination: Sendable, Hashable {
         self.concurrency = concurrency
         self.retrySchedule = retrySchedule
         self.mode = mode
+        self.circuitBreakerFailures = circuitBreakerFailures
+        self.circuitBreakerPause = circuitBreakerPause
     }
 }
 

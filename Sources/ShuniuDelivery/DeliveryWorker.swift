@@ -20,12 +20,12 @@ public struct DeliveryWorker: Service {
     let pollInterval: Duration
 
     public init(destination: Destination, store: HubStore, http: CurlHTTPClient = CurlHTTPClient(),
-                breaker: CircuitBreaker = CircuitBreaker(), pollInterval: Duration = .milliseconds(200), logger: Logger) {
+                pollInterval: Duration = .milliseconds(200), logger: Logger) {
         self.destination = destination
         self.store = store
         self.http = http
         self.retry = RetryPolicy(schedule: destination.retrySchedule)
-        self.breaker = breaker
+        self.breaker = CircuitBreaker(threshold: destination.circuitBreakerFailures, firstPause: TimeInterval(destination.circuitBreakerPause))
         self.pollInterval = pollInterval
         var logger = logger
         logger[metadataKey: "destination"] = "\(destination.name)"

@@ -86,7 +86,7 @@ extension HubStore {
         }
         migrator.registerMigration("2-outbox") { db in
             try db.execute(sql: """
-                -- One row per (destination, record version): the outbox and its delivery state.
+                -- One row per (destination, record version) enqueued — a replay adds another — with its delivery state.
                 CREATE TABLE delivery (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     destination TEXT NOT NULL,
@@ -100,9 +100,9 @@ extension HubStore {
                     delivered_at DOUBLE,
                     last_status INTEGER,
                     last_error TEXT,
-                    last_response TEXT,
-                    UNIQUE (destination, version_id)
+                    last_response TEXT
                 );
+                CREATE INDEX delivery_by_version ON delivery(version_id, destination);
                 CREATE INDEX delivery_due ON delivery(destination, state, next_attempt_at);
                 CREATE INDEX delivery_by_state ON delivery(destination, state, id);
                 CREATE INDEX delivery_by_record ON delivery(destination, record_id, id);

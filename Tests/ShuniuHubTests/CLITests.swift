@@ -64,6 +64,45 @@ struct CLITests {
         try await hub.stop()
     }
 
+    @Test("queues, destinations, replay and dead-letters run from a configuration file and audit what they change")
+    func deliveryCommands() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let config = folder.file("hub.yaml")
+        try """
+            storage:
+              dataDir: \(folder.file("var"))
+            destinations:
+              - name: national
+                kind: national-hub
+                url: http://127.0.0.1:9/records
+            routes:
+              - destination: national
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let store = try HubStore(directory: folder.file("var"))
+        let credential = try await Fixtures.register(in: store)
+        try store.close()
+        _ = credential
+
+        try await run(["queues", "--config", config])
+        try await run(["queues", "--config", config, "--json"])
+        try await run(["destinations", "list", "--config", config])
+        try await run(["destinations", "pause", "national", "--config", config, "--operator", "ops", "--reason", "upstream maintenance"])
+        await #expect(throws: (any Error).self) { try await run(["destinations", "pause", "nowhere", "--config", config]) }
+        try await run(["replay", "--config", config, "--destination", "national", "--since", "7d", "--class", "500"])
+        await #expect(throws: (any Error).self) { try await run(["replay", "--config", config, "--destination", "national", "--since", "yesterday"]) }
+        try await run(["dead-letters", "list", "--config", config, "--destination", "national", "--since", "2026-01-01"])
+        await #expect(throws: (any Error).self) { try await run(["dead-letters", "retry", "--config", config]) }
+        try await run(["dead-letters", "discard", "--config", config, "--all-matching", "--error", "nothing like this", "--reason", "test"])
+
+        let reopened = try HubStore(directory: folder.file("var"))
+        defer { try? reopened.close() }
+        let stats = try await reopened.queueStats(destinations: ["national"])
+        #expect(stats.first?.paused == true && stats.first?.pausedBy == "ops")
+        let actions = try await reopened.auditEntries(limit: 10).map(\.action)
+        #expect(actions.contains("destination.pause") && actions.contains("delivery.replay") && actions.contains("dead-letter.discard"))
+    }
+
     @Test("Bad arguments are refused before anything is written", arguments: [
         ["--id", "e4201000009", "--name", "x", "--certified-until", "2027-06-30", "--datasets", "500"],
         ["--id", "E4201000009", "--name", "x", "--certified-until", "2027-02-30", "--datasets", "500"],

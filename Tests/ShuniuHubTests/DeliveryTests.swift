@@ -208,3 +208,84 @@ struct DeliveryTests {
         try await upstream.stop()
     }
 }
+
+@Suite("Delivery: circuit breaker, dead-letter handling, replay, CLI")
+struct DeliveryOperationsTests {
+    @Test("After consecutive failures the circuit opens, holds back, then one probe closes it")
+    func circuitBreaker() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let upstream = try await TestUpstream.start()
+        upstream.behave(.status(500))
+        let hub = try await RunningHub.start(dataDir: folder.path) { configuration in
+            configuration.destinations = [Destination(name: "flaky", url: upstream.url, batchSize: 1, retrySchedule: [1, 1, 1, 1, 1, 1, 1, 1],
+                                                      circuitBreakerFailures: 2, circuitBreakerPause: 2)]
+            configuration.routing = RoutingTable(routes: [Route(destination: "flaky")])
+        }
+        let client = hub.client(try await Fixtures.register(in: hub.store))
+        #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 4))).status == 200)
+        #expect(try await eventually { try await hub.store.queueStats(destinations: ["flaky"])[0].circuitOpenUntil != nil })
+        let attemptsWhenOpened = upstream.received.count
+        try await Task.sleep(for: .milliseconds(1200))
+        #expect(upstream.received.count == attemptsWhenOpened)  // held back, not hammered
+        upstream.behave(.accept)
+        #expect(try await eventually { try await hub.store.queueStats(destinations: ["flaky"])[0].delivered == 4 })
+        #expect(try await hub.store.queueStats(destinations: ["flaky"])[0].circuitOpenUntil == nil)
+        try await hub.stop()
+        try await upstream.stop()
+    }
+
+    @Test("Dead letters: list with filters, show the upstream's answer, retry and discard, each audited")
+    func deadLetterHandling() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let upstream = try await TestUpstream.start()
+        upstream.behave(.status(400, body: #"{"error":"credit code fails its check character"}"#))
+        let hub = try await DeliveryTests.hub(in: folder, upstreams: [("credit", upstream)])
+        let client = hub.client(try await Fixtures.register(in: hub.store))
+        #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 3))).status == 200)
+        #expect(try await eventually { try await DeliveryTests.stats(hub, "credit").dead == 3 })
+
+        let store = hub.store
+        let all = try await store.deadLetters(DeadLetterFilter(destination: "credit"))
+        #expect(all.count == 3)
+        #expect(all[0].upstreamResponse?.contains("check character") == true && all[0].lastStatus == 400)
+        #expect(try await store.deadLetters(DeadLetterFilter(errorContains: "check character")).count == 3)
+        #expect(try await store.deadLetters(DeadLetterFilter(dataset: "501")).isEmpty)
+        #expect(try await store.deadLetters(DeadLetterFilter(platform: Fixtures.otherPlatformID)).isEmpty)
+        #expect(try await store.deadLetters(DeadLetterFilter(since: Date().addingTimeInterval(60))).isEmpty)
+
+        #expect(try await store.discardDeadLetters(ids: [all[0].id], matching: DeadLetterFilter(), by: "wang.wu", reason: "superseded by a correction") == 1)
+        upstream.behave(.accept)
+        #expect(try await store.retryDeadLetters(ids: nil, matching: DeadLetterFilter(destination: "credit"), by: "wang.wu") == 2)
+        #expect(try await eventually { try await DeliveryTests.stats(hub, "credit").delivered == 2 })
+        #expect(try await DeliveryTests.stats(hub, "credit").dead == 0)
+        let audit = try await store.auditEntries(limit: 10).filter { $0.action.hasPrefix("dead-letter.") }
+        #expect(audit.map(\.action) == ["dead-letter.retry", "dead-letter.discard"])
+        #expect(audit.allSatisfy { $0.actor == "wang.wu" })
+        try await hub.stop()
+        try await upstream.stop()
+    }
+
+    @Test("Replay re-enqueues history for one destination, by class and platform; routes apply to new versions only")
+    func replay() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let upstream = try await TestUpstream.start()
+        let hub = try await DeliveryTests.hub(in: folder, upstreams: [("late", upstream)], routes: [])
+        let client = hub.client(try await Fixtures.register(in: hub.store))
+        #expect(try await client.send(body: Fixtures.batch(Fixtures.sampleRecords())).status == 200)
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(upstream.received.isEmpty)  // no route: nothing queued
+
+        let queued = try await hub.store.replay(ReplaySelection(destination: "late", since: Date().addingTimeInterval(-3600), dataset: "502"), by: "zhao.liu")
+        #expect(queued == 1)
+        #expect(try await eventually { upstream.receivedRecords.count == 1 })
+        #expect(upstream.receivedRecords.first?.key == "E4201000001000001001001")
+        #expect(try await hub.store.replay(ReplaySelection(destination: "late", since: Date().addingTimeInterval(60)), by: "zhao.liu") == 0)
+        let audit = try await hub.store.auditEntries(limit: 5, action: "delivery.replay")
+        #expect(audit.count == 2 && audit.last?.detail.contains("\"queued\":\"1\"") == true)
+        try await hub.stop()
+        try await upstream.stop()
+    }
+}

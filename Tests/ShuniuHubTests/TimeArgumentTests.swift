@@ -1,0 +1,21 @@
+import Foundation
+@testable import ShuniuCLI
+import Testing
+
+@Suite("Times on the command line")
+struct TimeArgumentTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test("Days and clock times are Beijing time unless marked Z; ages count back from now")
+    func forms() {
+        #expect(TimeArgument.parse("2027-01-15", now: now) == Date(timeIntervalSince1970: 1_800_000_000 - 8 * 3600 - 8 * 3600))
+        #expect(TimeArgument.parse("2027-01-15T16:00", now: now) == now)
+        #expect(TimeArgument.parse("2027-01-15T16:00:00", now: now) == now)
+        #expect(TimeArgument.parse("2027-01-15T08:00:00Z", now: now) == now)
+        #expect(TimeArgument.parse("2h", now: now) == now.addingTimeInterval(-7200))
+        #expect(TimeArgument.parse("7d", now: now) == now.addingTimeInterval(-7 * 86400))
+        for bad in ["yesterday", "2027-02-30", "2027-01-15T25:00", "2027-1-5", "h"] {
+            #expect(TimeArgument.parse(bad, now: now) == nil, "\(bad)")
+        }
+    }
+}
