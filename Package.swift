@@ -103,7 +103,7 @@ let package = Package(
         .target(
             name: "ShuniuApp",
             dependencies: [
-                "ShuniuCore", "ShuniuSpec", "ShuniuStore", "ShuniuIngest", "ShuniuAPI", "ShuniuTrust", "ShuniuDelivery",
+                "ShuniuCore", "ShuniuSpec", "ShuniuStore", "ShuniuIngest", "ShuniuAPI", "ShuniuTrust", "ShuniuDelivery", "ShuniuTransport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -8,6 +8,7 @@ import ShuniuDelivery
 import ShuniuIngest
 import ShuniuSpec
 import ShuniuStore
+import ShuniuTransport
 import UnixSignals
 
 /// The composition root: opens the store, loads the spec, and runs the HTTP server and the
@@ -57,13 +58,15 @@ public struct Hub: Sendable {
         )
         // Started in this order, stopped in reverse: the server stops taking requests first,
         // then the delivery workers finish their batches, then the store closes.
+        let http = CurlMultiClient()
         let workers = configuration.destinations.map { destination in
-            ServiceGroupConfiguration.ServiceConfiguration(service: DeliveryWorker(destination: destination, store: store, logger: logger))
+            ServiceGroupConfiguration.ServiceConfiguration(service: DeliveryWorker(destination: destination, store: store, http: http, logger: logger))
         }
         return ServiceGroup(
             configuration: .init(
                 services: [
                     .init(service: StoreService(store: store)),
+                    .init(service: HTTPClientService(client: http)),
                     .init(service: NonceJanitor(ingest: ingest, logger: logger)),
                 ] + workers + [
                     .init(service: application),

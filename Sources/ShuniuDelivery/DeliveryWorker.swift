@@ -12,14 +12,14 @@ import ShuniuTrust
 public struct DeliveryWorker: Service {
     let destination: Destination
     let store: HubStore
-    let http: CurlHTTPClient
+    let http: CurlMultiClient
     let retry: RetryPolicy
     let breaker: CircuitBreaker
     let logger: Logger
     /// How often to look for new work when the queue is empty.
     let pollInterval: Duration
 
-    public init(destination: Destination, store: HubStore, http: CurlHTTPClient = CurlHTTPClient(),
+    public init(destination: Destination, store: HubStore, http: CurlMultiClient,
                 pollInterval: Duration = .milliseconds(200), logger: Logger) {
         self.destination = destination
         self.store = store

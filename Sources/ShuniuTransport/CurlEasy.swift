@@ -4,7 +4,7 @@ import Foundation
 /// Owns one libcurl easy handle and the buffers it writes into; freed in `deinit`.
 /// Used by one transfer on one thread at a time.
 final class CurlEasy {
-    private let handle: UnsafeMutableRawPointer
+    let handle: UnsafeMutableRawPointer
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     fileprivate var responseBody: [UInt8] = []
@@ -28,6 +28,12 @@ final class CurlEasy {
 
     /// Performs `request` synchronously: call it off the cooperative thread pool.
     func perform(_ request: OutgoingRequest) throws -> ReceivedResponse {
+        configure(request)
+        return try response(for: curl_easy_perform(handle))
+    }
+
+    /// Sets every option for `request`; the transfer runs later (easy or multi interface).
+    func configure(_ request: OutgoingRequest) {
         shuniu_curl_setopt_string(handle, CURLOPT_URL, request.url)
         shuniu_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         shuniu_curl_setopt_long(handle, CURLOPT_TIMEOUT, request.timeoutSeconds)
@@ -57,15 +63,17 @@ final class CurlEasy {
         errorBuffer.withUnsafeMutableBufferPointer { buffer in
             _ = shuniu_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress)
         }
-        // The callbacks get `self` back through an unretained pointer: `self` outlives the
-        // synchronous curl_easy_perform below, so the pointer stays valid for every call.
+        // The callbacks get `self` back through an unretained pointer: the caller keeps `self`
+        // alive until the transfer is over (perform's frame, or the multi loop's table).
         let context = Unmanaged.passUnretained(self).toOpaque()
         shuniu_curl_setopt_write_function(handle, CURLOPT_WRITEFUNCTION, curlWriteBody)
         shuniu_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
         shuniu_curl_setopt_write_function(handle, CURLOPT_HEADERFUNCTION, curlWriteHeader)
         shuniu_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+    }
 
-        let code = curl_easy_perform(handle)
+    /// The response of a finished transfer whose result code is `code`.
+    func response(for code: CURLcode) throws -> ReceivedResponse {
         guard code == CURLE_OK else {
             let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
