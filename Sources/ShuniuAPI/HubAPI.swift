@@ -11,10 +11,13 @@ import ShuniuStore
 public struct HubAPI: Sendable {
     let ingest: IngestService
     let store: HubStore
+    /// The Prometheus text exposition of the hub's metrics.
+    let metricsText: @Sendable () -> [UInt8]
 
-    public init(ingest: IngestService, store: HubStore) {
+    public init(ingest: IngestService, store: HubStore, metricsText: @escaping @Sendable () -> [UInt8] = { [] }) {
         self.ingest = ingest
         self.store = store
+        self.metricsText = metricsText
     }
 
     public static let recordsPath = "/api/v1/records"
@@ -28,6 +31,13 @@ public struct HubAPI: Sendable {
             await store.isReady()
                 ? try json(["status": "ready"], status: .ok)
                 : try json(["status": "store unavailable"], status: .serviceUnavailable)
+        }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metricsText()))
+            )
         }
         router.post(RouterPath(HubAPI.recordsPath)) { request, context in
             try await postRecords(request, context: context)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Prometheus
 import ServiceLifecycle
 import ShuniuAPI
 import ShuniuCore
@@ -42,8 +43,12 @@ public struct Hub: Sendable {
         signals: [UnixSignal] = [],
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> ServiceGroup {
-        let ingest = IngestService(store: store, spec: spec, limits: configuration.ingest, routing: configuration.routing, logger: logger)
-        let api = HubAPI(ingest: ingest, store: store)
+        // One registry per hub (not the process-wide bootstrap), so that hubs in one process
+        // (tests, the demo) keep their figures apart.
+        let registry = PrometheusCollectorRegistry()
+        let metrics = PrometheusMetricsFactory(registry: registry)
+        let ingest = IngestService(store: store, spec: spec, limits: configuration.ingest, routing: configuration.routing, metrics: metrics, logger: logger)
+        let api = HubAPI(ingest: ingest, store: store, metricsText: { registry.emitToBuffer() })
         let logger = self.logger
         let host = configuration.host
         let application = Application(
@@ -60,7 +65,7 @@ public struct Hub: Sendable {
         // then the delivery workers finish their batches, then the store closes.
         let http = CurlMultiClient()
         let workers = configuration.destinations.map { destination in
-            ServiceGroupConfiguration.ServiceConfiguration(service: DeliveryWorker(destination: destination, store: store, http: http, logger: logger))
+            ServiceGroupConfiguration.ServiceConfiguration(service: DeliveryWorker(destination: destination, store: store, http: http, metrics: metrics, logger: logger))
         }
         return ServiceGroup(
             configuration: .init(
@@ -68,6 +73,9 @@ public struct Hub: Sendable {
                     .init(service: StoreService(store: store)),
                     .init(service: HTTPClientService(client: http)),
                     .init(service: NonceJanitor(ingest: ingest, logger: logger)),
+                    .init(service: QueueMetricsSampler(
+                        store: store, destinations: configuration.destinations.map(\.name), factory: metrics, interval: .seconds(5), logger: logger
+                    )),
                 ] + workers + [
                     .init(service: application),
                 ],

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -16,11 +17,13 @@ public struct DeliveryWorker: Service {
     let retry: RetryPolicy
     let breaker: CircuitBreaker
     let logger: Logger
+    let metrics: any MetricsFactory
     /// How often to look for new work when the queue is empty.
     let pollInterval: Duration
 
-    public init(destination: Destination, store: HubStore, http: CurlMultiClient,
+    public init(destination: Destination, store: HubStore, http: CurlMultiClient, metrics: any MetricsFactory = NOOPMetricsHandler.instance,
                 pollInterval: Duration = .milliseconds(200), logger: Logger) {
+        self.metrics = metrics
         self.destination = destination
         self.store = store
         self.http = http
@@ -91,6 +94,7 @@ public struct DeliveryWorker: Service {
             }
         }
         try await store.completeDeliveries(outcomes, destination: destination.name)
+        recordMetrics(outcomes, seconds: Date().timeIntervalSince(started))
         let breaker = self.breaker
         let control = try await store.recordBatchHealth(destination: destination.name, failed: batchFailed) { failures in
             breaker.openUntil(failures: failures, now: Date())
@@ -99,6 +103,24 @@ public struct DeliveryWorker: Service {
             logger.warning("circuit open", metadata: ["until": "\(until)", "failures": "\(control.consecutiveFailures)"])
         }
         logger.debug("batch sent", metadata: ["records": "\(batch.count)", "ms": "\(Int(Date().timeIntervalSince(started) * 1000))"])
+    }
+
+    /// `shuniu_delivery_attempts_total{destination, outcome}` and `shuniu_delivery_seconds{destination}`.
+    private func recordMetrics(_ outcomes: [DeliveryOutcome], seconds: Double) {
+        var counts: [String: Int] = [:]
+        for outcome in outcomes {
+            switch outcome.result {
+            case .delivered: counts["delivered", default: 0] += 1
+            case .retry: counts["retry", default: 0] += 1
+            case .dead: counts["dead", default: 0] += 1
+            }
+        }
+        for (outcome, count) in counts {
+            Counter(label: "shuniu_delivery_attempts_total", dimensions: [("destination", destination.name), ("outcome", outcome)], factory: metrics)
+                .increment(by: count)
+        }
+        Timer(label: "shuniu_delivery_seconds", dimensions: [("destination", destination.name)], factory: metrics)
+            .recordNanoseconds(Int64(seconds * 1_000_000_000))
     }
 
     private func request(for batch: [ClaimedDelivery], body: [UInt8]) -> OutgoingRequest {

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import ShuniuCore
@@ -14,12 +15,17 @@ public struct IngestService: Sendable {
     let limits: IngestLimits
     let authenticator: RequestAuthenticator
     let routing: RoutingTable
+    let metrics: IngestMetrics
     let logger: Logger
     let now: @Sendable () -> Date
 
-    public init(store: HubStore, spec: DataSpec, limits: IngestLimits, routing: RoutingTable = RoutingTable(), logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(
+        store: HubStore, spec: DataSpec, limits: IngestLimits, routing: RoutingTable = RoutingTable(),
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance, logger: Logger, now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.store = store
         self.routing = routing
+        self.metrics = IngestMetrics(factory: metrics)
         self.validator = RecordValidator(spec: spec)
         self.limits = limits
         self.authenticator = RequestAuthenticator(store: store, limits: limits)
@@ -48,7 +54,9 @@ public struct IngestService: Sendable {
         let commit = IngestCommit(platform: caller.platform.id, appKey: caller.appKey, nonce: caller.nonce, address: request.address, items: items)
         do {
             let results = try await store.commitIngest(commit, receivedAt: receivedAt)
-            return IngestResponse(results: results)
+            let response = IngestResponse(results: results)
+            metrics.recordBatch(platform: caller.platform.id.rawValue, response: response, seconds: now().timeIntervalSince(receivedAt))
+            return response
         } catch let error as StoreError where error.code == .nonceReused {
             // Two requests raced with one nonce: the other one won.
             let refusal = IngestRefusal(.nonceReused, "nonce \(caller.nonce) was already used within the replay window", platform: caller.platform.id)
@@ -111,6 +119,7 @@ public struct IngestService: Sendable {
     }
 
     private func audit(_ refusal: IngestRefusal, request: SignedRequest) async throws {
+        metrics.recordRefusal(platform: refusal.platform?.rawValue, code: refusal.code.rawValue)
         logger.info("ingest refused", metadata: ["code": "\(refusal.code.rawValue)", "appKey": "\(request.appKey ?? "-")", "address": "\(request.address ?? "-")"])
         let detail = JSONValue.object([
             "appKey": .string(request.appKey ?? ""), "bodyBytes": .number(Double(request.body.count)),

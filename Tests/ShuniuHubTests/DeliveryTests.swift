@@ -4,6 +4,7 @@ import ShuniuClient
 import ShuniuCore
 import ShuniuStore
 import ShuniuTesting
+import ShuniuTransport
 import Testing
 
 /// Outbound delivery through real local upstreams that misbehave on command.
@@ -263,6 +264,31 @@ struct DeliveryOperationsTests {
         let audit = try await store.auditEntries(limit: 10).filter { $0.action.hasPrefix("dead-letter.") }
         #expect(audit.map(\.action) == ["dead-letter.retry", "dead-letter.discard"])
         #expect(audit.allSatisfy { $0.actor == "wang.wu" })
+        try await hub.stop()
+        try await upstream.stop()
+    }
+
+    @Test("GET /metrics exposes ingest, delivery and queue figures in Prometheus text format")
+    func metrics() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let upstream = try await TestUpstream.start()
+        let hub = try await DeliveryTests.hub(in: folder, upstreams: [("national", upstream)])
+        let client = hub.client(try await Fixtures.register(in: hub.store))
+        #expect(try await client.send(body: Fixtures.batch(Fixtures.sampleRecords())).status == 200)
+        _ = try await hub.client(PlatformCredential(appKey: "ak-nobody", secret: "x")).send(body: Fixtures.batch([Fixtures.record("500")]))
+        #expect(try await eventually { try await DeliveryTests.stats(hub, "national").delivered == 4 })
+        let response = try await CurlHTTPClient().send(OutgoingRequest(method: "GET", url: hub.baseURL + "/metrics"))
+        #expect(response.status == 200)
+        #expect(response.headers["content-type"]?.hasPrefix("text/plain") == true)
+        let text = response.bodyText
+        #expect(text.contains(#"shuniu_ingest_records_total{platform="E4201000001",outcome="accepted"} 4"#), "\(text)")
+        #expect(text.contains(#"shuniu_ingest_requests_total{platform="-",outcome="auth.unknown_app_key"} 1"#))
+        #expect(text.contains(#"shuniu_ingest_batch_seconds_bucket{platform="E4201000001""#))
+        #expect(text.contains(#"shuniu_delivery_attempts_total{destination="national",outcome="delivered"}"#))
+        #expect(text.contains(#"shuniu_delivery_seconds_count{destination="national"}"#))
+        #expect(text.contains(#"shuniu_queue_depth{destination="national",state="pending"}"#))
+        #expect(text.contains(#"shuniu_queue_oldest_pending_seconds{destination="national"}"#))
         try await hub.stop()
         try await upstream.stop()
     }

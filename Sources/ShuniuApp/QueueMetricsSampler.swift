@@ -1,0 +1,32 @@
+import CoreMetrics
+import Logging
+import ServiceLifecycle
+import ShuniuStore
+
+/// Publishes each destination's queue as gauges every few seconds, from the store's counters:
+/// `shuniu_queue_depth{destination, state}` and `shuniu_queue_oldest_pending_seconds{destination}`.
+struct QueueMetricsSampler: Service {
+    let store: HubStore
+    let destinations: [String]
+    let factory: any MetricsFactory
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                for stats in try await store.queueStats(destinations: destinations) {
+                    for (state, count) in [("pending", stats.pending), ("in_flight", stats.inFlight), ("retrying", stats.retrying), ("dead", stats.dead)] {
+                        Gauge(label: "shuniu_queue_depth", dimensions: [("destination", stats.destination), ("state", state)], factory: factory)
+                            .record(count)
+                    }
+                    Gauge(label: "shuniu_queue_oldest_pending_seconds", dimensions: [("destination", stats.destination)], factory: factory)
+                        .record(stats.oldestPendingSeconds ?? 0)
+                }
+            } catch {
+                logger.warning("sampling queue metrics failed", metadata: ["error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+}
