@@ -9,14 +9,14 @@ public final class HubProcess: @unchecked Sendable {
     private let logFile: String
 
     /// Starts `shuniu serve` on a free loopback port over `dataDir` and waits until it listens.
-    public static func start(dataDir: String, logFile: String) async throws -> HubProcess {
-        try await blocking { try HubProcess(dataDir: dataDir, logFile: logFile) }
+    public static func start(dataDir: String, logFile: String, config: String? = nil) async throws -> HubProcess {
+        try await blocking { try HubProcess(dataDir: dataDir, logFile: logFile, config: config) }
     }
 
-    private init(dataDir: String, logFile: String) throws {
+    private init(dataDir: String, logFile: String, config: String?) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: RepositoryPaths.executable)
-        process.arguments = ["serve", "--data-dir", dataDir, "--host", "127.0.0.1", "--port", "0"]
+        process.arguments = ["serve", "--data-dir", dataDir, "--host", "127.0.0.1", "--port", "0"] + (config.map { ["--config", $0] } ?? [])
         process.currentDirectoryURL = URL(fileURLWithPath: RepositoryPaths.root)
         FileManager.default.createFile(atPath: logFile, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))

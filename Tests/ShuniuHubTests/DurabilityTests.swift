@@ -89,4 +89,45 @@ struct DurabilityTests {
         defer { try? reopened.close() }
         #expect(try await reopened.versionCount() == 200)
     }
+
+    @Test("A daemon killed with SIGKILL mid-delivery delivers every acknowledged record after restart, repeats only with the same key")
+    func sigkillMidDelivery() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let dataDir = folder.file("data")
+        let upstream = try await TestUpstream.start()
+        upstream.behave(.hang(.milliseconds(400)))
+        let config = folder.file("hub.yaml")
+        try """
+            destinations:
+              - name: national
+                url: \(upstream.url)
+                batchSize: 10
+                concurrency: 2
+                retrySchedule: [1s, 1s, 1s]
+            routes:
+              - destination: national
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let credential = try await Fixtures.registerBeforeStart(dataDir: dataDir)
+
+        let first = try await HubProcess.start(dataDir: dataDir, logFile: folder.file("first.log"), config: config)
+        let client = IngestClient(baseURL: first.baseURL, credential: credential)
+        for batch in 0..<4 {
+            let response = try await client.send(body: Fixtures.batch(Fixtures.projects(count: 50, start: batch * 50 + 1)))
+            #expect(response.status == 200)
+        }
+        #expect(await eventually { upstream.received.count >= 2 })
+        try await first.stop(signal: SIGKILL)
+
+        upstream.behave(.accept)
+        let second = try await HubProcess.start(dataDir: dataDir, logFile: folder.file("second.log"), config: config)
+        #expect(await eventually(timeout: .seconds(30)) { Set(upstream.receivedRecords.map(\.key)).count == 200 })
+        let received = upstream.receivedRecords
+        // Every record arrived; a repeat carries the same idempotency key as its first arrival.
+        let keysByRecord = Dictionary(grouping: received, by: \.key).mapValues { Set($0.map(\.idempotencyKey)) }
+        #expect(keysByRecord.count == 200)
+        #expect(keysByRecord.values.allSatisfy { $0.count == 1 })
+        try await second.stop(signal: SIGTERM)
+        try await upstream.stop()
+    }
 }
