@@ -122,7 +122,7 @@ let package = Package(
         .target(
             name: "ShuniuCLI",
             dependencies: [
-                "ShuniuCore", "ShuniuApp", "ShuniuStore", "ShuniuSpec", "ShuniuClient",
+                "ShuniuCore", "ShuniuApp", "ShuniuStore", "ShuniuSpec", "ShuniuClient", "ShuniuSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -130,14 +130,25 @@ let package = Package(
         ),
         .executableTarget(name: "shuniu", dependencies: ["ShuniuCLI"], swiftSettings: swiftSettings),
 
+        // Simulated upstreams and trading platforms, for the tests and `shuniu demo`.
+        .target(
+            name: "ShuniuSimulation",
+            dependencies: [
+                "ShuniuCore", "ShuniuClient", "ShuniuSpec",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // Test support: running hub, temporary folders, signed requests.
         .target(
             name: "ShuniuTesting",
             dependencies: [
-                "ShuniuCore", "ShuniuApp", "ShuniuStore", "ShuniuClient",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                "ShuniuCore", "ShuniuApp", "ShuniuStore", "ShuniuClient", "ShuniuSimulation",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -160,7 +171,7 @@ let package = Package(
         .testTarget(
             name: "ShuniuHubTests",
             dependencies: [
-                "ShuniuTesting", "ShuniuApp", "ShuniuStore", "ShuniuCore", "ShuniuClient", "ShuniuCLI", "ShuniuTransport", "shuniu",
+                "ShuniuTesting", "ShuniuSimulation", "ShuniuApp", "ShuniuStore", "ShuniuCore", "ShuniuClient", "ShuniuCLI", "ShuniuTransport", "shuniu",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

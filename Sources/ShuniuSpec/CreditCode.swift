@@ -23,4 +23,12 @@ public enum CreditCode {
     }
 
     public static func isValid(_ text: String) -> Bool { problem(in: text) == nil }
+
+    /// The check character for the first 17 characters (for synthetic test and demo data).
+    public static func checkCharacter(for body: String) -> Character? {
+        let values = body.compactMap { alphabet.firstIndex(of: $0) }
+        guard body.count == 17, values.count == 17 else { return nil }
+        let sum = zip(values, weights).reduce(0) { $0 + $1.0 * $1.1 }
+        return alphabet[(31 - sum % 31) % 31]
+    }
 }

@@ -21,6 +21,14 @@ public enum OrganizationCode {
 
     public static func isValid(_ text: String) -> Bool { problem(in: text) == nil }
 
+    /// The check character for 8 body characters (for synthetic test and demo data).
+    public static func checkCharacter(for body: String) -> Character? {
+        let values = body.compactMap(value(of:))
+        guard body.count == 8, values.count == 8 else { return nil }
+        let check = 11 - zip(values, weights).reduce(0) { $0 + $1.0 * $1.1 } % 11
+        return check == 10 ? "X" : check == 11 ? "0" : Character(String(check))
+    }
+
     static func value(of char: Character) -> Int? {
         guard char.isASCII else { return nil }
         if let digit = char.wholeNumberValue { return digit }

@@ -103,6 +103,11 @@ struct CLITests {
         #expect(actions.contains("destination.pause") && actions.contains("delivery.replay") && actions.contains("dead-letter.discard"))
     }
 
+    @Test("shuniu demo runs the whole loop on loopback and stops by itself")
+    func demo() async throws {
+        try await run(["demo", "--duration", "1", "--fail-for", "1", "--mappings", RepositoryPaths.mappings])
+    }
+
     @Test("Bad arguments are refused before anything is written", arguments: [
         ["--id", "e4201000009", "--name", "x", "--certified-until", "2027-06-30", "--datasets", "500"],
         ["--id", "E4201000009", "--name", "x", "--certified-until", "2027-02-30", "--datasets", "500"],

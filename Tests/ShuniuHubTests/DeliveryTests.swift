@@ -3,6 +3,7 @@ import ShuniuApp
 import ShuniuClient
 import ShuniuCore
 import ShuniuStore
+import ShuniuSimulation
 import ShuniuTesting
 import ShuniuTransport
 import Testing
@@ -12,7 +13,7 @@ import Testing
 struct DeliveryTests {
     /// A hub whose destinations point at `upstreams`, routed by `routes` (default: everything to each).
     static func hub(
-        in folder: TemporaryDirectory, upstreams: [(String, TestUpstream)], routes: [Route]? = nil,
+        in folder: TemporaryDirectory, upstreams: [(String, SimulatedUpstream)], routes: [Route]? = nil,
         mode: Destination.Mode = .everyVersion, schedule: [Int] = [1, 1, 1], timeout: Int = 30
     ) async throws -> RunningHub {
         try await RunningHub.start(dataDir: folder.path) { configuration in
@@ -31,7 +32,7 @@ struct DeliveryTests {
     func routing() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let upstream = try await TestUpstream.start()
+        let upstream = try await SimulatedUpstream.start()
         try await upstream.stop()  // nothing is delivered: only the queues are looked at
         let hub = try await RunningHub.start(dataDir: folder.path) { configuration in
             configuration.destinations = ["national", "hubei", "wuhan-projects", "beijing", "industry-e", "industry-f", "other-platform"].map {
@@ -68,7 +69,7 @@ struct DeliveryTests {
     func deliveredInOrder() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let upstream = try await TestUpstream.start()
+        let upstream = try await SimulatedUpstream.start()
         let hub = try await Self.hub(in: folder, upstreams: [("national", upstream)])
         let client = hub.client(try await Fixtures.register(in: hub.store))
         for name in ["第一版", "第二版", "第三版"] {
@@ -93,9 +94,9 @@ struct DeliveryTests {
     func retriedThenDelivered() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let failing = try await TestUpstream.start()
-        let throttling = try await TestUpstream.start()
-        let slow = try await TestUpstream.start()
+        let failing = try await SimulatedUpstream.start()
+        let throttling = try await SimulatedUpstream.start()
+        let slow = try await SimulatedUpstream.start()
         failing.behave(.status(503, body: "maintenance"))
         throttling.behave(.status(429, retryAfter: "1"))
         slow.behave(.hang(.seconds(3)))
@@ -125,7 +126,7 @@ struct DeliveryTests {
     func connectionRefused() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let gone = try await TestUpstream.start()
+        let gone = try await SimulatedUpstream.start()
         try await gone.stop()
         let hub = try await Self.hub(in: folder, upstreams: [("gone", gone)], schedule: [60])
         let client = hub.client(try await Fixtures.register(in: hub.store))
@@ -141,8 +142,8 @@ struct DeliveryTests {
     func deadLetters() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let refusing = try await TestUpstream.start()
-        let picky = try await TestUpstream.start()
+        let refusing = try await SimulatedUpstream.start()
+        let picky = try await SimulatedUpstream.start()
         refusing.behave(.status(400, body: #"{"error":"TENDERER_CODE check character"}"#))
         picky.behave(.rejectKeys(["E4201000001000002"]))
         let hub = try await Self.hub(in: folder, upstreams: [("refusing", refusing), ("picky", picky)])
@@ -163,7 +164,7 @@ struct DeliveryTests {
     func noHeadOfLineBlocking() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let upstream = try await TestUpstream.start()
+        let upstream = try await SimulatedUpstream.start()
         let hub = try await Self.hub(in: folder, upstreams: [("national", upstream)], schedule: [1, 1, 1, 1, 1, 1])
         try await hub.store.setDestinationPaused("national", paused: true, by: "test", reason: nil)
         let client = hub.client(try await Fixtures.register(in: hub.store))
@@ -187,7 +188,7 @@ struct DeliveryTests {
     func latestStateAndPause() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let upstream = try await TestUpstream.start()
+        let upstream = try await SimulatedUpstream.start()
         let hub = try await Self.hub(in: folder, upstreams: [("credit", upstream)], mode: .latestState)
         try await hub.store.setDestinationPaused("credit", paused: true, by: "test", reason: "maintenance")
         let client = hub.client(try await Fixtures.register(in: hub.store))
@@ -216,7 +217,7 @@ struct DeliveryOperationsTests {
     func circuitBreaker() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let upstream = try await TestUpstream.start()
+        let upstream = try await SimulatedUpstream.start()
         upstream.behave(.status(500))
         let hub = try await RunningHub.start(dataDir: folder.path) { configuration in
             configuration.destinations = [Destination(name: "flaky", url: upstream.url, batchSize: 1, retrySchedule: [1, 1, 1, 1, 1, 1, 1, 1],
@@ -240,7 +241,7 @@ struct DeliveryOperationsTests {
     func deadLetterHandling() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let upstream = try await TestUpstream.start()
+        let upstream = try await SimulatedUpstream.start()
         upstream.behave(.status(400, body: #"{"error":"credit code fails its check character"}"#))
         let hub = try await DeliveryTests.hub(in: folder, upstreams: [("credit", upstream)])
         let client = hub.client(try await Fixtures.register(in: hub.store))
@@ -272,7 +273,7 @@ struct DeliveryOperationsTests {
     func metrics() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let upstream = try await TestUpstream.start()
+        let upstream = try await SimulatedUpstream.start()
         let hub = try await DeliveryTests.hub(in: folder, upstreams: [("national", upstream)])
         let client = hub.client(try await Fixtures.register(in: hub.store))
         #expect(try await client.send(body: Fixtures.batch(Fixtures.sampleRecords())).status == 200)
@@ -297,7 +298,7 @@ struct DeliveryOperationsTests {
     func replay() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let upstream = try await TestUpstream.start()
+        let upstream = try await SimulatedUpstream.start()
         let hub = try await DeliveryTests.hub(in: folder, upstreams: [("late", upstream)], routes: [])
         let client = hub.client(try await Fixtures.register(in: hub.store))
         #expect(try await client.send(body: Fixtures.batch(Fixtures.sampleRecords())).status == 200)

@@ -2,6 +2,7 @@ import Foundation
 import ShuniuClient
 import ShuniuCore
 import ShuniuStore
+import ShuniuSimulation
 import ShuniuTesting
 import Testing
 
@@ -95,7 +96,7 @@ struct DurabilityTests {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let dataDir = folder.file("data")
-        let upstream = try await TestUpstream.start()
+        let upstream = try await SimulatedUpstream.start()
         upstream.behave(.hang(.milliseconds(400)))
         let config = folder.file("hub.yaml")
         try """

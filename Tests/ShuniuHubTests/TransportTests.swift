@@ -1,4 +1,5 @@
 import Foundation
+import ShuniuSimulation
 import ShuniuTesting
 import ShuniuTransport
 import Testing
@@ -11,7 +12,7 @@ struct TransportTests {
 
     @Test("Many transfers in flight at once on one loop thread all complete")
     func concurrentTransfers() async throws {
-        let upstream = try await TestUpstream.start()
+        let upstream = try await SimulatedUpstream.start()
         upstream.behave(.hang(.milliseconds(300)))
         let client = CurlMultiClient()
         let started = ContinuousClock.now
@@ -29,7 +30,7 @@ struct TransportTests {
 
     @Test("Status, headers and body come back; refused connections and timeouts are transport errors")
     func outcomes() async throws {
-        let upstream = try await TestUpstream.start()
+        let upstream = try await SimulatedUpstream.start()
         upstream.behave(.status(429, retryAfter: "7", body: "slow down"))
         let client = CurlMultiClient()
         let response = try await client.send(post(upstream.url))

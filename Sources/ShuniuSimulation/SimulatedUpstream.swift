@@ -8,8 +8,8 @@ import ShuniuCore
 import Synchronization
 
 /// A real upstream (national hub, supervision or credit platform) on a loopback port that
-/// records what it receives and misbehaves on command.
-public final class TestUpstream: Sendable {
+/// records what it receives and misbehaves on command: for the tests and `shuniu demo`.
+public final class SimulatedUpstream: Sendable {
     /// How the upstream answers the next requests.
     public enum Behavior: Sendable {
         /// 200, every record accepted.
@@ -36,8 +36,8 @@ public final class TestUpstream: Sendable {
 
     public var url: String { "http://127.0.0.1:\(port)/records" }
 
-    public static func start() async throws -> TestUpstream {
-        try await TestUpstream(starting: ())
+    public static func start() async throws -> SimulatedUpstream {
+        try await SimulatedUpstream(starting: ())
     }
 
     private init(starting: Void) async throws {
@@ -122,15 +122,5 @@ public final class TestUpstream: Sendable {
 private final class StateBox: @unchecked Sendable {
     // @unchecked: written once, before the first request can arrive (the port is not known to
     // anyone until init returns), and only read afterwards.
-    var upstream: TestUpstream?
-}
-
-/// Polls `condition` until it holds or `timeout` passes; returns whether it held.
-public func eventually(timeout: Duration = .seconds(15), _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(50))
-    }
-    return try await condition()
+    var upstream: SimulatedUpstream?
 }

@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ShuniuApp
+import ShuniuClient
+import ShuniuCore
+import ShuniuSimulation
+import ShuniuStore
+
+/// `shuniu demo`: the whole loop on loopback — platforms push, the hub routes, upstreams receive,
+/// one upstream fails for a while and its queue drains when it recovers.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run the hub with simulated trading platforms and upstreams, and watch the queues fill and drain.",
+        discussion: """
+            Two simulated trading platforms (Wuhan and Beijing) push signed tenders; four simulated upstreams receive them:
+            the national hub (everything), the Hubei and Beijing supervision platforms (by region) and the credit platform
+            (tender projects), which answers 503 for the first --fail-for seconds. Everything runs on 127.0.0.1 and stops by itself.
+            """
+    )
+
+    @Option(name: .long, help: "Seconds the platforms keep pushing.") var duration = 15
+    @Option(name: .customLong("fail-for"), help: "Seconds the credit platform fails before it recovers.") var failFor = 10
+    @Option(name: .customLong("data-dir"), help: "Store folder (default: a temporary one, removed afterwards).") var dataDir: String?
+    @Option(name: .long, help: "Folder holding spec/ (the common data spec).") var mappings = "./Mappings"
+
+    func validate() throws {
+        guard (1...600).contains(duration), (0...600).contains(failFor) else { throw ValidationError("--duration 1–600 and --fail-for 0–600 seconds") }
+        guard FileManager.default.fileExists(atPath: mappings + "/spec/spec.yaml") else {
+            throw ValidationError("no common spec under \(mappings)/spec: run the demo from the repository's root or pass --mappings")
+        }
+    }
+
+    func run() async throws {
+        let folder = dataDir ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("shuniu-demo-\(UUID().uuidString)")
+        defer { if dataDir == nil { try? FileManager.default.removeItem(atPath: folder) } }
+        var logger = Logger(label: "shuniu-demo")
+        logger.logLevel = .error
+
+        let upstreams: [(name: String, kind: Destination.Kind, route: Route, upstream: SimulatedUpstream)] = [
+            ("national", .nationalHub, Route(destination: "national"), try await SimulatedUpstream.start()),
+            ("supervision-hubei", .supervision, Route(destination: "supervision-hubei", regionPrefixes: ["42"]), try await SimulatedUpstream.start()),
+            ("supervision-beijing", .supervision, Route(destination: "supervision-beijing", regionPrefixes: ["11"]), try await SimulatedUpstream.start()),
+            ("credit", .credit, Route(destination: "credit", datasets: ["501"]), try await SimulatedUpstream.start()),
+        ]
+        let credit = upstreams[3].upstream
+        if failFor > 0 { credit.behave(.status(503, body: "credit platform under maintenance")) }
+
+        var configuration = HubConfiguration()
+        configuration.port = 0
+        configuration.dataDir = folder
+        configuration.mappingsDir = mappings
+        configuration.destinations = upstreams.map {
+            Destination(name: $0.name, kind: $0.kind, url: $0.upstream.url, batchSize: 50, retrySchedule: [2, 2, 4, 4, 8, 8, 16],
+                        circuitBreakerFailures: 3, circuitBreakerPause: 3)
+        }
+        configuration.routing = RoutingTable(routes: upstreams.map(\.route))
+        let hub = try Hub(configuration: configuration, logger: logger)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let group = hub.makeServiceGroup { continuation.yield($0) }
+        let running = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        let port = await iterator.next() ?? 0
+        print("hub on 127.0.0.1:\(port), store \(folder); upstreams on ports \(upstreams.map { String($0.upstream.port) }.joined(separator: ", "))")
+
+        let platforms = try await [("E4201000001", "武汉示范交易平台", "420102"), ("E1100000002", "北京示范交易平台", "110105")].asyncMap { code, name, region in
+            let credential = PlatformCredential(appKey: "demo-\(code)", secret: UUID().uuidString)
+            let now = Date()
+            let id = PlatformID(rawValue: code)!
+            try await hub.store.addPlatform(
+                Platform(id: id, name: name, status: .active, certifiedUntil: CalendarDay(now.addingTimeInterval(365 * 86400)),
+                         allowedDatasets: ["500", "501", "502", "503"], appKey: credential.appKey, createdAt: now, updatedAt: now),
+                secret: credential.secret, by: "demo"
+            )
+            return SimulatedPlatform(id: id, regionCode: region, client: IngestClient(baseURL: "http://127.0.0.1:\(port)", credential: credential))
+        }
+
+        let started = Date()
+        var pushed = 0
+        var nextDraw = started
+        var recovered = failFor == 0
+        while true {
+            let elapsed = Date().timeIntervalSince(started)
+            if !recovered && elapsed >= Double(failFor) {
+                credit.behave(.accept)
+                recovered = true
+                print(">>> the credit platform is back")
+            }
+            if elapsed < Double(duration) {
+                for platform in platforms {
+                    let status = try await platform.push(tenders: 2, from: pushed + 1)
+                    if status != 200 { print("push answered HTTP \(status)") }
+                }
+                pushed += 2
+            }
+            let stats = try await hub.store.queueStats(destinations: upstreams.map(\.name))
+            if Date() >= nextDraw {
+                print("\n— \(Int(elapsed)) s, \(pushed * 4 * platforms.count) records pushed —")
+                print(QueuesCommand.render(stats))
+                nextDraw = Date().addingTimeInterval(1)
+            }
+            let waiting = stats.reduce(0) { $0 + $1.pending + $1.inFlight + $1.retrying }
+            if elapsed >= Double(duration) && recovered && waiting == 0 { break }
+            if elapsed > Double(duration + failFor + 60) {
+                print("stopping with \(waiting) deliveries still waiting")
+                break
+            }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+
+        print("\nreceived upstream:")
+        for (name, _, _, upstream) in upstreams {
+            print("  \(name): \(upstream.receivedRecords.count) records in \(upstream.received.count) requests")
+        }
+        await group.triggerGracefulShutdown()
+        try await running.value
+        for entry in upstreams { try await entry.upstream.stop() }
+    }
+}
+
+extension Array {
+    /// `map` with an async transform, in order.
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
+}
