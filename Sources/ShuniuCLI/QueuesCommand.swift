@@ -16,9 +16,11 @@ struct QueuesCommand: AsyncParsableCommand {
     var watch = false
 
     func run() async throws {
-        let names = try hub.configuration().destinations.map(\.name)
+        let configured = try hub.configuration().destinations.map(\.name)
         let store = try hub.openStore()
         defer { try? store.close() }
+        // Configured destinations first, then any that still have history but left the configuration.
+        let names = configured + (try await store.queuedDestinations()).filter { !configured.contains($0) }
         repeat {
             let stats = try await store.queueStats(destinations: names)
             if output.json {

@@ -10,6 +10,13 @@ extension HubStore {
         }
     }
 
+    /// Destinations that have ever had a delivery queued (also ones since removed from the configuration).
+    public func queuedDestinations() async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT destination FROM queue_counter ORDER BY destination")
+        }
+    }
+
     static func queueStats(of destination: String, now: Date, in db: Database) throws -> QueueStats {
         var counts: [String: Int] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT state, count FROM queue_counter WHERE destination = ?", arguments: [destination]) {
