@@ -159,7 +159,7 @@ let package = Package(
         .executableTarget(
             name: "shuniu-bench",
             dependencies: [
-                "ShuniuTesting", "ShuniuClient", "ShuniuCore", "ShuniuStore", "ShuniuSpec", "ShuniuTrust",
+                "ShuniuTesting", "ShuniuSimulation", "ShuniuApp", "ShuniuClient", "ShuniuCore", "ShuniuStore", "ShuniuSpec", "ShuniuTrust",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Sources/ShuniuBench",

@@ -1,10 +1,16 @@
 import Foundation
 
 // shuniu-bench: measures the hub and prints figures; it asserts nothing.
-//   swift run -c release shuniu-bench [--batches N] [--batch-size N] [--concurrency N]
-let options = BenchmarkOptions.parse(CommandLine.arguments.dropFirst())
+//   swift run -c release shuniu-bench [ingest|delivery] [--batches N] [--batch-size N] [--concurrency N]
+var arguments = Array(CommandLine.arguments.dropFirst())
+let mode = arguments.first.map { $0.hasPrefix("--") } == false ? arguments.removeFirst() : "ingest"
+let options = BenchmarkOptions.parse(arguments[...])
 do {
-    try await IngestBenchmark(options: options).run()
+    switch mode {
+    case "ingest": try await IngestBenchmark(options: options).run()
+    case "delivery": try await DeliveryBenchmark(options: options).run()
+    default: fatalError("unknown benchmark \(mode): ingest or delivery")
+    }
 } catch {
     FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))
     exit(1)

@@ -24,6 +24,8 @@ public final class SimulatedUpstream: Sendable {
 
     /// One request as received.
     public struct Received: Sendable {
+        /// When the request arrived.
+        public var at: ContinuousClock.Instant
         public var headers: [String: String]
         /// `idempotencyKey`, `key` and `version` of each record, in order.
         public var records: [(idempotencyKey: String, key: String, version: Int)]
@@ -95,7 +97,7 @@ public final class SimulatedUpstream: Sendable {
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
         let behavior = state.withLock { state in
-            state.received.append(Received(headers: headers, records: records))
+            state.received.append(Received(at: .now, headers: headers, records: records))
             return state.behavior
         }
         switch behavior {
