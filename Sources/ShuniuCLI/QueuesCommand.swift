@@ -15,7 +15,11 @@ struct QueuesCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Redraw every two seconds until interrupted.")
     var watch = false
 
+    @Option(name: .long, help: "List the oldest waiting deliveries of this destination, each with its last error.")
+    var items: String?
+
     func run() async throws {
+        if let items { return try await showItems(of: items) }
         let configured = try hub.configuration().destinations.map(\.name)
         let store = try hub.openStore()
         defer { try? store.close() }
@@ -31,6 +35,20 @@ struct QueuesCommand: AsyncParsableCommand {
             }
             if watch { try await Task.sleep(for: .seconds(2)) }
         } while watch
+    }
+
+    /// "Why is this still queued?": the oldest waiting items of one destination.
+    private func showItems(of destination: String) async throws {
+        let store = try hub.openStore()
+        defer { try? store.close() }
+        let waiting = try await store.waitingDeliveries(destination: destination)
+        if output.json { return try Output.json(waiting) }
+        if waiting.isEmpty { return print("nothing waiting for \(destination)") }
+        print(Output.table(
+            ["ID", "STATE", "DATASET", "KEY", "VERSION", "ATTEMPTS", "ENQUEUED", "NEXT ATTEMPT", "LAST ERROR"],
+            waiting.map { [String($0.id), $0.state.rawValue, $0.dataset, $0.key, String($0.version), String($0.attempts),
+                           Output.time($0.enqueuedAt), Output.time($0.nextAttemptAt), $0.lastError ?? "-"] }
+        ))
     }
 
     static func render(_ stats: [QueueStats]) -> String {

@@ -10,6 +10,25 @@ extension HubStore {
         }
     }
 
+    /// The oldest deliveries still waiting for one destination, each with its last error.
+    public func waitingDeliveries(destination: String, limit: Int = 50) async throws -> [WaitingDelivery] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT d.id, d.state, d.attempts, d.enqueued_at, d.next_attempt_at, d.last_status, d.last_error,
+                       v.dataset, v.business_key, v.version
+                FROM delivery d JOIN record_version v ON v.id = d.version_id
+                WHERE d.destination = ? AND d.state IN ('pending', 'in_flight', 'retrying')
+                ORDER BY d.id LIMIT ?
+                """, arguments: [destination, limit]).map { row in
+                WaitingDelivery(
+                    id: row["id"], state: DeliveryState(rawValue: row["state"]) ?? .pending, dataset: row["dataset"], key: row["business_key"],
+                    version: row["version"], attempts: row["attempts"], enqueuedAt: Date(timeIntervalSince1970: row["enqueued_at"]),
+                    nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]), lastStatus: row["last_status"], lastError: row["last_error"]
+                )
+            }
+        }
+    }
+
     /// Destinations that have ever had a delivery queued (also ones since removed from the configuration).
     public func queuedDestinations() async throws -> [String] {
         try await pool.read { db in

@@ -134,6 +134,8 @@ struct DeliveryTests {
         #expect(try await eventually { try await Self.stats(hub, "gone").retrying == 2 })
         let stats = try await Self.stats(hub, "gone")
         #expect(stats.lastError?.lowercased().contains("connect") == true, "\(stats.lastError ?? "")")
+        let waiting = try await hub.store.waitingDeliveries(destination: "gone")
+        #expect(waiting.count == 2 && waiting.allSatisfy { $0.state == .retrying && $0.attempts == 1 && $0.lastError?.isEmpty == false })
         #expect(stats.oldestPendingSeconds != nil)
         try await hub.stop()
     }

@@ -1,0 +1,15 @@
+import Foundation
+
+/// A delivery still waiting (pending, in flight or retrying), with why: "why is this still queued?"
+public struct WaitingDelivery: Codable, Sendable, Hashable {
+    public var id: Int64
+    public var state: DeliveryState
+    public var dataset: String
+    public var key: String
+    public var version: Int
+    public var attempts: Int
+    public var enqueuedAt: Date
+    public var nextAttemptAt: Date
+    public var lastStatus: Int?
+    public var lastError: String?
+}
