@@ -3,7 +3,9 @@
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config)
+# The -dev packages build Shuniu; openssl and python3 make the TLS test's certificates and server.
+packages=(libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config openssl ca-certificates)
+command -v python3 >/dev/null || packages+=(python3)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -13,6 +13,7 @@ import Yams
 /// | `secretFile` | path | none | file holding the signing secret (secret: never inline) |
 /// | `signatureMethod` | HMAC-SHA256, HMAC-SM3 | `HMAC-SHA256` | |
 /// | `tlsCertificate`, `tlsKey` | paths | none | PEM client certificate and key |
+/// | `tlsCA` | path | system CAs | PEM bundle trusted for the upstream's server certificate |
 /// | `timeoutSeconds` | 1–600 | 30 | per request |
 /// | `batchSize` | 1–1000 | 100 | records per request |
 /// | `concurrency` | 1–32 | 1 | requests in flight |
@@ -25,7 +26,7 @@ struct DestinationReader {
     var diagnostics: [Diagnostic] = []
 
     static let keys: Set<String> = [
-        "name", "kind", "url", "appKey", "secretFile", "signatureMethod", "tlsCertificate", "tlsKey",
+        "name", "kind", "url", "appKey", "secretFile", "signatureMethod", "tlsCertificate", "tlsKey", "tlsCA",
         "timeoutSeconds", "batchSize", "concurrency", "retrySchedule", "mode", "circuitBreakerFailures", "circuitBreakerPause",
     ]
 
@@ -72,7 +73,7 @@ struct DestinationReader {
             name: name ?? "", kind: reader.choice("kind", Destination.Kind.self) ?? .other, url: url ?? "",
             appKey: appKey, secret: secret,
             signatureMethod: reader.choice("signatureMethod", SignatureMethod.self) ?? .hmacSHA256,
-            tlsCertificate: reader.string("tlsCertificate"), tlsKey: reader.string("tlsKey"),
+            tlsCertificate: reader.string("tlsCertificate"), tlsKey: reader.string("tlsKey"), tlsCA: reader.string("tlsCA"),
             timeoutSeconds: reader.integer("timeoutSeconds", in: 1...600) ?? 30,
             batchSize: reader.integer("batchSize", in: 1...1000) ?? 100,
             concurrency: reader.integer("concurrency", in: 1...32) ?? 1,

@@ -28,6 +28,8 @@ public struct Destination: Sendable, Hashable {
     /// PEM files for TLS client authentication.
     public var tlsCertificate: String?
     public var tlsKey: String?
+    /// PEM bundle of the CAs to trust for this upstream's server certificate (else the system's).
+    public var tlsCA: String?
     public var timeoutSeconds: Int
     public var batchSize: Int
     public var concurrency: Int
@@ -44,7 +46,7 @@ public struct Destination: Sendable, Hashable {
 
     public init(
         name: String, kind: Kind = .other, url: String, appKey: String? = nil, secret: String? = nil,
-        signatureMethod: SignatureMethod = .hmacSHA256, tlsCertificate: String? = nil, tlsKey: String? = nil,
+        signatureMethod: SignatureMethod = .hmacSHA256, tlsCertificate: String? = nil, tlsKey: String? = nil, tlsCA: String? = nil,
         timeoutSeconds: Int = 30, batchSize: Int = 100, concurrency: Int = 1,
         retrySchedule: [Int] = Destination.defaultRetrySchedule, mode: Mode = .everyVersion,
         circuitBreakerFailures: Int = 5, circuitBreakerPause: Int = 30
@@ -57,6 +59,7 @@ public struct Destination: Sendable, Hashable {
         self.signatureMethod = signatureMethod
         self.tlsCertificate = tlsCertificate
         self.tlsKey = tlsKey
+        self.tlsCA = tlsCA
         self.timeoutSeconds = timeoutSeconds
         self.batchSize = batchSize
         self.concurrency = concurrency

@@ -142,7 +142,7 @@ public struct DeliveryWorker: Service {
         }
         return OutgoingRequest(
             method: "POST", url: destination.url, headers: headers, body: body, timeoutSeconds: destination.timeoutSeconds,
-            clientCertificate: destination.tlsCertificate, clientKey: destination.tlsKey
+            clientCertificate: destination.tlsCertificate, clientKey: destination.tlsKey, trustedCAs: destination.tlsCA
         )
     }
 

@@ -43,6 +43,9 @@ final class CurlEasy {
             shuniu_curl_setopt_string(handle, CURLOPT_SSLCERT, certificate)
             shuniu_curl_setopt_string(handle, CURLOPT_SSLKEY, key)
         }
+        if let trustedCAs = request.trustedCAs {
+            shuniu_curl_setopt_string(handle, CURLOPT_CAINFO, trustedCAs)
+        }
         for header in request.headers {
             headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
         }

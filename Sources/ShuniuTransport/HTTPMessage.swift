@@ -9,9 +9,11 @@ public struct OutgoingRequest: Sendable {
     /// PEM files of a TLS client certificate and its key, when the upstream asks for one.
     public var clientCertificate: String?
     public var clientKey: String?
+    /// PEM bundle of CAs to trust for the server's certificate; nil for the system's.
+    public var trustedCAs: String?
 
     public init(method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [], timeoutSeconds: Int = 30,
-                clientCertificate: String? = nil, clientKey: String? = nil) {
+                clientCertificate: String? = nil, clientKey: String? = nil, trustedCAs: String? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -19,6 +21,7 @@ public struct OutgoingRequest: Sendable {
         self.timeoutSeconds = timeoutSeconds
         self.clientCertificate = clientCertificate
         self.clientKey = clientKey
+        self.trustedCAs = trustedCAs
     }
 }
 
