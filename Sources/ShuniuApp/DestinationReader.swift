@@ -35,15 +35,7 @@ struct DestinationReader {
     }
 
     mutating func read(_ node: Node) -> [Destination] {
-        guard let sequence = node.sequence else {
-            diagnostics.append(Diagnostic(file: file, line: node.mark?.line, message: "'destinations' must be a list"))
-            return []
-        }
-        var items: [Destination] = []
-        for (index, item) in sequence.enumerated() {
-            if let read = readItem(index, item) { items.append(read) }
-        }
-        return items
+        ItemReader.listItems(node, named: "destinations", file: file, diagnostics: &diagnostics).compactMap { readItem($0.index, $0.node) }
     }
 
     private mutating func readItem(_ index: Int, _ item: Node) -> Destination? {

@@ -24,6 +24,15 @@ struct ItemReader {
         }
     }
 
+    /// The items of the list under `name`, numbered; a value that is not a list is reported.
+    static func listItems(_ node: Node, named name: String, file: String, diagnostics: inout [Diagnostic]) -> [(index: Int, node: Node)] {
+        guard let sequence = node.sequence else {
+            diagnostics.append(Diagnostic(file: file, line: node.mark?.line, message: "'\(name)' must be a list"))
+            return []
+        }
+        return sequence.enumerated().map { ($0.offset, $0.element) }
+    }
+
     mutating func report(_ at: Node, _ message: String) {
         diagnostics.append(Diagnostic(file: file, line: at.mark?.line, message: message))
     }

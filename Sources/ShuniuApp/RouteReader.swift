@@ -15,15 +15,7 @@ struct RouteReader {
     }
 
     mutating func read(_ node: Node) -> [Route] {
-        guard let sequence = node.sequence else {
-            diagnostics.append(Diagnostic(file: file, line: node.mark?.line, message: "'routes' must be a list"))
-            return []
-        }
-        var items: [Route] = []
-        for (index, item) in sequence.enumerated() {
-            if let read = readItem(index, item) { items.append(read) }
-        }
-        return items
+        ItemReader.listItems(node, named: "routes", file: file, diagnostics: &diagnostics).compactMap { readItem($0.index, $0.node) }
     }
 
     private mutating func readItem(_ index: Int, _ item: Node) -> Route? {

@@ -80,8 +80,8 @@ struct DeadLettersCommand: AsyncParsableCommand {
         }
     }
 
-    struct Retry: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Queue dead letters again with a fresh retry schedule (audited).")
+    /// Which dead letters retry and discard act on, and who acts.
+    struct Selection: ParsableArguments {
         @OptionGroup var hub: HubOptions
         @OptionGroup var operatorOption: OperatorOption
         @OptionGroup var filters: Filters
@@ -92,31 +92,33 @@ struct DeadLettersCommand: AsyncParsableCommand {
             if ids.isEmpty != allMatching { throw ValidationError("give dead letter ids, or --all-matching with filters") }
         }
 
+        /// The ids to act on, or nil for all the filters match.
+        var chosenIDs: [Int64]? { allMatching ? nil : ids }
+    }
+
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Queue dead letters again with a fresh retry schedule (audited).")
+        @OptionGroup var selection: Selection
+
         func run() async throws {
-            let store = try hub.openStore()
+            let store = try selection.hub.openStore()
             defer { try? store.close() }
-            let count = try await store.retryDeadLetters(ids: allMatching ? nil : ids, matching: filters.filter, by: operatorOption.resolved)
+            let count = try await store.retryDeadLetters(ids: selection.chosenIDs, matching: selection.filters.filter, by: selection.operatorOption.resolved)
             print("queued \(count) dead letter(s) again")
         }
     }
 
     struct Discard: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Give up on dead letters; they stay in history (audited).")
-        @OptionGroup var hub: HubOptions
-        @OptionGroup var operatorOption: OperatorOption
-        @OptionGroup var filters: Filters
-        @Argument(help: "Dead letter ids; none with --all-matching takes every one the filters match.") var ids: [Int64] = []
-        @Flag(name: .customLong("all-matching"), help: "Act on every dead letter the filters match.") var allMatching = false
+        @OptionGroup var selection: Selection
         @Option(name: .long, help: "Why, for the audit log.") var reason: String?
 
-        func validate() throws {
-            if ids.isEmpty != allMatching { throw ValidationError("give dead letter ids, or --all-matching with filters") }
-        }
-
         func run() async throws {
-            let store = try hub.openStore()
+            let store = try selection.hub.openStore()
             defer { try? store.close() }
-            let count = try await store.discardDeadLetters(ids: allMatching ? nil : ids, matching: filters.filter, by: operatorOption.resolved, reason: reason)
+            let count = try await store.discardDeadLetters(
+                ids: selection.chosenIDs, matching: selection.filters.filter, by: selection.operatorOption.resolved, reason: reason
+            )
             print("discarded \(count) dead letter(s)")
         }
     }
