@@ -47,7 +47,11 @@ public struct Hub: Sendable {
         // (tests, the demo) keep their figures apart.
         let registry = PrometheusCollectorRegistry()
         let metrics = PrometheusMetricsFactory(registry: registry)
-        let ingest = IngestService(store: store, spec: spec, limits: configuration.ingest, routing: configuration.routing, metrics: metrics, logger: logger)
+        let wakeups = WakeSignal()
+        let ingest = IngestService(
+            store: store, spec: spec, limits: configuration.ingest, routing: configuration.routing,
+            metrics: metrics, wakeups: wakeups, logger: logger
+        )
         let api = HubAPI(ingest: ingest, store: store, metricsText: { registry.emitToBuffer() })
         let logger = self.logger
         let host = configuration.host
@@ -65,7 +69,9 @@ public struct Hub: Sendable {
         // then the delivery workers finish their batches, then the store closes.
         let http = CurlMultiClient()
         let workers = configuration.destinations.map { destination in
-            ServiceGroupConfiguration.ServiceConfiguration(service: DeliveryWorker(destination: destination, store: store, http: http, metrics: metrics, logger: logger))
+            ServiceGroupConfiguration.ServiceConfiguration(service: DeliveryWorker(
+                destination: destination, store: store, http: http, metrics: metrics, wakeups: wakeups, logger: logger
+            ))
         }
         return ServiceGroup(
             configuration: .init(

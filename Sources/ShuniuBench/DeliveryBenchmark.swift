@@ -74,7 +74,7 @@ struct DeliveryBenchmark {
             }
         }
         let summary = LatencySummary(seconds: latencies.map { max(0, $0) })
-        print(String(format: "  ack → upstream:    p50 %.1f ms  p99 %.1f ms  (%d records at 200/s; worker polls every 200 ms)", summary.percentile(50), summary.percentile(99), latencies.count))
+        print(String(format: "  ack → upstream:    p50 %.1f ms  p99 %.1f ms  (%d records at 200/s; workers woken by ingest)", summary.percentile(50), summary.percentile(99), latencies.count))
         try await hub.stop()
     }
 

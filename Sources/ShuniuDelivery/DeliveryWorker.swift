@@ -18,12 +18,15 @@ public struct DeliveryWorker: Service {
     let breaker: CircuitBreaker
     let logger: Logger
     let metrics: any MetricsFactory
-    /// How often to look for new work when the queue is empty.
+    /// Ends an idle wait early when ingest queued something new.
+    let wakeups: WakeSignal.Subscription?
+    /// How long an idle worker waits before looking again (retries fall due, pauses lift).
     let pollInterval: Duration
 
     public init(destination: Destination, store: HubStore, http: CurlMultiClient, metrics: any MetricsFactory = NOOPMetricsHandler.instance,
-                pollInterval: Duration = .milliseconds(200), logger: Logger) {
+                wakeups: WakeSignal? = nil, pollInterval: Duration = .milliseconds(500), logger: Logger) {
         self.metrics = metrics
+        self.wakeups = wakeups?.subscribe()
         self.destination = destination
         self.store = store
         self.http = http
@@ -47,9 +50,15 @@ public struct DeliveryWorker: Service {
                 worked = false
             }
             if !worked {
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pollInterval) }
+                try? await cancelWhenGracefulShutdown { try await idle() }
             }
         }
+    }
+
+    /// Waits for the poll interval, or less when ingest signals new work.
+    private func idle() async throws {
+        guard let wakeups else { return try await Task.sleep(for: pollInterval) }
+        await wakeups.wait(upTo: pollInterval)
     }
 
     /// One round: returns true when something was sent.

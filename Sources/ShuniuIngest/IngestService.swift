@@ -16,14 +16,17 @@ public struct IngestService: Sendable {
     let authenticator: RequestAuthenticator
     let routing: RoutingTable
     let metrics: IngestMetrics
+    let wakeups: WakeSignal?
     let logger: Logger
     let now: @Sendable () -> Date
 
     public init(
         store: HubStore, spec: DataSpec, limits: IngestLimits, routing: RoutingTable = RoutingTable(),
-        metrics: any MetricsFactory = NOOPMetricsHandler.instance, logger: Logger, now: @escaping @Sendable () -> Date = Date.init
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance, wakeups: WakeSignal? = nil,
+        logger: Logger, now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
+        self.wakeups = wakeups
         self.routing = routing
         self.metrics = IngestMetrics(factory: metrics)
         self.validator = RecordValidator(spec: spec)
@@ -55,6 +58,7 @@ public struct IngestService: Sendable {
         do {
             let results = try await store.commitIngest(commit, receivedAt: receivedAt)
             let response = IngestResponse(results: results)
+            if response.accepted > 0 && !routing.routes.isEmpty { wakeups?.signal() }
             metrics.recordBatch(platform: caller.platform.id.rawValue, response: response, seconds: now().timeIntervalSince(receivedAt))
             return response
         } catch let error as StoreError where error.code == .nonceReused {
