@@ -21,7 +21,17 @@ enum Output {
     }
 
     static func width(of text: String) -> Int {
-        text.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 && $1.value <= 0xFFEF ? 2 : 1) }
+        text.unicodeScalars.reduce(0) { $0 + (isWide($1.value) ? 2 : 1) }
+    }
+
+    /// East Asian wide and full-width characters (Hangul, CJK, full-width forms).
+    static func isWide(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD:
+            return true
+        default:
+            return false
+        }
     }
 
     static func time(_ date: Date?) -> String {

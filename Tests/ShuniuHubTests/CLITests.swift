@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import ShuniuCLI
+@testable import ShuniuCLI
 import ShuniuCore
 import ShuniuStore
 import ShuniuTesting
@@ -101,6 +101,24 @@ struct CLITests {
         #expect(stats.first?.paused == true && stats.first?.pausedBy == "ops")
         let actions = try await reopened.auditEntries(limit: 10).map(\.action)
         #expect(actions.contains("destination.pause") && actions.contains("delivery.replay") && actions.contains("dead-letter.discard"))
+    }
+
+    @Test("spec show lists datasets and one dataset's fields; an unknown dataset is refused")
+    func specShow() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let config = folder.file("hub.yaml")
+        try "paths:\n  mappings: \(RepositoryPaths.mappings)\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try await run(["spec", "show", "--config", config])
+        try await run(["spec", "show", "503", "--config", config, "--json"])
+        await #expect(throws: (any Error).self) { try await run(["spec", "show", "999", "--config", config]) }
+    }
+
+    @Test("Tables line up Chinese and Latin text by display width")
+    func tableWidths() {
+        let table = Output.table(["A", "B"], [["招标项目", "x"], ["≤200", "y"]])
+        let lines = table.split(separator: "\n").map(String.init)
+        #expect(lines.map { Output.width(of: String($0.dropLast())) } == [10, 10, 10])
     }
 
     @Test("shuniu demo runs the whole loop on loopback and stops by itself")

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import ShuniuCore
+import ShuniuSpec
+
+/// `shuniu spec`: the common data spec as the hub loaded it.
+struct SpecCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spec",
+        abstract: "Show the common data spec: datasets, fields, labels, code lists, sharing types.",
+        subcommands: [Show.self]
+    )
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the datasets, or one dataset's fields and rules.")
+        @OptionGroup var hub: HubOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "A dataset number, e.g. 501.") var dataset: String?
+
+        func run() async throws {
+            let spec = try SpecLoader.load(directory: hub.configuration().specDir)
+            guard let dataset else {
+                let datasets = spec.datasets.values.sorted { $0.dataset < $1.dataset }
+                if output.json { return try Output.json(datasets.map(DatasetView.init)) }
+                print("spec \(spec.version)")
+                print(Output.table(["DATASET", "NAME", "LABEL", "SHARING", "FIELDS", "KEY"],
+                                   datasets.map { [$0.dataset.rawValue, $0.name, $0.label, $0.sharing.rawValue, String($0.fields.count), $0.key.joined(separator: "+")] }))
+                return
+            }
+            guard let found = spec.dataset(DatasetID(rawValue: dataset)) else {
+                throw ValidationError("no dataset \(dataset) in spec \(spec.version) (known: \(spec.datasets.keys.sorted().map(\.rawValue).joined(separator: ", ")))")
+            }
+            if output.json { return try Output.json(DatasetView(found)) }
+            print("\(found.dataset) \(found.name) \(found.label) — sharing: \(found.sharing.rawValue), key: \(found.key.joined(separator: " + "))")
+            print(Output.table(
+                ["FIELD", "LABEL", "TYPE", "REQUIRED", "LENGTH", "CODE LIST", "PERSONAL"],
+                found.fields.map { field in
+                    let length = field.length.map { "=\($0)" } ?? field.maxLength.map { "≤\($0)" } ?? "-"
+                    let codes = field.codeList.map { name in spec.codeLists[name].map { "\(name): \($0.summary)" } ?? name } ?? "-"
+                    return [field.code, field.label, field.type.rawValue, field.required ? "yes" : "-", length, codes, field.personal ? "yes" : "-"]
+                }
+            ))
+            if !found.rules.isEmpty {
+                print("\nrules:")
+                for rule in found.rules {
+                    let names = ([rule.field, rule.startsWith, rule.typeField, rule.other, rule.unlessField].compactMap { $0 } + (rule.fields ?? [])).joined(separator: ", ")
+                    print("  \(rule.rule.rawValue): \(names)\(rule.description.map { " — \($0)" } ?? "")")
+                }
+            }
+        }
+    }
+}
+
+/// A dataset as `spec show --json` prints it.
+struct DatasetView: Encodable {
+    var dataset: String
+    var name: String
+    var label: String
+    var sharing: String
+    var key: [String]
+    var fields: [FieldSpec]
+    var rules: [RuleSpec]
+
+    init(_ spec: DatasetSpec) {
+        dataset = spec.dataset.rawValue
+        name = spec.name
+        label = spec.label
+        sharing = spec.sharing.rawValue
+        key = spec.key
+        fields = spec.fields
+        rules = spec.rules
+    }
+}
