@@ -51,6 +51,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Platform mapping files: a platform's payloads → spec records.
+        .target(
+            name: "ShuniuMapping",
+            dependencies: ["ShuniuCore", "ShuniuSpec", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+
         // OpenSSL: digests, HMAC (SHA-256 and SM3); later chains, CRLs and signatures.
         .target(name: "ShuniuTrust", dependencies: ["ShuniuCore", "COpenSSL"], swiftSettings: swiftSettings),
 
@@ -122,7 +129,7 @@ let package = Package(
         .target(
             name: "ShuniuCLI",
             dependencies: [
-                "ShuniuCore", "ShuniuApp", "ShuniuStore", "ShuniuSpec", "ShuniuClient", "ShuniuSimulation",
+                "ShuniuCore", "ShuniuApp", "ShuniuStore", "ShuniuSpec", "ShuniuMapping", "ShuniuClient", "ShuniuSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -167,6 +174,7 @@ let package = Package(
         ),
 
         .testTarget(name: "ShuniuSpecTests", dependencies: ["ShuniuSpec", "ShuniuCore", "ShuniuTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "ShuniuMappingTests", dependencies: ["ShuniuMapping", "ShuniuSpec", "ShuniuCore", "ShuniuTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "ShuniuTrustTests", dependencies: ["ShuniuTrust"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ShuniuHubTests",

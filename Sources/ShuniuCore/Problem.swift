@@ -55,4 +55,8 @@ public struct ProblemCode: StringIdentifier {
     public static let codePrefixMismatch: ProblemCode = "rule.code_prefix"
     public static let requiredUnless: ProblemCode = "rule.required_unless"
     public static let requiredWith: ProblemCode = "rule.required_with"
+    // Platform mappings (data that the mapping cannot translate).
+    public static let mappingValueType: ProblemCode = "mapping.value_type"
+    public static let mappingValueUnmapped: ProblemCode = "mapping.value_unmapped"
+    public static let mappingTransform: ProblemCode = "mapping.transform"
 }

@@ -114,6 +114,25 @@ struct CLITests {
         await #expect(throws: (any Error).self) { try await run(["spec", "show", "999", "--config", config]) }
     }
 
+    @Test("mappings check passes the shipped files; mappings test maps a sample and fails on bad data")
+    func mappingsCommands() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let config = folder.file("hub.yaml")
+        try "paths:\n  mappings: \(RepositoryPaths.mappings)\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let sample = RepositoryPaths.root + "/Ops/samples/platforms/E4201000003/project.json"
+        try await run(["mappings", "check", "--config", config])
+        try await run(["mappings", "test", "--config", config, "--platform", "E4201000003", sample, "--json"])
+        let broken = folder.file("broken.json")
+        try String(contentsOfFile: sample, encoding: .utf8).replacingOccurrences(of: "\"open\"", with: "\"sealed\"")
+            .replacingOccurrences(of: "\"mode\"", with: "\"modeX\"").replacingOccurrences(of: "\"420106\"", with: "\"429999\"")
+            .write(toFile: broken, atomically: true, encoding: .utf8)
+        await #expect(throws: ExitCode.self) { try await run(["mappings", "test", "--config", config, "--platform", "E4201000003", broken]) }
+        let badMapping = folder.file("bad.yaml")
+        try "platform: E4201000003\nversion: x\nrecords:\n  - dataset: \"500\"\n    fields: {NOPE: a}\n".write(toFile: badMapping, atomically: true, encoding: .utf8)
+        await #expect(throws: ExitCode.self) { try await run(["mappings", "check", "--config", config, badMapping]) }
+    }
+
     @Test("Tables line up Chinese and Latin text by display width")
     func tableWidths() {
         let table = Output.table(["A", "B"], [["招标项目", "x"], ["≤200", "y"]])

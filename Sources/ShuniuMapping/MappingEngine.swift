@@ -1,0 +1,104 @@
+import ShuniuCore
+import ShuniuSpec
+
+/// Applies a platform's mapping to one payload: the spec-shaped records it yields, and every
+/// problem with the payload's own path. Validation against the spec comes after, as for any record.
+public struct MappingEngine: Sendable {
+    public let mapping: PlatformMapping
+    public let spec: DataSpec
+
+    public init(mapping: PlatformMapping, spec: DataSpec) {
+        self.mapping = mapping
+        self.spec = spec
+    }
+
+    /// A record the mapping produced: dataset and fields, as an ingest batch would carry it.
+    public struct MappedRecord: Sendable, Hashable {
+        public var dataset: DatasetID
+        public var data: [String: JSONValue]
+        /// The payload path of the object it came from.
+        public var sourcePath: String
+
+        /// `{"dataset": …, "data": {…}}`.
+        public var envelope: JSONValue {
+            .object(["dataset": .string(dataset.rawValue), "data": .object(data)])
+        }
+    }
+
+    public func apply(to payload: JSONValue) -> (records: [MappedRecord], problems: [Problem]) {
+        var records: [MappedRecord] = []
+        var problems: [Problem] = []
+        for recordMapping in mapping.records {
+            let sources = recordMapping.from.map { $0.resolve(in: payload, at: "$") }.map(expandArrays) ?? [(payload, "$")]
+            for (source, sourcePath) in sources {
+                if let condition = recordMapping.when {
+                    let value = condition.path.resolve(in: source, at: sourcePath).first.flatMap { MappingEngine.text(of: $0.value) }
+                    if value != condition.equals { continue }
+                }
+                var data: [String: JSONValue] = [:]
+                for (code, field) in recordMapping.fields {
+                    let label = spec.dataset(recordMapping.dataset)?.field(code)?.label
+                    switch value(of: field, in: source, at: sourcePath, root: payload) {
+                    case .success(let text?): data[code] = .string(text)
+                    case .success(nil): break
+                    case .failure(let problem):
+                        problems.append(Problem(code: problem.code, path: problem.path, label: label, message: "\(label ?? code) (\(code)): \(problem.message)"))
+                    }
+                }
+                records.append(MappedRecord(dataset: recordMapping.dataset, data: data, sourcePath: sourcePath))
+            }
+        }
+        return (records, problems)
+    }
+
+    /// An array at `from` stands for its elements.
+    private func expandArrays(_ found: [(value: JSONValue, path: String)]) -> [(JSONValue, String)] {
+        found.flatMap { value, path -> [(JSONValue, String)] in
+            if case .array(let items) = value { return items.enumerated().map { ($0.element, "\(path)[\($0.offset)]") } }
+            return [(value, path)]
+        }
+    }
+
+    struct ValueProblem: Error {
+        var code: ProblemCode
+        var path: String
+        var message: String
+    }
+
+    private func value(of field: FieldMapping, in source: JSONValue, at sourcePath: String, root: JSONValue) -> Result<String?, ValueProblem> {
+        if let constant = field.constant { return .success(constant) }
+        guard let path = field.path else { return .success(field.defaultValue) }
+        let absolute = path.description.hasPrefix("$")
+        guard let (raw, rawPath) = path.resolve(in: absolute ? root : source, at: absolute ? "$" : sourcePath).first else {
+            return .success(field.defaultValue)
+        }
+        guard var text = MappingEngine.text(of: raw, joining: field.transforms.contains(.joinList(separator: nil))) else {
+            if case .null = raw { return .success(field.defaultValue) }
+            return .failure(ValueProblem(code: .mappingValueType, path: rawPath, message: "expected a value, found \(raw.typeName)"))
+        }
+        if let valueMap = field.valueMap {
+            guard let mapped = valueMap[text] ?? field.defaultValue else {
+                return .failure(ValueProblem(code: .mappingValueUnmapped, path: rawPath, message: "'\(text)' has no entry in the mapping's value map (\(valueMap.keys.sorted().joined(separator: ", ")))"))
+            }
+            text = mapped
+        }
+        for transform in field.transforms {
+            switch transform.apply(text) {
+            case .success(let transformed): text = transformed
+            case .failure(let problem): return .failure(ValueProblem(code: .mappingTransform, path: rawPath, message: problem.message))
+            }
+        }
+        return .success(text)
+    }
+
+    /// Scalars as text (whole numbers without a fraction, booleans as 1/0); arrays joined when asked.
+    static func text(of value: JSONValue, joining: Bool = false) -> String? {
+        switch value {
+        case .string(let text): return text
+        case .number: return value.canonicalText
+        case .bool(let flag): return flag ? "1" : "0"
+        case .array(let items) where joining: return items.compactMap { text(of: $0) }.joined(separator: ",")
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import ShuniuCore
+
+/// A path into a platform's payload: `project.name`, `sections[0].code`, `bidders[*]` (every
+/// element), or `$` for the payload itself. Keys may be Chinese.
+public struct PayloadPath: Sendable, Hashable, CustomStringConvertible {
+    enum Step: Sendable, Hashable {
+        case key(String)
+        case index(Int)
+        case every
+    }
+
+    let steps: [Step]
+    public let description: String
+
+    /// Nil when the text is not a path.
+    public init?(_ text: String) {
+        description = text
+        var steps: [Step] = []
+        var rest = Substring(text.hasPrefix("$") ? String(text.dropFirst()) : text)
+        if rest.hasPrefix(".") { rest = rest.dropFirst() }
+        while !rest.isEmpty {
+            if rest.hasPrefix("[") {
+                guard let close = rest.firstIndex(of: "]") else { return nil }
+                let inside = rest[rest.index(after: rest.startIndex)..<close]
+                if inside == "*" { steps.append(.every) } else if let index = Int(inside), index >= 0 { steps.append(.index(index)) } else { return nil }
+                rest = rest[rest.index(after: close)...]
+                if rest.hasPrefix(".") { rest = rest.dropFirst() }
+            } else {
+                let end = rest.firstIndex { $0 == "." || $0 == "[" } ?? rest.endIndex
+                let key = String(rest[..<end])
+                guard !key.isEmpty else { return nil }
+                steps.append(.key(key))
+                rest = rest[end...]
+                if rest.hasPrefix(".") { rest = rest.dropFirst() }
+            }
+        }
+        self.steps = steps
+    }
+
+    /// Every value the path reaches from `root`, with its JSON path (`$.sections[1].code`).
+    func resolve(in root: JSONValue, at rootPath: String) -> [(value: JSONValue, path: String)] {
+        var current: [(JSONValue, String)] = [(root, rootPath)]
+        for step in steps {
+            var next: [(JSONValue, String)] = []
+            for (value, path) in current {
+                switch (step, value) {
+                case (.key(let key), .object(let fields)):
+                    if let child = fields[key] { next.append((child, "\(path).\(key)")) }
+                case (.index(let index), .array(let items)):
+                    if index < items.count { next.append((items[index], "\(path)[\(index)]")) }
+                case (.every, .array(let items)):
+                    next += items.enumerated().map { ($0.element, "\(path)[\($0.offset)]") }
+                default:
+                    break
+                }
+            }
+            current = next
+        }
+        return current
+    }
+}

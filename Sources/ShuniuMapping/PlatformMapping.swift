@@ -1,0 +1,44 @@
+import ShuniuCore
+
+/// One platform's mapping file, `Mappings/platforms/<platform-id>.yaml`: how its payloads become
+/// records of the common spec.
+public struct PlatformMapping: Sendable {
+    public var platform: PlatformID
+    /// Stored with every record mapped by this file.
+    public var version: String
+    public var records: [RecordMapping]
+    /// The file it was read from, for messages.
+    public var file: String
+}
+
+/// Makes records of one dataset from a payload.
+public struct RecordMapping: Sendable {
+    public var dataset: DatasetID
+    /// Where the record's source objects are (an object, or an array of them); the payload when nil.
+    public var from: PayloadPath?
+    /// Only when this holds for the source object.
+    public var when: Condition?
+    /// Spec field code → how to get its value, in file order.
+    public var fields: [(code: String, mapping: FieldMapping)]
+    /// The mapping file's line, for messages.
+    public var line: Int?
+
+    public struct Condition: Sendable {
+        public var path: PayloadPath
+        public var equals: String
+    }
+}
+
+/// How one spec field gets its value.
+public struct FieldMapping: Sendable {
+    /// Where the value is, relative to the record's source object (`$.…` from the payload's root).
+    public var path: PayloadPath?
+    /// A fixed value instead.
+    public var constant: String?
+    /// Translates the platform's codes to the spec's.
+    public var valueMap: [String: String]?
+    /// Used when the path has no value (or the value map has no entry).
+    public var defaultValue: String?
+    public var transforms: [ValueTransform]
+    public var line: Int?
+}
