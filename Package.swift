@@ -166,7 +166,7 @@ let package = Package(
         .executableTarget(
             name: "shuniu-bench",
             dependencies: [
-                "ShuniuTesting", "ShuniuSimulation", "ShuniuApp", "ShuniuClient", "ShuniuCore", "ShuniuStore", "ShuniuSpec", "ShuniuTrust",
+                "ShuniuTesting", "ShuniuSimulation", "ShuniuApp", "ShuniuClient", "ShuniuCore", "ShuniuStore", "ShuniuSpec", "ShuniuTrust", "ShuniuMapping",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Sources/ShuniuBench",

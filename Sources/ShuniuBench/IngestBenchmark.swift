@@ -51,7 +51,7 @@ struct IngestBenchmark {
         print(String(format: "  batch latency:     p50 %.1f ms  p99 %.1f ms  max %.1f ms", summary.percentile(50), summary.percentile(99), summary.percentile(100)))
         print(String(format: "  raw SQLite insert: %8.0f rows/s     (same rows, WAL, synchronous=FULL, %d rows per transaction)", referenceRows, options.batchSize))
         for (stage, perSecond) in try StageTimings.measure(records: 20_000) {
-            print(String(format: "  stage %-15@ %8.0f records/s (one core, no HTTP, no SQLite)", stage as NSString, perSecond))
+            print("  stage " + stage.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%8.0f records/s (one core, no HTTP, no SQLite)", perSecond))
         }
         print(String(format: "  process RSS:       %.0f MiB now, %.0f MiB peak (hub and clients in one process)", memory.current, memory.peak))
     }

@@ -1,5 +1,6 @@
 import Foundation
 import ShuniuCore
+import ShuniuMapping
 import ShuniuSpec
 import ShuniuTesting
 import ShuniuTrust
@@ -27,6 +28,14 @@ enum StageTimings {
         let canonical = rate { for record in records { _ = record.canonicalText } }
         let texts = records.map(\.canonicalText)
         let hash = rate { for text in texts { _ = DigestAlgorithm.sha256.hexHash(Array(text.utf8)) } }
-        return [("decode JSON", decode), ("validate", validate), ("canonical JSON", canonical), ("SHA-256", hash)]
+        let mapping = try MappingEngine(mapping: MappingLoader.load(file: RepositoryPaths.mappings + "/platforms/E4201000003.yaml", spec: spec), spec: spec)
+        let sample = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: RepositoryPaths.root + "/Ops/samples/platforms/E4201000003/project.json")))
+        let mapRounds = max(1, count / 4)
+        let mapStart = Date()
+        for _ in 0..<mapRounds {
+            for record in mapping.apply(to: sample).records { _ = validator.validate(record.data, as: spec.dataset(record.dataset)!, path: record.sourcePath) }
+        }
+        let mapped = Double(mapRounds * 4) / Date().timeIntervalSince(mapStart)
+        return [("decode JSON", decode), ("validate", validate), ("canonical JSON", canonical), ("SHA-256", hash), ("map+validate", mapped)]
     }
 }
