@@ -33,7 +33,7 @@ public enum ValueTransform: Sendable, Hashable {
         case .epochSeconds, .epochMilliseconds:
             guard let number = Double(value.trimmedWhitespace) else { return .failure(.init("'\(value)' is not a number of \(self == .epochSeconds ? "seconds" : "milliseconds")")) }
             let seconds = self == .epochSeconds ? number : number / 1000
-            return .success(ValueTransform.beijingTimestamp(Date(timeIntervalSince1970: seconds)))
+            return .success(SpecTime.text(Date(timeIntervalSince1970: seconds)))
         case .dateTime(let format):
             return DatePattern(format).map { pattern in
                 pattern.parse(value).map { .success($0.timestamp) } ?? .failure(.init("'\(value)' does not match \(format)"))
@@ -78,13 +78,6 @@ public enum ValueTransform: Sendable, Hashable {
         let fraction = String(String(digits.dropFirst(point)).reversed().drop { $0 == "0" }.reversed())
         let result = (integer.isEmpty ? "0" : String(integer)) + (fraction.isEmpty ? "" : "." + fraction)
         return negative && result != "0" ? "-" + result : result
-    }
-
-    static func beijingTimestamp(_ instant: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = CalendarDay.chinaStandardTime
-        let p = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)
-        return String(format: "%04d%02d%02d%02d%02d%02d", p.year!, p.month!, p.day!, p.hour!, p.minute!, p.second!)
     }
 }
 

@@ -17,6 +17,31 @@ public enum SpecTime {
         return Date(timeIntervalSince1970: TimeInterval(seconds - 8 * 3600))
     }
 
+    /// `yyyyMMddHHmmss` of an instant in Beijing time, without a Calendar (runs per mapped value).
+    public static func text(_ instant: Date) -> String {
+        let seconds = Int((instant.timeIntervalSince1970).rounded(.down)) + 8 * 3600
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        let digits = [year / 1000 % 10, year / 100 % 10, year / 10 % 10, year % 10, month / 10, month % 10, day / 10, day % 10,
+                      secondOfDay / 36_000, secondOfDay / 3600 % 10, secondOfDay % 3600 / 600, secondOfDay % 3600 / 60 % 10,
+                      secondOfDay % 60 / 10, secondOfDay % 10]
+        return String(decoding: digits.map { UInt8(0x30 + $0) }, as: UTF8.self)
+    }
+
+    /// The proleptic Gregorian date of a day count from 1970-01-01 (H. Hinnant's civil_from_days).
+    static func civilDate(daysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
     /// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil),
     /// without a Calendar: this runs for every time field of every record.
     static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {

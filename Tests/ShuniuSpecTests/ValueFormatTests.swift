@@ -17,6 +17,15 @@ struct ValueFormatTests {
         #expect(SpecTime.parseDateTime("２０２６１１２２０８００００") == nil)
     }
 
+    @Test("Instants print as Beijing-time yyyyMMddHHmmss and parse back", arguments: [
+        0, 1_795_305_600, 1_709_222_399, 951_782_400, -86_400, 4_102_444_799,
+    ])
+    func timeText(seconds: Int) throws {
+        let text = SpecTime.text(Date(timeIntervalSince1970: Double(seconds)))
+        #expect(text.count == 14)
+        #expect(try #require(SpecTime.parseDateTime(text)).timeIntervalSince1970 == Double(seconds))
+    }
+
     @Test("Decimals are normalized exactly", arguments: [
         ("0012.3400", "12.34"), ("35800000.00", "35800000"), ("0.000001", "0.000001"),
         ("+5", "5"), ("12345678901234.123456", "12345678901234.123456"),
