@@ -7,10 +7,10 @@ import ShuniuTrust
 /// the normalized record in the common spec's shape with its provenance.
 enum DeliveryBatch {
     static func body(for deliveries: [ClaimedDelivery]) -> [UInt8] {
-        let records = deliveries.map { delivery -> JSONValue in
+        let timestamps = ISO8601DateFormatter()
+        let records = deliveries.map { delivery -> String in
             let version = delivery.version
-            let data = (try? JSONDecoder().decode(JSONValue.self, from: Data(version.normalizedPayload.utf8))) ?? .null
-            return .object([
+            let provenance = JSONValue.object([
                 "idempotencyKey": .string(delivery.idempotencyKey),
                 "dataset": .string(version.dataset.rawValue),
                 "key": .string(version.businessKey),
@@ -20,11 +20,13 @@ enum DeliveryBatch {
                 "regionCode": version.regionCode.map(JSONValue.string) ?? .null,
                 "specVersion": .string(version.specVersion),
                 "contentHash": .string(version.contentHash),
-                "receivedAt": .string(ISO8601DateFormatter().string(from: version.receivedAt)),
-                "data": data,
-            ])
+                "receivedAt": .string(timestamps.string(from: version.receivedAt)),
+            ]).canonicalText
+            // The stored normalized payload is already canonical JSON: splice it in as `data`
+            // rather than parse and print it again for every record of every batch.
+            return "{\"data\":" + version.normalizedPayload + "," + provenance.dropFirst()
         }
-        return Array(JSONValue.object(["records": .array(records)]).canonicalText.utf8)
+        return Array(("{\"records\":[" + records.joined(separator: ",") + "]}").utf8)
     }
 
     /// One key for the request as a whole: the same batch retried carries the same key.

@@ -31,10 +31,10 @@ public struct SimulatedPlatform: Sendable {
         let section = tenderProject + "001"
         let dealCode = section + "20261122" + String(format: "%09d", number)
         let tenderer = SimulatedPlatform.creditCode(region: String(regionCode.prefix(4)) + "00", serial: number)
-        let created = SimulatedPlatform.timestamp(now)
-        let announced = SimulatedPlatform.timestamp(now.addingTimeInterval(3600))
-        let docsClose = SimulatedPlatform.timestamp(now.addingTimeInterval(6 * 86400))
-        let opening = SimulatedPlatform.timestamp(now.addingTimeInterval(21 * 86400))
+        let created = SpecTime.text(now)
+        let announced = SpecTime.text(now.addingTimeInterval(3600))
+        let docsClose = SpecTime.text(now.addingTimeInterval(6 * 86400))
+        let opening = SpecTime.text(now.addingTimeInterval(21 * 86400))
         func record(_ dataset: String, _ fields: [String: String]) -> JSONValue {
             .object(["dataset": .string(dataset), "data": .object(fields.mapValues(JSONValue.string))])
         }
@@ -77,13 +77,5 @@ public struct SimulatedPlatform: Sendable {
         let organization = organizationBody + String(OrganizationCode.checkCharacter(for: organizationBody)!)
         let body = "91" + region + organization
         return body + String(CreditCode.checkCharacter(for: body)!)
-    }
-
-    /// `yyyyMMddHHmmss` in Beijing time.
-    static func timestamp(_ instant: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = CalendarDay.chinaStandardTime
-        let p = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)
-        return String(format: "%04d%02d%02d%02d%02d%02d", p.year!, p.month!, p.day!, p.hour!, p.minute!, p.second!)
     }
 }

@@ -16,8 +16,7 @@ public enum CreditCode {
             values.append(value)
         }
         guard chars[2..<8].allSatisfy(\.isNumber) else { return "characters 3–8 must be the registering authority's 6-digit region code" }
-        let sum = zip(values.prefix(17), weights).reduce(0) { $0 + $1.0 * $1.1 }
-        let expected = alphabet[(31 - sum % 31) % 31]
+        let expected = checkCharacter(values: Array(values.prefix(17)))
         guard chars[17] == expected else { return "check character is '\(chars[17])', expected '\(expected)'" }
         return nil
     }
@@ -28,6 +27,10 @@ public enum CreditCode {
     public static func checkCharacter(for body: String) -> Character? {
         let values = body.compactMap { alphabet.firstIndex(of: $0) }
         guard body.count == 17, values.count == 17 else { return nil }
+        return checkCharacter(values: values)
+    }
+
+    static func checkCharacter(values: [Int]) -> Character {
         let sum = zip(values, weights).reduce(0) { $0 + $1.0 * $1.1 }
         return alphabet[(31 - sum % 31) % 31]
     }

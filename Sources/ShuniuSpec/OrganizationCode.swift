@@ -8,13 +8,10 @@ public enum OrganizationCode {
         var chars = Array(text)
         if chars.count == 10, chars[8] == "-" { chars.remove(at: 8) }
         guard chars.count == 9 else { return "must be 9 characters (8 and a check character, optionally with a hyphen)" }
-        var sum = 0
-        for (char, weight) in zip(chars.prefix(8), weights) {
-            guard let value = value(of: char) else { return "character '\(char)' is not a digit or upper-case letter" }
-            sum += value * weight
+        if let bad = chars.prefix(8).first(where: { value(of: $0) == nil }) {
+            return "character '\(bad)' is not a digit or upper-case letter"
         }
-        let check = 11 - sum % 11
-        let expected: Character = check == 10 ? "X" : check == 11 ? "0" : Character(String(check))
+        let expected = checkCharacter(for: String(chars.prefix(8)))!
         guard chars[8] == expected else { return "check character is '\(chars[8])', expected '\(expected)'" }
         return nil
     }
