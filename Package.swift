@@ -90,7 +90,7 @@ let package = Package(
         .target(
             name: "ShuniuIngest",
             dependencies: [
-                "ShuniuCore", "ShuniuSpec", "ShuniuStore", "ShuniuTrust",
+                "ShuniuCore", "ShuniuSpec", "ShuniuStore", "ShuniuTrust", "ShuniuMapping",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],

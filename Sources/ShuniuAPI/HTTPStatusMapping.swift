@@ -6,7 +6,9 @@ import ShuniuIngest
 enum HTTPStatusMapping {
     static func status(for code: IngestRefusal.Code) -> HTTPResponse.Status {
         switch code {
-        case .malformedJSON, .invalidBatch: .badRequest
+        case .malformedJSON, .malformedPayload, .invalidBatch: .badRequest
+        case .nothingMapped: .unprocessableContent
+        case .mappingUnavailable: .serviceUnavailable
         case .bodyTooLarge, .tooManyRecords: .contentTooLarge
         case .missingCredentials, .unsupportedSignatureMethod, .unknownAppKey, .badSignature, .timestampOutOfWindow: .unauthorized
         case .nonceReused: .conflict

@@ -7,6 +7,7 @@ import ShuniuAPI
 import ShuniuCore
 import ShuniuDelivery
 import ShuniuIngest
+import ShuniuMapping
 import ShuniuSpec
 import ShuniuStore
 import ShuniuTransport
@@ -18,6 +19,10 @@ public struct Hub: Sendable {
     public let configuration: HubConfiguration
     public let store: HubStore
     public let spec: DataSpec
+    /// The platforms' mapping files in force; reloaded on SIGHUP.
+    public let mappings: MappingRegistry
+    /// What loading the mapping files at start-up found (a refused file is logged, not fatal).
+    public let mappingReport: MappingRegistry.ReloadReport
     let logger: Logger
 
     /// Opens the store (running migrations) and loads the spec; fails with every problem found.
@@ -25,6 +30,8 @@ public struct Hub: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.spec = try SpecLoader.load(directory: configuration.specDir)
+        self.mappings = MappingRegistry(folder: configuration.platformMappingsDir, spec: spec)
+        self.mappingReport = mappings.reload()
         self.store = try HubStore(directory: configuration.dataDir)
     }
 
@@ -49,7 +56,7 @@ public struct Hub: Sendable {
         let metrics = PrometheusMetricsFactory(registry: registry)
         let wakeups = WakeSignal()
         let ingest = IngestService(
-            store: store, spec: spec, limits: configuration.ingest, routing: configuration.routing,
+            store: store, spec: spec, limits: configuration.ingest, routing: configuration.routing, mappings: mappings,
             metrics: metrics, wakeups: wakeups, logger: logger
         )
         let api = HubAPI(ingest: ingest, store: store, metricsText: { registry.emitToBuffer() })
@@ -79,6 +86,7 @@ public struct Hub: Sendable {
                     .init(service: StoreService(store: store)),
                     .init(service: HTTPClientService(client: http)),
                     .init(service: NonceJanitor(ingest: ingest, logger: logger)),
+                    .init(service: MappingReloader(registry: mappings, initial: mappingReport, store: store, logger: logger)),
                     .init(service: QueueMetricsSampler(
                         store: store, destinations: configuration.destinations.map(\.name), factory: metrics, interval: .seconds(5), logger: logger
                     )),

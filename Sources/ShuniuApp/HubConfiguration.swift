@@ -39,6 +39,10 @@ public struct HubConfiguration: Sendable, Equatable {
 
     /// Where the common spec's files are.
     public var specDir: String { (mappingsDir as NSString).appendingPathComponent("spec") }
+    /// Where the platforms' mapping files are, `<platform-id>.yaml`.
+    public var platformMappingsDir: String { (mappingsDir as NSString).appendingPathComponent("platforms") }
+    /// The running daemon's process id, for `shuniu mappings reload`.
+    public var pidFile: String { (dataDir as NSString).appendingPathComponent("shuniu.pid") }
 
     /// Reads a YAML file over the defaults. Unknown keys and bad values are all reported, by key and line.
     public static func load(file: String) throws -> HubConfiguration {

@@ -9,7 +9,7 @@ struct MappingsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mappings",
         abstract: "Check mapping files and try them on sample payloads (nothing is stored).",
-        subcommands: [Check.self, Test.self]
+        subcommands: [Check.self, Test.self, Reload.self]
     )
 
     struct Check: AsyncParsableCommand {
@@ -45,32 +45,32 @@ struct MappingsCommand: AsyncParsableCommand {
         @OptionGroup var hub: HubOptions
         @OptionGroup var output: OutputOptions
         @Option(name: .long, help: "The platform whose mapping file to use.") var platform: String
-        @Argument(help: "Payload files (JSON).") var payloads: [String]
+        @Argument(help: "Payload files, JSON or XML as the mapping's format says.") var payloads: [String]
+        @Flag(name: .long, help: "Print the mapped records as the samples' expected files hold them (canonical JSON, one record a line).")
+        var canonical = false
+
+        func validate() throws {
+            if canonical && payloads.count != 1 { throw ValidationError("--canonical takes exactly one payload") }
+        }
 
         func run() async throws {
             let configuration = try hub.configuration()
             let spec = try SpecLoader.load(directory: configuration.specDir)
             let file = (configuration.mappingsDir as NSString).appendingPathComponent("platforms/\(platform).yaml")
             let engine = MappingEngine(mapping: try MappingLoader.load(file: file, spec: spec), spec: spec)
-            let validator = RecordValidator(spec: spec)
             var results: [MappingTestResult] = []
             for payloadFile in payloads {
                 guard let data = FileManager.default.contents(atPath: payloadFile) else { throw ValidationError("cannot read \(payloadFile)") }
-                let payload: JSONValue
-                do { payload = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
-                    throw ValidationError("\(payloadFile) is not valid JSON")
+                let trial = MappingTrial(payload: [UInt8](data), engine: engine)
+                if canonical {
+                    print(trial.canonicalText, terminator: "")
+                    trial.problems.forEach { FileHandle.standardError.write(Data((problemLine($0) + "\n").utf8)) }
                 }
-                let (records, mappingProblems) = engine.apply(to: payload)
-                var result = MappingTestResult(payload: payloadFile, records: [], problems: mappingProblems)
-                for record in records {
-                    switch validator.validate(record.data, as: spec.dataset(record.dataset)!, path: record.sourcePath) {
-                    case .success(let checked):
-                        result.records.append(.init(dataset: record.dataset.rawValue, key: checked.businessKey, source: record.sourcePath, fields: checked.fields))
-                    case .failure(let failure):
-                        result.problems += failure.problems
-                    }
-                }
-                results.append(result)
+                results.append(MappingTestResult(payload: payloadFile, records: trial.records, problems: trial.problems))
+            }
+            if canonical {
+                if results.contains(where: { !$0.problems.isEmpty }) { throw ExitCode(1) }
+                return
             }
             if output.json { try Output.json(results) } else {
                 for result in results {
@@ -79,9 +79,7 @@ struct MappingsCommand: AsyncParsableCommand {
                         print("  \(record.dataset) \(record.key)  ← \(record.source)")
                         print("    " + JSONValue.object(record.fields.mapValues(JSONValue.string)).canonicalText)
                     }
-                    for problem in result.problems {
-                        print("  ✗ \(problem.code) \(problem.path)\(problem.label.map { " [\($0)]" } ?? ""): \(problem.message)")
-                    }
+                    result.problems.forEach { print(problemLine($0)) }
                 }
             }
             if results.contains(where: { !$0.problems.isEmpty }) { throw ExitCode(1) }
@@ -89,16 +87,14 @@ struct MappingsCommand: AsyncParsableCommand {
     }
 }
 
+/// One problem of `mappings test`, as a line.
+private func problemLine(_ problem: Problem) -> String {
+    "  ✗ \(problem.code) \(problem.path)\(problem.label.map { " [\($0)]" } ?? ""): \(problem.message)"
+}
+
 /// What `mappings test` found in one payload.
 struct MappingTestResult: Encodable {
-    struct Record: Encodable {
-        var dataset: String
-        var key: String
-        var source: String
-        var fields: [String: String]
-    }
-
     var payload: String
-    var records: [Record]
+    var records: [MappingTrial.Record]
     var problems: [Problem]
 }

@@ -35,6 +35,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let host { configuration.host = host }
         if let port { configuration.port = port }
+        // A SIGHUP before the mapping reloader traps it must not end the process.
+        signal(SIGHUP, SIG_IGN)
         LoggingBootstrap.bootstrap(level: configuration.logLevel)
         let logger = Logger(label: "shuniu")
         let hubInstance: Hub
@@ -44,6 +46,13 @@ struct ServeCommand: AsyncParsableCommand {
             throw StartupFailure(message: "the common spec in \(configuration.specDir) has problems:\n\(error)")
         }
         logger.info("store open", metadata: ["path": "\(hubInstance.store.path)", "spec": "\(hubInstance.spec.version)"])
+        for problem in hubInstance.mappingReport.refused {
+            logger.error("mapping file refused; that platform's payloads are refused until it is fixed and reloaded", metadata: ["problem": "\(problem)"])
+        }
+        // `shuniu mappings reload` finds the daemon here.
+        let pidFile = configuration.pidFile
+        try? "\(getpid())\n".write(toFile: pidFile, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: pidFile) }
         try await hubInstance.run()
         logger.notice("shuniu stopped")
     }

@@ -55,8 +55,20 @@ public struct ProblemCode: StringIdentifier {
     public static let codePrefixMismatch: ProblemCode = "rule.code_prefix"
     public static let requiredUnless: ProblemCode = "rule.required_unless"
     public static let requiredWith: ProblemCode = "rule.required_with"
+    public static let requiredWhen: ProblemCode = "rule.required_when"
+    public static let oneOfRequired: ProblemCode = "rule.one_of"
+    public static let timeOrder: ProblemCode = "rule.time_order"
+    public static let interval: ProblemCode = "rule.interval"
+    public static let sequence: ProblemCode = "rule.sequence"
+    // References to other records, checked at ingest.
+    public static let referenceMissing: ProblemCode = "reference.missing"
+    public static let referenceTimeOrder: ProblemCode = "reference.time_order"
+    // Deadlines: warnings, never refusals.
+    public static let deadlineMissed: ProblemCode = "deadline.missed"
     // Platform mappings (data that the mapping cannot translate).
     public static let mappingValueType: ProblemCode = "mapping.value_type"
     public static let mappingValueUnmapped: ProblemCode = "mapping.value_unmapped"
     public static let mappingTransform: ProblemCode = "mapping.transform"
+    /// The payload is not well-formed in the mapping's format (JSON or XML).
+    public static let mappingPayloadSyntax: ProblemCode = "mapping.payload_syntax"
 }

@@ -21,6 +21,8 @@ public struct RecordResult: Codable, Sendable, Hashable {
     /// The version number the content is stored as (1, 2, …).
     public var version: Int?
     public var problems: [Problem]?
+    /// Stored, but something is worth knowing: a publication deadline was missed.
+    public var warnings: [Problem]?
 
     public init(index: Int, dataset: DatasetID?, key: String?, status: RecordStatus, hubId: Int64? = nil, version: Int? = nil, problems: [Problem]? = nil) {
         self.index = index

@@ -15,8 +15,11 @@ public struct ValidatedRecord: Sendable, Hashable {
     public var contentHash: String
     /// The spec version the record was checked against.
     public var specVersion: String
+    /// For a record mapped from a platform's own payload: the mapping file's version and the
+    /// path of the source object in the payload (the payload itself is kept beside the batch).
+    public var mapping: MappingProvenance?
 
-    public init(dataset: DatasetID, businessKey: String, regionCode: String?, industryCode: String? = nil, rawPayload: String, normalizedPayload: String, contentHash: String, specVersion: String) {
+    public init(dataset: DatasetID, businessKey: String, regionCode: String?, industryCode: String? = nil, rawPayload: String, normalizedPayload: String, contentHash: String, specVersion: String, mapping: MappingProvenance? = nil) {
         self.dataset = dataset
         self.businessKey = businessKey
         self.regionCode = regionCode
@@ -25,5 +28,17 @@ public struct ValidatedRecord: Sendable, Hashable {
         self.normalizedPayload = normalizedPayload
         self.contentHash = contentHash
         self.specVersion = specVersion
+        self.mapping = mapping
+    }
+}
+
+/// Where a mapped record came from: which mapping made it, from which part of the payload.
+public struct MappingProvenance: Sendable, Hashable {
+    public var mappingVersion: String
+    public var sourcePath: String
+
+    public init(mappingVersion: String, sourcePath: String) {
+        self.mappingVersion = mappingVersion
+        self.sourcePath = sourcePath
     }
 }

@@ -10,6 +10,12 @@ public struct IngestRefusal: Error, Sendable, Hashable, CustomStringConvertible 
 
         public static let malformedJSON = Code(rawValue: "request.malformed_json")
         public static let invalidBatch = Code(rawValue: "request.invalid_batch")
+        /// The platform's own payload (JSON or XML, per its mapping file) cannot be read.
+        public static let malformedPayload = Code(rawValue: "request.malformed_payload")
+        /// The payload is readable but the platform's mapping makes no record of it.
+        public static let nothingMapped = Code(rawValue: "request.nothing_mapped")
+        /// The platform's mapping file has problems and no earlier version of it is in force.
+        public static let mappingUnavailable = Code(rawValue: "platform.mapping_unavailable")
         public static let bodyTooLarge = Code(rawValue: "request.body_too_large")
         public static let tooManyRecords = Code(rawValue: "request.too_many_records")
         public static let missingCredentials = Code(rawValue: "auth.missing_credentials")

@@ -2,6 +2,7 @@ import CoreMetrics
 import Foundation
 import Logging
 import ShuniuCore
+import ShuniuMapping
 import ShuniuSpec
 import ShuniuStore
 import ShuniuTrust
@@ -12,6 +13,9 @@ import ShuniuTrust
 public struct IngestService: Sendable {
     let store: HubStore
     let validator: RecordValidator
+    let batchRules: BatchRules
+    /// Platforms with a mapping file send their own payloads; the others spec-shaped records.
+    let mappings: MappingRegistry?
     let limits: IngestLimits
     let authenticator: RequestAuthenticator
     let routing: RoutingTable
@@ -21,7 +25,7 @@ public struct IngestService: Sendable {
     let now: @Sendable () -> Date
 
     public init(
-        store: HubStore, spec: DataSpec, limits: IngestLimits, routing: RoutingTable = RoutingTable(),
+        store: HubStore, spec: DataSpec, limits: IngestLimits, routing: RoutingTable = RoutingTable(), mappings: MappingRegistry? = nil,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance, wakeups: WakeSignal? = nil,
         logger: Logger, now: @escaping @Sendable () -> Date = Date.init
     ) {
@@ -30,6 +34,8 @@ public struct IngestService: Sendable {
         self.routing = routing
         self.metrics = IngestMetrics(factory: metrics)
         self.validator = RecordValidator(spec: spec)
+        self.batchRules = BatchRules(spec: spec, store: store)
+        self.mappings = mappings
         self.limits = limits
         self.authenticator = RequestAuthenticator(store: store, limits: limits)
         self.logger = logger
@@ -43,18 +49,31 @@ public struct IngestService: Sendable {
     public func ingest(_ request: SignedRequest) async throws -> IngestResponse {
         let receivedAt = now()
         let caller: RequestAuthenticator.Authenticated
-        let batch: IngestBatch
+        var outcomes: [Outcome]
+        var payload: RawPayload?
         do {
             caller = try await authenticator.authenticate(request, now: receivedAt)
-            batch = try IngestBatch.parse(request.body, limits: limits)
+            if mappings?.isBroken(caller.platform.id) == true {
+                throw IngestRefusal(.mappingUnavailable, "the mapping file of platform \(caller.platform.id) has problems and none is in force; the hub's operators have been told (shuniu mappings check)", platform: caller.platform.id)
+            }
+            if let engine = mappings?.engine(for: caller.platform.id) {
+                outcomes = try mapped(request.body, with: engine, platform: caller.platform)
+                payload = RawPayload(format: engine.mapping.format.rawValue, body: request.body, sha256: DigestAlgorithm.sha256.hexHash(request.body))
+            } else {
+                let batch = try IngestBatch.parse(request.body, limits: limits)
+                outcomes = batch.records.enumerated().map { index, record in
+                    check(record, index: index, platform: caller.platform)
+                }
+            }
         } catch let refusal as IngestRefusal {
             try await audit(refusal, request: request)
             throw refusal
         }
-        let items = batch.records.enumerated().map { index, record in
-            check(record, index: index, platform: caller.platform)
-        }
-        let commit = IngestCommit(platform: caller.platform.id, appKey: caller.appKey, nonce: caller.nonce, address: request.address, items: items)
+        try await applyBatchRules(to: &outcomes)
+        let commit = IngestCommit(
+            platform: caller.platform.id, appKey: caller.appKey, nonce: caller.nonce, address: request.address,
+            items: outcomes.map(\.item), payload: payload
+        )
         do {
             let results = try await store.commitIngest(commit, receivedAt: receivedAt)
             let response = IngestResponse(results: results)
@@ -75,10 +94,21 @@ public struct IngestService: Sendable {
         try await store.pruneNonces(before: cutoff)
     }
 
-    private func check(_ record: JSONValue, index: Int, platform: Platform) -> IngestCommit.Item {
+    /// One record's fate so far, and what the batch-wide rules need to know of a valid one.
+    struct Outcome {
+        var item: IngestCommit.Item
+        var candidate: BatchRules.Candidate?
+
+        static func rejected(_ index: Int, _ dataset: DatasetID?, _ problems: [Problem]) -> Outcome {
+            Outcome(item: .rejected(index: index, dataset: dataset, key: nil, problems: problems))
+        }
+    }
+
+    /// A spec-shaped record `{"dataset": …, "data": {…}}` of a batch.
+    private func check(_ record: JSONValue, index: Int, platform: Platform) -> Outcome {
         let path = "$.records[\(index)]"
-        func reject(_ dataset: DatasetID?, _ problem: Problem) -> IngestCommit.Item {
-            .rejected(index: index, dataset: dataset, key: nil, problems: [problem])
+        func reject(_ dataset: DatasetID?, _ problem: Problem) -> Outcome {
+            .rejected(index, dataset, [problem])
         }
         guard case .object(let envelope) = record else {
             return reject(nil, Problem(code: .recordNotObject, path: path, message: "a record is an object {\"dataset\": \"500\", \"data\": {…}}, got \(record.typeName)"))
@@ -96,24 +126,95 @@ public struct IngestService: Sendable {
             return reject(dataset, Problem(code: .datasetUnknown, path: "\(path).dataset", message: "dataset \(datasetText) is not in the spec (known: \(known))"))
         }
         guard platform.mayUpload(dataset) else {
-            return reject(dataset, Problem(code: .datasetNotAllowed, path: "\(path).dataset", label: spec.label, message: "platform \(platform.id) may not send dataset \(dataset) \(spec.label); it may send \(platform.allowedDatasets.map(\.rawValue).joined(separator: ", "))"))
+            return reject(dataset, notAllowed(dataset, spec, platform, path: "\(path).dataset"))
         }
         guard case .object(let data)? = envelope["data"] else {
             return reject(dataset, Problem(code: .dataMissing, path: "\(path).data", message: "\"data\" must be an object of field codes and values"))
         }
         switch validator.validate(data, as: spec, path: "\(path).data") {
         case .failure(let failure):
-            return .rejected(index: index, dataset: dataset, key: nil, problems: failure.problems)
+            return .rejected(index, dataset, failure.problems)
         case .success(let checked):
-            let normalized = JSONValue.object(checked.fields.mapValues(JSONValue.string)).canonicalText
-            let destinations = routing.destinations(for: RoutingFacts(
-                dataset: dataset, platform: platform.id, regionCode: checked.regionCode, industryCode: checked.industryCode
-            ))
-            return .valid(index: index, record: ValidatedRecord(
-                dataset: dataset, businessKey: checked.businessKey, regionCode: checked.regionCode, industryCode: checked.industryCode,
-                rawPayload: record.canonicalText, normalizedPayload: normalized,
-                contentHash: DigestAlgorithm.sha256.hexHash(Array(normalized.utf8)), specVersion: validator.spec.version
-            ), destinations: destinations)
+            return accept(checked, spec: spec, index: index, path: "\(path).data", raw: record.canonicalText, mapping: nil, platform: platform)
+        }
+    }
+
+    /// Maps a platform's own payload with its mapping file; each record it yields is then checked
+    /// like a spec-shaped one, its problems located at the payload's own paths.
+    private func mapped(_ body: [UInt8], with engine: MappingEngine, platform: Platform) throws -> [Outcome] {
+        guard body.count <= limits.maxBodyBytes else {
+            throw IngestRefusal(.bodyTooLarge, "the body is \(body.count) bytes; at most \(limits.maxBodyBytes) are accepted")
+        }
+        let payload: JSONValue
+        do {
+            payload = try engine.mapping.decodePayload(body)
+        } catch {
+            throw IngestRefusal(.malformedPayload, "the payload does not read as \(engine.mapping.format.rawValue) (mapping \(engine.mapping.version)): \(error.problem.message)")
+        }
+        let (records, _) = engine.apply(to: payload)
+        guard !records.isEmpty else {
+            throw IngestRefusal(.nothingMapped, "mapping \(engine.mapping.version) of platform \(platform.id) makes no record of this payload")
+        }
+        guard records.count <= limits.maxRecords else {
+            throw IngestRefusal(.tooManyRecords, "the payload maps to \(records.count) records; at most \(limits.maxRecords) are accepted per request")
+        }
+        let provenance = { (record: MappingEngine.MappedRecord) in
+            MappingProvenance(mappingVersion: engine.mapping.version, sourcePath: record.sourcePath)
+        }
+        return records.enumerated().map { index, record in
+            guard let spec = validator.spec.dataset(record.dataset) else {
+                return .rejected(index, record.dataset, [Problem(code: .datasetUnknown, path: record.sourcePath, message: "dataset \(record.dataset) is not in the spec")])
+            }
+            guard platform.mayUpload(record.dataset) else {
+                return .rejected(index, record.dataset, [notAllowed(record.dataset, spec, platform, path: record.sourcePath)])
+            }
+            switch validator.validate(record.data, as: spec, path: record.sourcePath) {
+            case .failure(let failure):
+                return .rejected(index, record.dataset, record.problems + failure.problems.map { MappingTrial.located($0, in: record) })
+            case .success where !record.problems.isEmpty:
+                return .rejected(index, record.dataset, record.problems)
+            case .success(let checked):
+                return accept(checked, spec: spec, index: index, path: record.sourcePath, raw: record.envelope.canonicalText, mapping: provenance(record), platform: platform)
+            }
+        }
+    }
+
+    private func notAllowed(_ dataset: DatasetID, _ spec: DatasetSpec, _ platform: Platform, path: String) -> Problem {
+        Problem(code: .datasetNotAllowed, path: path, label: spec.label, message: "platform \(platform.id) may not send dataset \(dataset) \(spec.label); it may send \(platform.allowedDatasets.map(\.rawValue).joined(separator: ", "))")
+    }
+
+    private func accept(
+        _ checked: RecordValidator.Checked, spec: DatasetSpec, index: Int, path: String, raw: String,
+        mapping: MappingProvenance?, platform: Platform
+    ) -> Outcome {
+        let normalized = JSONValue.object(checked.fields.mapValues(JSONValue.string)).canonicalText
+        let destinations = routing.destinations(for: RoutingFacts(
+            dataset: spec.dataset, platform: platform.id, regionCode: checked.regionCode, industryCode: checked.industryCode
+        ))
+        let record = ValidatedRecord(
+            dataset: spec.dataset, businessKey: checked.businessKey, regionCode: checked.regionCode, industryCode: checked.industryCode,
+            rawPayload: raw, normalizedPayload: normalized,
+            contentHash: DigestAlgorithm.sha256.hexHash(Array(normalized.utf8)), specVersion: validator.spec.version, mapping: mapping
+        )
+        return Outcome(
+            item: .valid(index: index, record: record, destinations: destinations),
+            candidate: BatchRules.Candidate(index: index, dataset: spec, key: checked.businessKey, fields: checked.fields, path: path)
+        )
+    }
+
+    /// References, sequences and deadlines, over the batch's valid records and the store.
+    private func applyBatchRules(to outcomes: inout [Outcome]) async throws {
+        let candidates = outcomes.compactMap(\.candidate)
+        guard candidates.contains(where: { !$0.dataset.references.isEmpty || !$0.dataset.deadlines.isEmpty || $0.dataset.rules.contains { $0.rule == .sequence } }) else { return }
+        let verdicts = try await batchRules.check(candidates)
+        for position in outcomes.indices {
+            guard let candidate = outcomes[position].candidate, let verdict = verdicts[candidate.index],
+                  case .valid(let index, let record, let destinations, _) = outcomes[position].item else { continue }
+            if !verdict.problems.isEmpty {
+                outcomes[position].item = .rejected(index: index, dataset: record.dataset, key: record.businessKey, problems: verdict.problems)
+            } else {
+                outcomes[position].item = .valid(index: index, record: record, destinations: destinations, warnings: verdict.warnings)
+            }
         }
     }
 

@@ -18,6 +18,11 @@ public struct MappingEngine: Sendable {
         public var data: [String: JSONValue]
         /// The payload path of the object it came from.
         public var sourcePath: String
+        /// Field code → the payload path its value was read from, so that a problem found when the
+        /// record is validated can name the platform's own field.
+        public var fieldPaths: [String: String] = [:]
+        /// What the mapping could not translate for this record, at the payload's paths.
+        public var problems: [Problem] = []
 
         /// `{"dataset": …, "data": {…}}`.
         public var envelope: JSONValue {
@@ -36,16 +41,21 @@ public struct MappingEngine: Sendable {
                     if value != condition.equals { continue }
                 }
                 var data: [String: JSONValue] = [:]
+                var recordProblems: [Problem] = []
+                var fieldPaths: [String: String] = [:]
                 for (code, field) in recordMapping.fields {
                     let label = spec.dataset(recordMapping.dataset)?.field(code)?.label
                     switch value(of: field, in: source, at: sourcePath, root: payload) {
-                    case .success(let text?): data[code] = .string(text)
-                    case .success(nil): break
+                    case .success(let found):
+                        guard let text = found.text else { break }
+                        data[code] = .string(text)
+                        if let path = found.path { fieldPaths[code] = path }
                     case .failure(let problem):
-                        problems.append(Problem(code: problem.code, path: problem.path, label: label, message: "\(label ?? code) (\(code)): \(problem.message)"))
+                        recordProblems.append(Problem(code: problem.code, path: problem.path, label: label, message: "\(label ?? code) (\(code)): \(problem.message)"))
                     }
                 }
-                records.append(MappedRecord(dataset: recordMapping.dataset, data: data, sourcePath: sourcePath))
+                problems += recordProblems
+                records.append(MappedRecord(dataset: recordMapping.dataset, data: data, sourcePath: sourcePath, fieldPaths: fieldPaths, problems: recordProblems))
             }
         }
         return (records, problems)
@@ -65,15 +75,16 @@ public struct MappingEngine: Sendable {
         var message: String
     }
 
-    private func value(of field: FieldMapping, in source: JSONValue, at sourcePath: String, root: JSONValue) -> Result<String?, ValueProblem> {
-        if let constant = field.constant { return .success(constant) }
-        guard let path = field.path else { return .success(field.defaultValue) }
+    /// The field's text and the payload path it came from (nil for constants and defaults).
+    private func value(of field: FieldMapping, in source: JSONValue, at sourcePath: String, root: JSONValue) -> Result<(text: String?, path: String?), ValueProblem> {
+        if let constant = field.constant { return .success((constant, nil)) }
+        guard let path = field.path else { return .success((field.defaultValue, nil)) }
         let absolute = path.description.hasPrefix("$")
         guard let (raw, rawPath) = path.resolve(in: absolute ? root : source, at: absolute ? "$" : sourcePath).first else {
-            return .success(field.defaultValue)
+            return .success((field.defaultValue, nil))
         }
         guard var text = MappingEngine.text(of: raw, joining: field.transforms.contains(.joinList(separator: nil))) else {
-            if case .null = raw { return .success(field.defaultValue) }
+            if case .null = raw { return .success((field.defaultValue, nil)) }
             return .failure(ValueProblem(code: .mappingValueType, path: rawPath, message: "expected a value, found \(raw.typeName)"))
         }
         if let valueMap = field.valueMap {
@@ -88,7 +99,7 @@ public struct MappingEngine: Sendable {
             case .failure(let problem): return .failure(ValueProblem(code: .mappingTransform, path: rawPath, message: problem.message))
             }
         }
-        return .success(text)
+        return .success((text, rawPath))
     }
 
     /// Scalars as text (whole numbers without a fraction, booleans as 1/0); arrays joined when asked.

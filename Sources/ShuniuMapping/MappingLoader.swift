@@ -28,12 +28,18 @@ public enum MappingLoader {
             throw DiagnosticsError([Diagnostic(file: file, line: nil, message: "not valid YAML: \(error)")])
         }
         guard let top = root.mapping else { throw DiagnosticsError([Diagnostic(file: file, line: root.mark?.line, message: "a mapping file is a mapping")]) }
-        checkKeys(top, known: ["platform", "version", "records"], path: "", report: report)
+        checkKeys(top, known: ["platform", "version", "format", "records"], path: "", report: report)
         let platformText = top["platform"]?.string
         let platform = platformText.flatMap(PlatformID.init(rawValue:))
         if platform == nil { report(top["platform"] ?? root, "'platform' must be the 11-character 交易平台标识码") }
         let version = top["version"]?.string ?? ""
         if version.isEmpty { report(top["version"] ?? root, "'version' is required (stored with every mapped record)") }
+        var format = PayloadFormat.json
+        if let formatNode = top["format"] {
+            if let chosen = formatNode.string.flatMap(PayloadFormat.init(rawValue:)) { format = chosen } else {
+                report(formatNode, "'format' must be one of \(PayloadFormat.allCases.map(\.rawValue).joined(separator: ", ")) (how the platform writes its payloads)")
+            }
+        }
         var records: [RecordMapping] = []
         if let list = top["records"]?.sequence {
             for (index, node) in list.enumerated() {
@@ -43,7 +49,8 @@ public enum MappingLoader {
             report(top["records"] ?? root, "'records' must be a list")
         }
         if !problems.isEmpty { throw DiagnosticsError(problems) }
-        return PlatformMapping(platform: platform!, version: version, records: records, file: file)
+        guard let platform else { throw DiagnosticsError(problems) }
+        return PlatformMapping(platform: platform, version: version, format: format, records: records, file: file)
     }
 
     static func checkKeys(_ mapping: Node.Mapping, known: Set<String>, path: String, report: (Node?, String) -> Void) {

@@ -2,6 +2,9 @@ import ShuniuCore
 
 /// A path into a platform's payload: `project.name`, `sections[0].code`, `bidders[*]` (every
 /// element), or `$` for the payload itself. Keys may be Chinese.
+///
+/// `[*]` and `[0]` on a value that is not an array reach the value itself: XML cannot tell one
+/// repeated element from a single one, so `BidSection[*]` works for one section and for several.
 public struct PayloadPath: Sendable, Hashable, CustomStringConvertible {
     enum Step: Sendable, Hashable {
         case key(String)
@@ -50,6 +53,10 @@ public struct PayloadPath: Sendable, Hashable, CustomStringConvertible {
                     if index < items.count { next.append((items[index], "\(path)[\(index)]")) }
                 case (.every, .array(let items)):
                     next += items.enumerated().map { ($0.element, "\(path)[\($0.offset)]") }
+                case (.every, .null), (.index, .null):
+                    break
+                case (.every, _), (.index(0), _):
+                    next.append((value, path))
                 default:
                     break
                 }

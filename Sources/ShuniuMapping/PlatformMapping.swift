@@ -6,9 +6,16 @@ public struct PlatformMapping: Sendable {
     public var platform: PlatformID
     /// Stored with every record mapped by this file.
     public var version: String
+    /// How the platform writes its payloads (`format: json | xml`, default json).
+    public var format: PayloadFormat = .json
     public var records: [RecordMapping]
     /// The file it was read from, for messages.
     public var file: String
+
+    /// The payload's bytes, read by the mapping's format, ready for `MappingEngine.apply(to:)`.
+    public func decodePayload(_ bytes: [UInt8]) throws(PayloadSyntaxError) -> JSONValue {
+        try format.decode(bytes)
+    }
 }
 
 /// Makes records of one dataset from a payload.

@@ -28,6 +28,8 @@ public struct CodeList: Decodable, Sendable {
 
     public func contains(_ value: String) -> Bool { values[value] != nil }
 
+    public func label(of value: String) -> String? { values[value] }
+
     /// `1 公开招标, 2 邀请招标, 9 其他`, for messages.
     public var summary: String {
         entries.map { "\($0.code) \($0.label)" }.joined(separator: ", ")

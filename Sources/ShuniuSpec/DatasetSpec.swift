@@ -16,11 +16,15 @@ public struct DatasetSpec: Decodable, Sendable {
     public var industryField: String?
     public var fields: [FieldSpec]
     public var rules: [RuleSpec]
+    /// Records of other datasets that a record of this one needs.
+    public var references: [ReferenceSpec]
+    /// Publication deadlines, reported as warnings.
+    public var deadlines: [DeadlineSpec]
     /// Field by code, for lookups on every value of every record.
     let fieldsByCode: [String: FieldSpec]
 
     enum CodingKeys: String, CodingKey {
-        case dataset, name, label, sharing, key, regionField, industryField, fields, rules
+        case dataset, name, label, sharing, key, regionField, industryField, fields, rules, references, deadlines
     }
 
     public init(from decoder: any Decoder) throws {
@@ -34,6 +38,8 @@ public struct DatasetSpec: Decodable, Sendable {
         industryField = try container.decodeIfPresent(String.self, forKey: .industryField)
         fields = try container.decode([FieldSpec].self, forKey: .fields)
         rules = try container.decodeIfPresent([RuleSpec].self, forKey: .rules) ?? []
+        references = try container.decodeIfPresent([ReferenceSpec].self, forKey: .references) ?? []
+        deadlines = try container.decodeIfPresent([DeadlineSpec].self, forKey: .deadlines) ?? []
         fieldsByCode = Dictionary(fields.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
     }
 

@@ -82,8 +82,8 @@ struct FieldChecker {
 }
 
 /// Comma-separated lists (`BID_SECTION_CODES`): half-width commas; full-width ones are accepted too.
-enum SpecLists {
-    static func split(_ value: String) -> [String] {
+public enum SpecLists {
+    public static func split(_ value: String) -> [String] {
         value.replacingOccurrences(of: "，", with: ",").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }

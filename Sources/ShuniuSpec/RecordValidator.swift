@@ -24,6 +24,8 @@ public struct RecordValidator: Sendable {
     public func validate(_ data: [String: JSONValue], as dataset: DatasetSpec, path: String) -> Result<Checked, ValidationProblems> {
         var problems: [Problem] = []
         var values: [String: String] = [:]
+        // Fields with a value, valid or not: a bad value is reported once, not again as missing.
+        var present = Set<String>()
 
         for name in data.keys.sorted() where dataset.field(name) == nil {
             problems.append(Problem(code: .fieldUnknown, path: "\(path).\(name)", message: "\(name) is not a field of dataset \(dataset.dataset) \(dataset.name)"))
@@ -36,17 +38,19 @@ public struct RecordValidator: Sendable {
             }
             switch text(of: raw, for: field) {
             case .failure(let problem):
+                present.insert(field.code)
                 problems.append(Problem(code: .fieldType, path: fieldPath, label: field.label, message: problem.message))
             case .success(nil):
                 if field.required { problems.append(missing(field, fieldPath)) }
             case .success(let value?):
+                present.insert(field.code)
                 switch FieldChecker(spec: spec, field: field, path: fieldPath).check(value) {
                 case .success(let normalized): values[field.code] = normalized
                 case .failure(let fieldProblems): problems += fieldProblems.problems
                 }
             }
         }
-        problems += RuleChecker(spec: spec, dataset: dataset, values: values, path: path).check()
+        problems += RuleChecker(spec: spec, dataset: dataset, values: values, present: present, path: path).check()
 
         guard problems.isEmpty else { return .failure(ValidationProblems(problems: problems)) }
         let key = dataset.key.map { values[$0] ?? "" }.joined(separator: "|")

@@ -33,6 +33,7 @@ public enum SpecLoader {
         }
 
         var datasets: [DatasetID: DatasetSpec] = [:]
+        var sources: [DatasetID: (file: String, root: Node)] = [:]
         for file in files(in: directory, folder: "datasets", suffix: ".yaml", into: &diagnostics) {
             guard let (spec, root) = decodeWithNode(DatasetSpec.self, file: file, into: &diagnostics) else { continue }
             diagnostics += check(spec, codeLists: codeLists, file: file, root: root)
@@ -40,6 +41,12 @@ public enum SpecLoader {
                 diagnostics.append(Diagnostic(file: file, line: nil, message: "dataset \(spec.dataset) is defined twice"))
             }
             datasets[spec.dataset] = spec
+            sources[spec.dataset] = (file, root)
+        }
+        // References and deadlines name other datasets: checked once all are known.
+        for (id, source) in sources.sorted(by: { $0.key < $1.key }) {
+            guard let spec = datasets[id] else { continue }
+            diagnostics += checkLinks(spec, datasets: datasets, file: source.file, root: source.root)
         }
 
         if !diagnostics.isEmpty { throw DiagnosticsError(diagnostics) }
@@ -77,9 +84,64 @@ public enum SpecLoader {
             report(["industryField"], "industry field \(industry) is not a field of dataset \(spec.dataset)")
         }
         for (index, rule) in spec.rules.enumerated() {
-            let names = [rule.field, rule.startsWith, rule.unlessField, rule.typeField, rule.other].compactMap { $0 } + (rule.fields ?? [])
+            let names = [rule.field, rule.startsWith, rule.unlessField, rule.typeField, rule.other, rule.whenField].compactMap { $0 }
+                + (rule.fields ?? []) + (rule.groupBy ?? [])
             for name in names where !seen.contains(name) {
                 report(["rules", "\(index)"], "rule \(rule.rule.rawValue) names \(name), which is not a field of dataset \(spec.dataset)")
+            }
+            for missing in rule.rule.requiredKeys where !rule.has(missing) {
+                report(["rules", "\(index)"], "rule \(rule.rule.rawValue) needs \(missing)")
+            }
+            if rule.rule == .sequence, let groupBy = rule.groupBy, Array(spec.key.prefix(groupBy.count)) != groupBy {
+                report(["rules", "\(index)", "groupBy"], "sequence groupBy \(groupBy) must be the leading fields of the key \(spec.key)")
+            }
+        }
+        return found
+    }
+
+    /// Checks that references and deadlines name datasets and fields that exist.
+    static func checkLinks(_ spec: DatasetSpec, datasets: [DatasetID: DatasetSpec], file: String, root: Node) -> [Diagnostic] {
+        var found: [Diagnostic] = []
+        func report(_ path: [String], _ message: String) {
+            let keys: [any CodingKey] = path.map { part in Int(part).map(IndexKey.init) ?? IndexKey(part) }
+            found.append(Diagnostic(file: file, line: YAMLLocator.line(in: root, at: keys), message: message))
+        }
+        func checkFields(_ names: [String], _ path: [String]) {
+            for name in names where spec.field(name) == nil {
+                report(path, "\(name) is not a field of dataset \(spec.dataset)")
+            }
+        }
+        func checkTarget(_ target: DatasetID, keyParts: Int, _ path: [String]) -> DatasetSpec? {
+            guard let other = datasets[target] else {
+                report(path + ["dataset"], "no dataset \(target) in the spec")
+                return nil
+            }
+            if keyParts == 0 || keyParts > other.key.count {
+                report(path + ["fields"], "gives \(keyParts) values but dataset \(target)'s key has \(other.key.count) fields (\(other.key.joined(separator: ", ")))")
+            }
+            return other
+        }
+        for (index, reference) in spec.references.enumerated() {
+            let path = ["references", "\(index)"]
+            checkFields(reference.fields + [reference.unlessField, reference.notBefore?.field].compactMap { $0 }, path)
+            let other = checkTarget(reference.dataset, keyParts: reference.fields.count, path)
+            if let comparison = reference.notBefore, let other, other.field(comparison.theirs) == nil {
+                report(path + ["notBefore"], "\(comparison.theirs) is not a field of dataset \(other.dataset)")
+            }
+        }
+        for (index, deadline) in spec.deadlines.enumerated() {
+            let path = ["deadlines", "\(index)"]
+            checkFields([deadline.field], path)
+            if deadline.atMostDays == nil && deadline.atLeastDays == nil {
+                report(path, "deadline \(deadline.id) needs atMostDays or atLeastDays")
+            }
+            if let target = deadline.from.dataset {
+                checkFields(deadline.from.fields ?? [], path + ["from"])
+                if let other = checkTarget(target, keyParts: deadline.from.fields?.count ?? 0, path + ["from"]), other.field(deadline.from.field) == nil {
+                    report(path + ["from", "field"], "\(deadline.from.field) is not a field of dataset \(target)")
+                }
+            } else {
+                checkFields([deadline.from.field], path + ["from"])
             }
         }
         return found

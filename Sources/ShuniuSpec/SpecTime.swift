@@ -17,6 +17,35 @@ public enum SpecTime {
         return Date(timeIntervalSince1970: TimeInterval(seconds - 8 * 3600))
     }
 
+    /// A `yyyyMMddHHmmss` time, or a `yyyyMMdd` date taken at its first second.
+    public static func parseTimeOrDate(_ text: String) -> Date? {
+        text.utf8.count == 8 ? parseDateTime(text + "000000") : parseDateTime(text)
+    }
+
+    /// Calendar days from `start` to `end`, fractions included.
+    public static func days(from start: Date, to end: Date) -> Double {
+        end.timeIntervalSince(start) / 86_400
+    }
+
+    /// `3` or `2.4`, for messages.
+    public static func daysText(_ days: Double) -> String {
+        days.rounded() == days ? String(Int(days)) : String(format: "%.1f", days)
+    }
+
+    /// Monday-to-Friday dates after `start`'s date up to and including `end`'s (Beijing time):
+    /// the start day is not counted, as the 民法典 counts periods. Statutory holidays and
+    /// make-up working days (调休) are not known here.
+    public static func workingDays(from start: Date, to end: Date) -> Int {
+        func day(_ instant: Date) -> Int {
+            let seconds = Int(instant.timeIntervalSince1970.rounded(.down)) + 8 * 3600
+            return seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        }
+        let (first, last) = (day(start), day(end))
+        guard last > first else { return 0 }
+        // 1970-01-01 was a Thursday: weekday index 0 = Monday.
+        return (first + 1...last).filter { (($0 % 7) + 7 + 3) % 7 < 5 }.count
+    }
+
     /// `yyyyMMddHHmmss` of an instant in Beijing time, without a Calendar (runs per mapped value).
     public static func text(_ instant: Date) -> String {
         let seconds = Int((instant.timeIntervalSince1970).rounded(.down)) + 8 * 3600

@@ -20,14 +20,24 @@ extension HubStore {
             } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                 throw StoreError(.nonceReused, "nonce \(commit.nonce) was already used", cause: error)
             }
+            var payloadID: Int64?
+            if let payload = commit.payload {
+                try db.execute(
+                    sql: "INSERT INTO raw_payload (platform, received_at, format, sha256, body) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [commit.platform.rawValue, receivedAt, payload.format, payload.sha256, Data(payload.body)]
+                )
+                payloadID = db.lastInsertedRowID
+            }
             var results: [RecordResult] = []
             results.reserveCapacity(commit.items.count)
             for item in commit.items {
                 switch item {
                 case .rejected(let index, let dataset, let key, let problems):
                     results.append(RecordResult(index: index, dataset: dataset, key: key, status: .rejected, problems: problems))
-                case .valid(let index, let record, let destinations):
-                    results.append(try HubStore.store(record, index: index, from: commit.platform, destinations: destinations, at: receivedAt, in: db))
+                case .valid(let index, let record, let destinations, let warnings):
+                    var result = try HubStore.store(record, index: index, from: commit.platform, payloadID: payloadID, destinations: destinations, at: receivedAt, in: db)
+                    if !warnings.isEmpty { result.warnings = warnings }
+                    results.append(result)
                 }
             }
             try db.execute(sql: "UPDATE platform SET last_ingest_at = ? WHERE id = ?", arguments: [receivedAt, commit.platform.rawValue])
@@ -46,7 +56,7 @@ extension HubStore {
         }
     }
 
-    private static func store(_ record: ValidatedRecord, index: Int, from platform: PlatformID, destinations: [String], at instant: Date, in db: Database) throws -> RecordResult {
+    private static func store(_ record: ValidatedRecord, index: Int, from platform: PlatformID, payloadID: Int64?, destinations: [String], at instant: Date, in db: Database) throws -> RecordResult {
         // Cached statements: these four run for every record of every batch.
         let existing = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT id, owner_platform, latest_version, latest_hash FROM record WHERE dataset = ? AND business_key = ?"),
@@ -81,10 +91,12 @@ extension HubStore {
         }
         try db.cachedStatement(sql: """
             INSERT INTO record_version (record_id, version, dataset, business_key, source_platform, region_code,
-                                        raw_payload, normalized_payload, content_hash, spec_version, received_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                        raw_payload, normalized_payload, content_hash, spec_version, received_at,
+                                        payload_id, source_path, mapping_version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [recordID, version, record.dataset.rawValue, record.businessKey, platform.rawValue, record.regionCode,
-                                     record.rawPayload, record.normalizedPayload, record.contentHash, record.specVersion, instant])
+                                     record.rawPayload, record.normalizedPayload, record.contentHash, record.specVersion, instant,
+                                     payloadID, record.mapping?.sourcePath, record.mapping?.mappingVersion])
         // The transactional outbox: the delivery rows commit with the version, or neither does.
         let versionID = db.lastInsertedRowID
         for destination in destinations {
@@ -119,6 +131,7 @@ struct IngestAuditDetail: Encodable {
         var status: String
         var version: Int?
         var problems: [String]?
+        var warnings: [String]?
 
         init(_ result: RecordResult) {
             index = result.index
@@ -127,6 +140,7 @@ struct IngestAuditDetail: Encodable {
             status = result.status.rawValue
             version = result.version
             problems = result.problems.map { $0.map { "\($0.code.rawValue) \($0.path)" } }
+            warnings = result.warnings.map { $0.map { "\($0.code.rawValue) \($0.path)" } }
         }
     }
 

@@ -142,6 +142,28 @@ extension HubStore {
                 );
                 """)
         }
+        migrator.registerMigration("3-mapped-payloads") { db in
+            try db.execute(sql: """
+                -- A platform's own payload exactly as it arrived (JSON or XML), kept once per
+                -- request; the versions mapped from it point here.
+                CREATE TABLE raw_payload (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    platform TEXT NOT NULL REFERENCES platform(id),
+                    received_at DATETIME NOT NULL,
+                    format TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    body BLOB NOT NULL
+                );
+                CREATE TRIGGER raw_payload_no_update BEFORE UPDATE ON raw_payload
+                BEGIN SELECT RAISE(ABORT, 'payloads are immutable'); END;
+                CREATE TRIGGER raw_payload_no_delete BEFORE DELETE ON raw_payload
+                BEGIN SELECT RAISE(ABORT, 'payloads are immutable'); END;
+
+                ALTER TABLE record_version ADD COLUMN payload_id INTEGER REFERENCES raw_payload(id);
+                ALTER TABLE record_version ADD COLUMN source_path TEXT;
+                ALTER TABLE record_version ADD COLUMN mapping_version TEXT;
+                """)
+        }
         return migrator
     }
 }

@@ -29,7 +29,72 @@ extension HubStore {
             sequence: row["id"], hubId: row["record_id"], dataset: DatasetID(row["dataset"] as String),
             businessKey: row["business_key"], version: row["version"], sourcePlatform: row["source_platform"],
             regionCode: row["region_code"], rawPayload: row["raw_payload"], normalizedPayload: row["normalized_payload"],
-            contentHash: row["content_hash"], specVersion: row["spec_version"], receivedAt: row["received_at"]
+            contentHash: row["content_hash"], specVersion: row["spec_version"], receivedAt: row["received_at"],
+            mappingVersion: row["mapping_version"], sourcePath: row["source_path"], payloadID: row["payload_id"]
         )
+    }
+
+    /// A stored payload's bytes exactly as the platform sent them.
+    public func rawPayload(id: Int64) async throws -> RawPayload? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT format, sha256, body FROM raw_payload WHERE id = ?", arguments: [id]).map { row in
+                RawPayload(format: row["format"], body: Array(row["body"] as Data), sha256: row["sha256"])
+            }
+        }
+    }
+
+    /// The latest fields of the records that lookups name, for reference checks: by whole key,
+    /// or by its leading fields (a range scan on the `(dataset, business_key)` index).
+    public func latestFields(_ lookups: Set<RecordLookup>) async throws -> [RecordLookup: [LatestFields]] {
+        guard !lookups.isEmpty else { return [:] }
+        return try await pool.read { db in
+            var found: [RecordLookup: [LatestFields]] = [:]
+            let statement = try db.cachedStatement(sql: """
+                SELECT r.business_key, r.owner_platform, v.normalized_payload FROM record r
+                JOIN record_version v ON v.record_id = r.id AND v.version = r.latest_version
+                WHERE r.dataset = ? AND (r.business_key = ? OR (r.business_key > ? AND r.business_key < ?))
+                """)
+            for lookup in lookups {
+                let key = lookup.keyParts.joined(separator: "|")
+                // Keys are joined by "|"; "}" is the next character, so the range holds every longer key.
+                let (low, high) = lookup.isWholeKey ? (key, key) : (key + "|", key + "}")
+                let rows = try Row.fetchAll(statement, arguments: [lookup.dataset.rawValue, key, low, high])
+                found[lookup] = rows.map { row in
+                    LatestFields(businessKey: row[0], platform: row[1], fields: LatestFields.decode(row[2]))
+                }
+            }
+            return found
+        }
+    }
+}
+
+/// Records of a dataset by whole business key or its leading fields.
+public struct RecordLookup: Sendable, Hashable {
+    public var dataset: DatasetID
+    public var keyParts: [String]
+    /// True when `keyParts` is the whole key.
+    public var isWholeKey: Bool
+
+    public init(dataset: DatasetID, keyParts: [String], isWholeKey: Bool) {
+        self.dataset = dataset
+        self.keyParts = keyParts
+        self.isWholeKey = isWholeKey
+    }
+}
+
+/// The latest normalized fields of one stored record.
+public struct LatestFields: Sendable, Hashable {
+    public var businessKey: String
+    public var platform: String
+    public var fields: [String: String]
+
+    public init(businessKey: String, platform: String, fields: [String: String]) {
+        self.businessKey = businessKey
+        self.platform = platform
+        self.fields = fields
+    }
+
+    static func decode(_ text: String) -> [String: String] {
+        (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
     }
 }

@@ -4,8 +4,9 @@ import ShuniuCore
 public struct IngestCommit: Sendable {
     /// One record of the batch: either valid and to be stored, or already rejected.
     public enum Item: Sendable {
-        /// `destinations`: where the new version is to be delivered (the outbox rows).
-        case valid(index: Int, record: ValidatedRecord, destinations: [String])
+        /// `destinations`: where the new version is to be delivered (the outbox rows);
+        /// `warnings`: missed deadlines and the like, answered and audited but not refusing.
+        case valid(index: Int, record: ValidatedRecord, destinations: [String], warnings: [Problem] = [])
         case rejected(index: Int, dataset: DatasetID?, key: String?, problems: [Problem])
     }
 
@@ -15,12 +16,30 @@ public struct IngestCommit: Sendable {
     /// The caller's address, for the audit entry.
     public var address: String?
     public var items: [Item]
+    /// The platform's own payload when the records were mapped from it; stored once, verbatim.
+    public var payload: RawPayload?
 
-    public init(platform: PlatformID, appKey: String, nonce: String, address: String?, items: [Item]) {
+    public init(platform: PlatformID, appKey: String, nonce: String, address: String?, items: [Item], payload: RawPayload? = nil) {
+        self.payload = payload
         self.platform = platform
         self.appKey = appKey
         self.nonce = nonce
         self.address = address
         self.items = items
+    }
+}
+
+/// A payload exactly as a platform sent it, before mapping.
+public struct RawPayload: Sendable {
+    /// `json` or `xml`.
+    public var format: String
+    public var body: [UInt8]
+    /// Lower-case hex SHA-256 of `body`.
+    public var sha256: String
+
+    public init(format: String, body: [UInt8], sha256: String) {
+        self.format = format
+        self.body = body
+        self.sha256 = sha256
     }
 }

@@ -1,12 +1,12 @@
 import Foundation
 
 /// Small JSON texts for audit details, with sorted keys so equal facts give equal text.
-enum JSONText {
-    static func object(_ fields: [String: String]) -> String {
+public enum JSONText {
+    public static func object(_ fields: [String: String]) -> String {
         encode(fields)
     }
 
-    static func encode(_ value: some Encodable) -> String {
+    public static func encode(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601

@@ -16,4 +16,9 @@ public struct StoredVersion: Codable, Sendable, Hashable {
     public var contentHash: String
     public var specVersion: String
     public var receivedAt: Date
+    /// For a mapped record: the mapping file's version, the source object's payload path, and
+    /// the stored payload it came from.
+    public var mappingVersion: String?
+    public var sourcePath: String?
+    public var payloadID: Int64?
 }

@@ -47,6 +47,18 @@ public enum Fixtures {
         return ["dataset": dataset, "data": data]
     }
 
+    /// The first valid record of `Tests/Fixtures/datasets/<dataset>.json`, with fields changed or
+    /// removed (`NSNull()` removes), as a batch record.
+    public static func datasetRecord(_ dataset: String, changing changes: [String: Any] = [:]) throws -> [String: Any] {
+        let url = URL(fileURLWithPath: RepositoryPaths.root + "/Tests/Fixtures/datasets/\(dataset).json")
+        let fixture = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        var data = (fixture["valid"] as! [[String: Any]])[0]
+        for (key, value) in changes {
+            if value is NSNull { data.removeValue(forKey: key) } else { data[key] = value }
+        }
+        return ["dataset": dataset, "data": data]
+    }
+
     /// A batch body from records.
     public static func batch(_ records: [[String: Any]]) throws -> [UInt8] {
         Array(try JSONSerialization.data(withJSONObject: ["records": records], options: [.sortedKeys]))

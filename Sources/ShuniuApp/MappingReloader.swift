@@ -1,0 +1,44 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import ShuniuCore
+import ShuniuMapping
+import ShuniuStore
+import UnixSignals
+
+/// Reloads the platforms' mapping files on SIGHUP (sent by `shuniu mappings reload`), and audits
+/// what happened: the versions now in force and every problem of a refused file.
+struct MappingReloader: Service {
+    let registry: MappingRegistry
+    /// What loading the files at start-up found.
+    let initial: MappingRegistry.ReloadReport
+    let store: HubStore
+    let logger: Logger
+
+    func run() async throws {
+        // At start-up only trouble is worth an audit entry; a reload is always one.
+        if !initial.isClean { await record(initial, trigger: "start") }
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        try await cancelWhenGracefulShutdown {
+            for await _ in hangups {
+                await record(registry.reload(), trigger: "SIGHUP")
+            }
+        }
+    }
+
+    private func record(_ report: MappingRegistry.ReloadReport, trigger: String) async {
+        if report.isClean {
+            logger.notice("mappings loaded", metadata: ["platforms": "\(report.loaded.keys.sorted().joined(separator: ","))"])
+        } else {
+            for problem in report.refused { logger.error("mapping file refused", metadata: ["problem": "\(problem)"]) }
+        }
+        do {
+            try await store.appendAudit(AuditEvent(
+                actorKind: .system, actor: "shuniu", action: "mappings.reload", outcome: report.isClean ? "ok" : "refused",
+                subject: trigger, address: nil, detail: JSONText.encode(report)
+            ))
+        } catch {
+            logger.error("auditing a mapping reload failed", metadata: ["error": "\(error)"])
+        }
+    }
+}

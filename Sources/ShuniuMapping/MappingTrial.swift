@@ -1,0 +1,66 @@
+import ShuniuCore
+import ShuniuSpec
+
+/// One payload tried with a platform's mapping, storing nothing: read in the mapping's format,
+/// mapped, and every record validated against the spec. `shuniu mappings test` prints it; the
+/// sample tests compare `canonicalText` with the expected files committed beside the samples.
+public struct MappingTrial: Sendable {
+    /// A record that mapped and validated, in the spec's normalized form.
+    public struct Record: Sendable, Hashable, Encodable {
+        public var dataset: String
+        /// The business key, its fields joined by `|`.
+        public var key: String
+        /// The payload path of the object it came from.
+        public var source: String
+        public var fields: [String: String]
+
+        var json: JSONValue {
+            .object([
+                "dataset": .string(dataset), "key": .string(key), "source": .string(source),
+                "data": .object(fields.mapValues(JSONValue.string)),
+            ])
+        }
+    }
+
+    public var records: [Record] = []
+    /// Syntax, mapping and validation problems; validation problems name the payload's own field
+    /// (`$.TenderProject.BidSection[1].contractReckonPrice`) when the value came from one.
+    public var problems: [Problem] = []
+
+    public init(payload bytes: [UInt8], engine: MappingEngine) {
+        let payload: JSONValue
+        do {
+            payload = try engine.mapping.decodePayload(bytes)
+        } catch {
+            problems = [error.problem]
+            return
+        }
+        let (mapped, mappingProblems) = engine.apply(to: payload)
+        problems = mappingProblems
+        let validator = RecordValidator(spec: engine.spec)
+        for record in mapped {
+            guard let dataset = engine.spec.dataset(record.dataset) else { continue }
+            switch validator.validate(record.data, as: dataset, path: record.sourcePath) {
+            case .success(let checked):
+                records.append(Record(dataset: record.dataset.rawValue, key: checked.businessKey, source: record.sourcePath, fields: checked.fields))
+            case .failure(let failure):
+                problems += failure.problems.map { MappingTrial.located($0, in: record) }
+            }
+        }
+    }
+
+    /// The records as the expected files hold them: a JSON array, one record per line in canonical
+    /// JSON (sorted keys), so that a change shows as a one-line diff.
+    public var canonicalText: String {
+        records.isEmpty ? "[]\n" : "[\n" + records.map(\.json.canonicalText).joined(separator: ",\n") + "\n]\n"
+    }
+
+    /// A validation problem at `<source>.<FIELD>` moved to the payload path the value was read from.
+    public static func located(_ problem: Problem, in record: MappingEngine.MappedRecord) -> Problem {
+        let prefix = record.sourcePath + "."
+        guard problem.path.hasPrefix(prefix), let payloadPath = record.fieldPaths[String(problem.path.dropFirst(prefix.count))] else { return problem }
+        var moved = problem
+        moved.path = payloadPath
+        return moved
+    }
+}
