@@ -4,6 +4,7 @@ import Logging
 import ShuniuApp
 import ShuniuClient
 import ShuniuCore
+import ShuniuIngest
 import ShuniuSimulation
 import ShuniuStore
 
@@ -14,7 +15,9 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Run the hub with simulated trading platforms and upstreams, and watch the queues fill and drain.",
         discussion: """
-            Two simulated trading platforms (Wuhan and Beijing) push signed tenders; four simulated upstreams receive them:
+            First the three sample platforms push their own payloads (flat Chinese-keyed JSON, nested camelCase JSON,
+            CEB-style XML), mapped by their files in Mappings/platforms; then two simulated trading platforms (Wuhan and
+            Beijing) push signed spec-shaped tenders; four simulated upstreams receive them:
             the national hub (everything), the Hubei and Beijing supervision platforms (by region) and the credit platform
             (tender projects), which answers 503 for the first --fail-for seconds. Everything runs on 127.0.0.1 and stops by itself.
             """
@@ -23,7 +26,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds the platforms keep pushing.") var duration = 15
     @Option(name: .customLong("fail-for"), help: "Seconds the credit platform fails before it recovers.") var failFor = 10
     @Option(name: .customLong("data-dir"), help: "Store folder (default: a temporary one, removed afterwards).") var dataDir: String?
-    @Option(name: .long, help: "Folder holding spec/ (the common data spec).") var mappings = "./Mappings"
+    @Option(name: .long, help: "Folder holding spec/ (the common data spec) and platforms/ (mapping files).") var mappings = "./Mappings"
+    @Option(name: .long, help: "Folder of sample payloads, one sub-folder per mapped platform.") var samples = "./Ops/samples/platforms"
 
     func validate() throws {
         guard (1...600).contains(duration), (0...600).contains(failFor) else { throw ValidationError("--duration 1–600 and --fail-for 0–600 seconds") }
@@ -76,6 +80,8 @@ struct DemoCommand: AsyncParsableCommand {
             return SimulatedPlatform(id: id, regionCode: region, client: IngestClient(baseURL: "http://127.0.0.1:\(port)", credential: credential))
         }
 
+        try await pushSamples(hub: hub, port: port)
+
         let started = Date()
         var pushed = 0
         var nextDraw = started
@@ -116,6 +122,51 @@ struct DemoCommand: AsyncParsableCommand {
         await group.triggerGracefulShutdown()
         try await running.value
         for entry in upstreams { try await entry.upstream.stop() }
+    }
+}
+
+extension DemoCommand {
+    /// The order a platform sends its payloads in: what a record refers to comes first.
+    static let payloadOrder = [
+        "project", "tender-project", "sections", "bulletin", "tender-bulletin", "open-bid-record", "win-candidate-bulletin", "win-bid",
+    ]
+
+    /// Registers each mapped sample platform and pushes its sample payloads, printing each answer.
+    func pushSamples(hub: Hub, port: Int) async throws {
+        for mapping in hub.mappings.mappings {
+            let folder = (samples as NSString).appendingPathComponent(mapping.platform.rawValue)
+            let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+                .filter { $0.hasSuffix(".json") || $0.hasSuffix(".xml") }
+                .sorted { (Self.rank($0), $0) < (Self.rank($1), $1) }
+            guard !files.isEmpty else { continue }
+            let credential = PlatformCredential(appKey: "demo-\(mapping.platform)", secret: UUID().uuidString)
+            let now = Date()
+            try await hub.store.addPlatform(
+                Platform(id: mapping.platform, name: "示范平台 \(mapping.platform) (\(mapping.format.rawValue))", status: .active,
+                         certifiedUntil: CalendarDay(now.addingTimeInterval(365 * 86400)), allowedDatasets: hub.spec.datasets.keys.sorted(),
+                         appKey: credential.appKey, createdAt: now, updatedAt: now),
+                secret: credential.secret, by: "demo"
+            )
+            let client = IngestClient(baseURL: "http://127.0.0.1:\(port)", credential: credential)
+            print("\n\(mapping.platform) pushes its own \(mapping.format.rawValue) payloads (mapping \(mapping.version)):")
+            for file in files {
+                let body = try [UInt8](Data(contentsOf: URL(fileURLWithPath: (folder as NSString).appendingPathComponent(file))))
+                let response = try await client.send(body: body)
+                let answer = try? JSONDecoder().decode(IngestResponse.self, from: Data(response.body))
+                let summary = answer.map { "\($0.accepted) accepted, \($0.duplicate) duplicate, \($0.rejected) rejected" } ?? response.bodyText
+                print("  \(file): HTTP \(response.status), \(summary)")
+                for result in answer?.results ?? [] {
+                    for problem in (result.problems ?? []) + (result.warnings ?? []) {
+                        print("    \(result.status == .rejected ? "✗" : "!") \(problem.code) \(problem.path): \(problem.message)")
+                    }
+                }
+            }
+        }
+    }
+
+    static func rank(_ file: String) -> Int {
+        let stem = (file as NSString).deletingPathExtension
+        return payloadOrder.firstIndex(of: stem) ?? payloadOrder.count
     }
 }
 

@@ -31,7 +31,7 @@ struct SpecCommand: AsyncParsableCommand {
                 throw ValidationError("no dataset \(dataset) in spec \(spec.version) (known: \(spec.datasets.keys.sorted().map(\.rawValue).joined(separator: ", ")))")
             }
             if output.json { return try Output.json(DatasetView(found)) }
-            print("\(found.dataset) \(found.name) \(found.label) — sharing: \(found.sharing.rawValue), key: \(found.key.joined(separator: " + "))")
+            print("\(found.dataset) \(found.name) \(found.label) — sharing: \(found.sharing.rawValue) (\(found.sharing.chineseName)), key: \(found.key.joined(separator: " + "))")
             print(Output.table(
                 ["FIELD", "LABEL", "TYPE", "REQUIRED", "LENGTH", "CODE LIST", "PERSONAL"],
                 found.fields.map { field in
@@ -43,8 +43,30 @@ struct SpecCommand: AsyncParsableCommand {
             if !found.rules.isEmpty {
                 print("\nrules:")
                 for rule in found.rules {
-                    let names = ([rule.field, rule.startsWith, rule.typeField, rule.other, rule.unlessField].compactMap { $0 } + (rule.fields ?? [])).joined(separator: ", ")
-                    print("  \(rule.rule.rawValue): \(names)\(rule.description.map { " — \($0)" } ?? "")")
+                    let names = ([rule.field, rule.startsWith, rule.typeField, rule.other, rule.unlessField, rule.whenField].compactMap { $0 }
+                        + (rule.fields ?? []) + (rule.groupBy ?? [])).joined(separator: ", ")
+                    let days = [rule.atLeastDays.map { "≥\($0) days" }, rule.atMostDays.map { "≤\($0) days" }].compactMap { $0 }.joined(separator: " ")
+                    print("  \(rule.rule.rawValue): \(names)\(days.isEmpty ? "" : " \(days)")\(rule.description.map { " — \($0)" } ?? "")")
+                }
+            }
+            if !found.references.isEmpty {
+                print("\nreferences:")
+                for reference in found.references {
+                    let target = spec.dataset(reference.dataset).map { "\($0.dataset) \($0.label)" } ?? reference.dataset.rawValue
+                    var line = "  \(reference.fields.joined(separator: " + ")) → \(target)"
+                    if reference.isOptional { line += " (optional)" }
+                    if let unless = reference.unlessField { line += ", unless \(unless) is given" }
+                    if let comparison = reference.notBefore { line += "; \(comparison.field) not before their \(comparison.theirs)" }
+                    print(line)
+                }
+            }
+            if !found.deadlines.isEmpty {
+                print("\ndeadlines (warnings):")
+                for deadline in found.deadlines {
+                    let origin = deadline.from.dataset.map { "\($0).\(deadline.from.field)" } ?? deadline.from.field
+                    let bound = [deadline.atMostDays.map { "≤\($0)" }, deadline.atLeastDays.map { "≥\($0)" }].compactMap { $0 }.joined(separator: " ")
+                    let unit = deadline.unit == .workingDays ? "working days" : "days"
+                    print("  \(deadline.id): \(deadline.field) − \(origin) \(bound) \(unit) — \(deadline.label)\(deadline.source.map { " (\($0))" } ?? "")")
                 }
             }
         }
@@ -60,6 +82,8 @@ struct DatasetView: Encodable {
     var key: [String]
     var fields: [FieldSpec]
     var rules: [RuleSpec]
+    var references: [ReferenceSpec]
+    var deadlines: [DeadlineSpec]
 
     init(_ spec: DatasetSpec) {
         dataset = spec.dataset.rawValue
@@ -69,5 +93,7 @@ struct DatasetView: Encodable {
         key = spec.key
         fields = spec.fields
         rules = spec.rules
+        references = spec.references
+        deadlines = spec.deadlines
     }
 }

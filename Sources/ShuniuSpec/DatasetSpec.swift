@@ -56,4 +56,13 @@ public enum SharingType: String, Codable, Sendable {
     case conditional
     /// 不予共享: never leaves the hub.
     case none
+
+    /// 无条件共享, 有条件共享, 不予共享.
+    public var chineseName: String {
+        switch self {
+        case .unconditional: "无条件共享"
+        case .conditional: "有条件共享"
+        case .none: "不予共享"
+        }
+    }
 }

@@ -28,6 +28,12 @@ struct IdentifierTests {
         #expect(throws: ResidentIDProblem.self) { try ResidentID.normalize("110105194912310021").get() }
         #expect(throws: ResidentIDProblem.self) { try ResidentID.normalize("11010519491331002X").get() }
         #expect(throws: ResidentIDProblem.self) { try ResidentID.normalize("1101051949123100").get() }
+        // Character set: letters only as the last character (X).
+        #expect(throws: ResidentIDProblem.self) { try ResidentID.normalize("1101A519491231002X").get() }
+        #expect(throws: ResidentIDProblem.self) { try ResidentID.normalize("11010519491231002Y").get() }
+        // Length: 17 or 19 characters.
+        #expect(throws: ResidentIDProblem.self) { try ResidentID.normalize("11010519491231002").get() }
+        #expect(throws: ResidentIDProblem.self) { try ResidentID.normalize("11010519491231002X0").get() }
     }
 
     @Test("A legacy 15-digit 身份证号 is upgraded with 19 and a computed check character")
@@ -43,6 +49,8 @@ struct IdentifierTests {
         #expect(OrganizationCode.problem(in: "MA4K0001-0") == nil)
         #expect(OrganizationCode.problem(in: "D2143569-1")?.contains("expected 'X'") == true)
         #expect(OrganizationCode.problem(in: "D214356-X") != nil)
+        #expect(OrganizationCode.problem(in: "D21435#9-X") != nil)
+        #expect(OrganizationCode.problem(in: "d2143569-X") != nil)
     }
 
     @Test("行政区划代码: shape and the shipped table")
