@@ -59,7 +59,11 @@ let package = Package(
         ),
 
         // OpenSSL: digests, HMAC (SHA-256 and SM3); later chains, CRLs and signatures.
-        .target(name: "ShuniuTrust", dependencies: ["ShuniuCore", "COpenSSL"], swiftSettings: swiftSettings),
+        .target(
+            name: "ShuniuTrust",
+            dependencies: ["ShuniuCore", "ShuniuSpec", "COpenSSL", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
 
         // libcurl behind a Swift async HTTP client.
         .target(name: "ShuniuTransport", dependencies: ["ShuniuCore", "CCurl"], swiftSettings: swiftSettings),
@@ -101,9 +105,10 @@ let package = Package(
         .target(
             name: "ShuniuAPI",
             dependencies: [
-                "ShuniuCore", "ShuniuIngest", "ShuniuStore",
+                "ShuniuCore", "ShuniuIngest", "ShuniuStore", "ShuniuTrust",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -129,7 +134,7 @@ let package = Package(
         .target(
             name: "ShuniuCLI",
             dependencies: [
-                "ShuniuCore", "ShuniuApp", "ShuniuStore", "ShuniuSpec", "ShuniuMapping", "ShuniuClient", "ShuniuSimulation",
+                "ShuniuCore", "ShuniuApp", "ShuniuStore", "ShuniuSpec", "ShuniuMapping", "ShuniuClient", "ShuniuSimulation", "ShuniuTrust",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -173,9 +178,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Runs ShuniuTrust's chain verification over NIST PKITS and the Tongsuo SM2 chains (Ops/pki-conformance.sh).
+        .executableTarget(name: "shuniu-conformance", dependencies: ["ShuniuTrust"], path: "Sources/ShuniuConformance", swiftSettings: swiftSettings),
+
         .testTarget(name: "ShuniuSpecTests", dependencies: ["ShuniuSpec", "ShuniuCore", "ShuniuTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "ShuniuMappingTests", dependencies: ["ShuniuMapping", "ShuniuSpec", "ShuniuCore", "ShuniuTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "ShuniuTrustTests", dependencies: ["ShuniuTrust"], swiftSettings: swiftSettings),
+        .testTarget(name: "ShuniuTrustTests", dependencies: ["ShuniuTrust", "ShuniuCore", "ShuniuTesting", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
         .testTarget(
             name: "ShuniuHubTests",
             dependencies: [

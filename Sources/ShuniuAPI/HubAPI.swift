@@ -3,24 +3,32 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import ShuniuCore
 import ShuniuIngest
 import ShuniuStore
+import ShuniuTrust
 
-/// The hub's HTTP routes: health, readiness and ingest.
+/// The hub's HTTP routes: health, readiness, ingest and certificate verification.
 public struct HubAPI: Sendable {
     let ingest: IngestService
     let store: HubStore
+    /// The trust list and CRLs in force, for the public verify service.
+    let trust: TrustState?
     /// The Prometheus text exposition of the hub's metrics.
     let metricsText: @Sendable () -> [UInt8]
 
-    public init(ingest: IngestService, store: HubStore, metricsText: @escaping @Sendable () -> [UInt8] = { [] }) {
+    public init(ingest: IngestService, store: HubStore, trust: TrustState? = nil, metricsText: @escaping @Sendable () -> [UInt8] = { [] }) {
         self.ingest = ingest
         self.store = store
+        self.trust = trust
         self.metricsText = metricsText
     }
 
     public static let recordsPath = "/api/v1/records"
+    public static let verifyPath = "/api/v1/certificates/verify"
+    /// A certificate, its chain and a signed document fit well within this.
+    static let verifyBodyLimit = 4 * 1024 * 1024
 
     public func router() -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
@@ -41,6 +49,9 @@ public struct HubAPI: Sendable {
         }
         router.post(RouterPath(HubAPI.recordsPath)) { request, context in
             try await postRecords(request, context: context)
+        }
+        router.post(RouterPath(HubAPI.verifyPath)) { request, _ in
+            try await verifyCertificate(request)
         }
         return router
     }
@@ -71,6 +82,38 @@ public struct HubAPI: Sendable {
             return try json(response, status: HTTPStatusMapping.status(for: response))
         } catch let refusal as IngestRefusal {
             return try json(ErrorBody(code: refusal.code.rawValue, message: refusal.message), status: HTTPStatusMapping.status(for: refusal.code))
+        }
+    }
+}
+
+extension HubAPI {
+    /// The public verify service: anyone may ask whether a certificate (and a signature made with
+    /// it) is recognized; nothing is stored.
+    private func verifyCertificate(_ request: Request) async throws -> Response {
+        guard let trust else {
+            return try json(ErrorBody(code: "service.unavailable", message: "certificate verification is not configured"), status: .serviceUnavailable)
+        }
+        var body = request.body
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: HubAPI.verifyBodyLimit)
+        } catch is NIOTooManyBytesError {
+            return try json(ErrorBody(code: "request.body_too_large", message: "at most \(HubAPI.verifyBodyLimit) bytes"), status: .contentTooLarge)
+        }
+        let check: CertificateCheck
+        do {
+            check = try JSONDecoder().decode(CertificateCheck.self, from: Data(buffer.readableBytesView))
+        } catch {
+            return try json(ErrorBody(code: "request.malformed_json", message: "expected {\"certificate\": PEM or base64 DER, \"chain\"?: […], \"data\"?: base64, \"signature\"?: base64, \"at\"?: time}"), status: .badRequest)
+        }
+        let verification = trust.verification
+        // SM2 verification costs ~0.4 ms a signature: off the cooperative pool.
+        let outcome: Result<CertificateVerdict, CertificateCheck.Invalid> = try await NIOThreadPool.singleton.runIfActive {
+            Result { () throws(CertificateCheck.Invalid) in try check.run(with: verification) }
+        }
+        switch outcome {
+        case .success(let verdict): return try json(verdict, status: .ok)
+        case .failure(let invalid): return try json(ErrorBody(code: "request.invalid_certificate_check", message: invalid.description), status: .badRequest)
         }
     }
 }

@@ -11,6 +11,7 @@ import ShuniuMapping
 import ShuniuSpec
 import ShuniuStore
 import ShuniuTransport
+import ShuniuTrust
 import UnixSignals
 
 /// The composition root: opens the store, loads the spec, and runs the HTTP server and the
@@ -23,6 +24,8 @@ public struct Hub: Sendable {
     public let mappings: MappingRegistry
     /// What loading the mapping files at start-up found (a refused file is logged, not fatal).
     public let mappingReport: MappingRegistry.ReloadReport
+    /// The recognized CAs and their cached CRLs: certificate verification in force.
+    public let trust: TrustState
     let logger: Logger
 
     /// Opens the store (running migrations) and loads the spec; fails with every problem found.
@@ -33,6 +36,9 @@ public struct Hub: Sendable {
         self.mappings = MappingRegistry(folder: configuration.platformMappingsDir, spec: spec)
         self.mappingReport = mappings.reload()
         self.store = try HubStore(directory: configuration.dataDir)
+        let trustList = TrustList.load(directory: configuration.certsDir)
+        for problem in trustList.refused { logger.error("CA folder refused", metadata: ["problem": "\(problem)"]) }
+        self.trust = TrustState(CertificateVerification(trust: trustList, crls: CRLFolder.load(configuration.crlDir).crls))
     }
 
     /// Runs until SIGTERM or SIGINT (or `signals` given), then stops accepting requests,
@@ -59,7 +65,7 @@ public struct Hub: Sendable {
             store: store, spec: spec, limits: configuration.ingest, routing: configuration.routing, mappings: mappings,
             metrics: metrics, wakeups: wakeups, logger: logger
         )
-        let api = HubAPI(ingest: ingest, store: store, metricsText: { registry.emitToBuffer() })
+        let api = HubAPI(ingest: ingest, store: store, trust: trust, metricsText: { registry.emitToBuffer() })
         let logger = self.logger
         let host = configuration.host
         let application = Application(

@@ -41,6 +41,8 @@ public struct HubConfiguration: Sendable, Equatable {
     public var specDir: String { (mappingsDir as NSString).appendingPathComponent("spec") }
     /// Where the platforms' mapping files are, `<platform-id>.yaml`.
     public var platformMappingsDir: String { (mappingsDir as NSString).appendingPathComponent("platforms") }
+    /// Cached CRLs, `<ca-id>/*.crl`.
+    public var crlDir: String { (dataDir as NSString).appendingPathComponent("crl") }
     /// The running daemon's process id, for `shuniu mappings reload`.
     public var pidFile: String { (dataDir as NSString).appendingPathComponent("shuniu.pid") }
 

@@ -7,7 +7,7 @@ public struct ShuniuCommand: AsyncParsableCommand {
         abstract: "枢纽 Shuniu — data-exchange hub of an e-bidding public service platform.",
         subcommands: [
             ServeCommand.self, StatusCommand.self, PlatformsCommand.self, QueuesCommand.self, DestinationsCommand.self,
-            DeadLettersCommand.self, ReplayCommand.self, PushCommand.self, AuditCommand.self, SpecCommand.self, MappingsCommand.self, DemoCommand.self,
+            DeadLettersCommand.self, ReplayCommand.self, PushCommand.self, AuditCommand.self, SpecCommand.self, MappingsCommand.self, CertsCommand.self, DemoCommand.self,
         ]
     )
 

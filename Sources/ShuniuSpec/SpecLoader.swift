@@ -160,7 +160,7 @@ public enum SpecLoader {
         decodeWithNode(type, file: file, into: &diagnostics)?.0
     }
 
-    static func decodeWithNode<T: Decodable>(_ type: T.Type, file: String, into diagnostics: inout [Diagnostic]) -> (T, Node)? {
+    public static func decodeWithNode<T: Decodable>(_ type: T.Type, file: String, into diagnostics: inout [Diagnostic]) -> (T, Node)? {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             diagnostics.append(Diagnostic(file: file, line: nil, message: "file is missing or not UTF-8"))
             return nil
@@ -192,11 +192,11 @@ public enum SpecLoader {
 }
 
 /// A coding key built from a path element, for locating nodes.
-struct IndexKey: CodingKey {
-    var stringValue: String
-    var intValue: Int?
-    init(_ string: String) { stringValue = string; intValue = nil }
-    init(_ int: Int) { stringValue = String(int); intValue = int }
-    init?(stringValue: String) { self.init(stringValue) }
-    init?(intValue: Int) { self.init(intValue) }
+public struct IndexKey: CodingKey {
+    public var stringValue: String
+    public var intValue: Int?
+    public init(_ string: String) { stringValue = string; intValue = nil }
+    public init(_ int: Int) { stringValue = String(int); intValue = int }
+    public init?(stringValue: String) { self.init(stringValue) }
+    public init?(intValue: Int) { self.init(intValue) }
 }

@@ -1,8 +1,8 @@
 import Yams
 
 /// Finds the line of a value in a YAML document from a decoding path, for diagnostics.
-enum YAMLLocator {
-    static func line(in root: Node, at path: [any CodingKey]) -> Int? {
+public enum YAMLLocator {
+    public static func line(in root: Node, at path: [any CodingKey]) -> Int? {
         var node = root
         var line = root.mark?.line
         for key in path {
@@ -19,7 +19,7 @@ enum YAMLLocator {
     }
 
     /// A readable message for a decoding error, without Swift type names where avoidable.
-    static func message(for error: DecodingError) -> (path: [any CodingKey], message: String) {
+    public static func message(for error: DecodingError) -> (path: [any CodingKey], message: String) {
         switch error {
         case .keyNotFound(let key, let context):
             return (context.codingPath, "missing key '\(key.stringValue)'")

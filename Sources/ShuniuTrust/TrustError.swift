@@ -1,0 +1,46 @@
+/// An error of the trust module: a stable code, a message, and OpenSSL's own words when it has any.
+public struct TrustError: Error, Sendable, CustomStringConvertible, Equatable {
+    public struct Code: RawRepresentable, Sendable, Hashable {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        /// Bytes that are not a PEM or DER X.509 certificate.
+        public static let malformedCertificate = Code(rawValue: "trust.malformed_certificate")
+        /// Bytes that are not a PEM or DER X.509 CRL.
+        public static let malformedCRL = Code(rawValue: "trust.malformed_crl")
+        /// Bytes that are not a PEM or DER CMS / PKCS#7 SignedData.
+        public static let malformedSignedData = Code(rawValue: "trust.malformed_signed_data")
+        /// A signature scheme that does not fit the key, or a key the module cannot use.
+        public static let unsupportedAlgorithm = Code(rawValue: "trust.unsupported_algorithm")
+        /// A signature that does not verify.
+        public static let signatureInvalid = Code(rawValue: "trust.signature_invalid")
+        /// OpenSSL failed for a reason that is not the input's fault (memory, missing algorithm).
+        public static let internalFailure = Code(rawValue: "trust.internal_failure")
+    }
+
+    public var code: Code
+    public var message: String
+    /// OpenSSL's error queue at the time of failure, when it said anything.
+    public var openSSLDetail: String?
+
+    public init(_ code: Code, _ message: String, openSSLDetail: String? = nil) {
+        self.code = code
+        self.message = message
+        self.openSSLDetail = openSSLDetail
+    }
+
+    /// An error carrying whatever OpenSSL queued on this thread (the queue is emptied).
+    static func fromOpenSSL(_ code: Code, _ message: String) -> TrustError {
+        TrustError(code, message, openSSLDetail: OpenSSLErrorQueue.drainIfAny())
+    }
+
+    public var description: String {
+        if let openSSLDetail { return "\(message) (OpenSSL: \(openSSLDetail))" }
+        return message
+    }
+
+    /// Errors compare equal on their code, so tests and callers can match on what went wrong.
+    public static func == (lhs: TrustError, rhs: TrustError) -> Bool {
+        lhs.code == rhs.code
+    }
+}
