@@ -1,7 +1,7 @@
 import Foundation
 
 // shuniu-bench: measures the hub and prints figures; it asserts nothing.
-//   swift run -c release shuniu-bench [ingest|delivery|mapping] [--batches N] [--batch-size N] [--concurrency N]
+//   swift run -c release shuniu-bench [ingest|delivery|mapping|certs] [--batches N] [--batch-size N] [--concurrency N]
 var arguments = Array(CommandLine.arguments.dropFirst())
 let mode = arguments.first.map { $0.hasPrefix("--") } == false ? arguments.removeFirst() : "ingest"
 let options = BenchmarkOptions.parse(arguments[...])
@@ -10,7 +10,8 @@ do {
     case "ingest": try await IngestBenchmark(options: options).run()
     case "delivery": try await DeliveryBenchmark(options: options).run()
     case "mapping": try await MappingBenchmark(options: options).run()
-    default: fatalError("unknown benchmark \(mode): ingest, delivery or mapping")
+    case "certs": try CertificateBenchmark(options: options).run()
+    default: fatalError("unknown benchmark \(mode): ingest, delivery, mapping or certs")
     }
 } catch {
     FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))
