@@ -188,6 +188,7 @@ let package = Package(
             name: "ShuniuHubTests",
             dependencies: [
                 "ShuniuTesting", "ShuniuSimulation", "ShuniuApp", "ShuniuStore", "ShuniuCore", "ShuniuClient", "ShuniuCLI", "ShuniuTransport", "shuniu",
+                "ShuniuAPI", "ShuniuIngest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -27,6 +27,7 @@ public struct HubAPI: Sendable {
 
     public static let recordsPath = "/api/v1/records"
     public static let verifyPath = "/api/v1/certificates/verify"
+    public static let openAPIPath = "/api/v1/openapi.json"
     /// A certificate, its chain and a signed document fit well within this.
     static let verifyBodyLimit = 4 * 1024 * 1024
 
@@ -52,6 +53,12 @@ public struct HubAPI: Sendable {
         }
         router.post(RouterPath(HubAPI.verifyPath)) { request, _ in
             try await verifyCertificate(request)
+        }
+        router.get(RouterPath(HubAPI.openAPIPath)) { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json))
+            )
         }
         return router
     }

@@ -1,0 +1,205 @@
+/// The OpenAPI 3 document of the whole HTTP API, served at `/api/v1/openapi.json`.
+///
+/// Kept true by `OpenAPITests`: every route the router has is documented here and every path here
+/// is a route; `$ref`s resolve. Edit it beside the route it describes.
+enum OpenAPIDocument {
+    static let json = #"""
+{
+  "openapi": "3.0.3",
+  "info": {
+    "title": "Shuniu (枢纽) hub API",
+    "version": "1",
+    "description": "The HTTP API of a Shuniu hub: trading platforms push records (signed), anyone may verify a certificate, operators' monitoring reads health and metrics. Every answer is JSON with sorted keys; times are ISO 8601 unless a field of the common data spec says yyyyMMddHHmmss (Beijing time)."
+  },
+  "servers": [{"url": "http://127.0.0.1:8480", "description": "embedded defaults"}],
+  "paths": {
+    "/healthz": {
+      "get": {
+        "operationId": "health",
+        "summary": "The process runs.",
+        "responses": {"200": {"description": "alive", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}}}
+      }
+    },
+    "/readyz": {
+      "get": {
+        "operationId": "readiness",
+        "summary": "The process runs and its store answers.",
+        "responses": {
+          "200": {"description": "ready", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}},
+          "503": {"description": "the store does not answer", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}}
+        }
+      }
+    },
+    "/metrics": {
+      "get": {
+        "operationId": "metrics",
+        "summary": "Prometheus text exposition: ingest, delivery and queue figures.",
+        "responses": {"200": {"description": "metrics", "content": {"text/plain": {"schema": {"type": "string"}}}}}
+      }
+    },
+    "/api/v1/openapi.json": {
+      "get": {
+        "operationId": "openAPIDocument",
+        "summary": "This document.",
+        "responses": {"200": {"description": "the OpenAPI 3 document", "content": {"application/json": {"schema": {"type": "object"}}}}}
+      }
+    },
+    "/api/v1/records": {
+      "post": {
+        "operationId": "pushRecords",
+        "summary": "A trading platform pushes records.",
+        "description": "A platform without a mapping file sends spec-shaped records (IngestBatch). A platform with a mapping file (Mappings/platforms/<platform-id>.yaml) sends its own payload, JSON or XML as its mapping says; the hub keeps it verbatim, maps it and answers per record made. Signed with the five X-Shuniu-* headers over METHOD, path, timestamp, nonce and the body's digest; a timestamp outside the replay window or a nonce used before is refused.",
+        "parameters": [
+          {"$ref": "#/components/parameters/AppKey"},
+          {"$ref": "#/components/parameters/Timestamp"},
+          {"$ref": "#/components/parameters/Nonce"},
+          {"$ref": "#/components/parameters/SignatureMethod"},
+          {"$ref": "#/components/parameters/Signature"}
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/IngestBatch"}},
+            "application/xml": {"schema": {"type": "string", "description": "a mapped platform's own XML payload"}}
+          }
+        },
+        "responses": {
+          "200": {"description": "at least one record accepted or a duplicate; one result per record", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IngestResponse"}}}},
+          "400": {"$ref": "#/components/responses/Refused"},
+          "401": {"$ref": "#/components/responses/Refused"},
+          "403": {"description": "the platform is suspended or its certification expired, or every record was of a dataset it may not send", "content": {"application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/ErrorBody"}, {"$ref": "#/components/schemas/IngestResponse"}]}}}},
+          "409": {"description": "the nonce was used before, or every record's key belongs to another platform", "content": {"application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/ErrorBody"}, {"$ref": "#/components/schemas/IngestResponse"}]}}}},
+          "413": {"$ref": "#/components/responses/Refused"},
+          "422": {"description": "every record was rejected, or a mapped payload made no record", "content": {"application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/ErrorBody"}, {"$ref": "#/components/schemas/IngestResponse"}]}}}},
+          "503": {"$ref": "#/components/responses/Refused"}
+        }
+      }
+    },
+    "/api/v1/certificates/verify": {
+      "post": {
+        "operationId": "verifyCertificate",
+        "summary": "The public verify service: is this certificate (and a signature made with it) recognized?",
+        "description": "Judges a certificate from any recognized CA (RSA, ECDSA, SM2) against the hub's trust list and CRLs, at a given time or now, as a signer's certificate; with data and a detached signature (raw, or CMS/PKCS#7 SignedData) it also checks the signature. Stores nothing.",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CertificateCheck"}}}},
+        "responses": {
+          "200": {"description": "the verdict, valid or not", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CertificateVerdict"}}}},
+          "400": {"$ref": "#/components/responses/Refused"},
+          "413": {"$ref": "#/components/responses/Refused"},
+          "503": {"$ref": "#/components/responses/Refused"}
+        }
+      }
+    }
+  },
+  "components": {
+    "parameters": {
+      "AppKey": {"name": "X-Shuniu-App-Key", "in": "header", "required": true, "schema": {"type": "string"}, "description": "the platform's app key"},
+      "Timestamp": {"name": "X-Shuniu-Timestamp", "in": "header", "required": true, "schema": {"type": "string", "pattern": "^[0-9]+$"}, "description": "Unix seconds"},
+      "Nonce": {"name": "X-Shuniu-Nonce", "in": "header", "required": true, "schema": {"type": "string", "maxLength": 128}, "description": "unique per request"},
+      "SignatureMethod": {"name": "X-Shuniu-Signature-Method", "in": "header", "required": true, "schema": {"type": "string", "enum": ["HMAC-SHA256", "HMAC-SM3"]}},
+      "Signature": {"name": "X-Shuniu-Signature", "in": "header", "required": true, "schema": {"type": "string"}, "description": "lower-case hex HMAC of METHOD\\npath\\ntimestamp\\nnonce\\nbody digest"}
+    },
+    "responses": {
+      "Refused": {"description": "the request as a whole is refused; nothing is stored and the refusal is audited", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
+    },
+    "schemas": {
+      "Status": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}},
+      "ErrorBody": {
+        "type": "object", "required": ["error"],
+        "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string", "description": "stable, e.g. auth.bad_signature"}, "message": {"type": "string"}}}}
+      },
+      "IngestBatch": {
+        "type": "object", "required": ["records"],
+        "properties": {"records": {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/SpecRecord"}}}
+      },
+      "SpecRecord": {
+        "type": "object", "required": ["dataset", "data"],
+        "properties": {
+          "dataset": {"type": "string", "description": "dataset number of the common spec, e.g. 500"},
+          "data": {"type": "object", "additionalProperties": {"type": "string"}, "description": "field code → value (amounts as decimal strings, times yyyyMMddHHmmss)"}
+        }
+      },
+      "Problem": {
+        "type": "object", "required": ["code", "path", "message"],
+        "properties": {
+          "code": {"type": "string", "description": "stable: record.*, field.*, id.*, rule.*, reference.*, mapping.*, deadline.missed"},
+          "path": {"type": "string", "description": "JSON path into the request, or into a mapped platform's own payload"},
+          "label": {"type": "string", "description": "the field's Chinese label in the spec"},
+          "message": {"type": "string"}
+        }
+      },
+      "ProblemGroup": {
+        "type": "object", "required": ["code", "path", "count", "instances"],
+        "properties": {
+          "code": {"type": "string"}, "path": {"type": "string", "description": "array positions as [*]"}, "label": {"type": "string"},
+          "count": {"type": "integer"},
+          "instances": {"type": "array", "items": {"type": "object", "required": ["path", "message"], "properties": {"path": {"type": "string"}, "message": {"type": "string"}}}}
+        }
+      },
+      "RecordResult": {
+        "type": "object", "required": ["index", "status"],
+        "properties": {
+          "index": {"type": "integer"}, "dataset": {"type": "string"}, "key": {"type": "string"},
+          "status": {"type": "string", "enum": ["accepted", "duplicate", "rejected"]},
+          "hubId": {"type": "integer", "format": "int64"}, "version": {"type": "integer"},
+          "problems": {"type": "array", "items": {"$ref": "#/components/schemas/Problem"}},
+          "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/Problem"}}
+        }
+      },
+      "IngestResponse": {
+        "type": "object", "required": ["accepted", "duplicate", "rejected", "results"],
+        "properties": {
+          "accepted": {"type": "integer"}, "duplicate": {"type": "integer"}, "rejected": {"type": "integer"},
+          "results": {"type": "array", "items": {"$ref": "#/components/schemas/RecordResult"}},
+          "problemGroups": {"type": "array", "items": {"$ref": "#/components/schemas/ProblemGroup"}, "description": "present when the batch has more than 10 problems"}
+        }
+      },
+      "CertificateCheck": {
+        "type": "object", "required": ["certificate"],
+        "properties": {
+          "certificate": {"type": "string", "description": "PEM, or base64 of DER"},
+          "chain": {"type": "array", "items": {"type": "string"}, "description": "extra chain certificates, PEM or base64 DER"},
+          "data": {"type": "string", "format": "byte"},
+          "signature": {"type": "string", "format": "byte", "description": "raw signature, or CMS/PKCS#7 SignedData (DER)"},
+          "signatureFormat": {"type": "string", "enum": ["raw", "cms"]},
+          "algorithm": {"type": "string", "enum": ["rsa-pkcs1-sha256", "rsa-pkcs1-sha384", "rsa-pss-sha256", "rsa-pss-sha384", "ecdsa-sha256", "ecdsa-sha384", "sm2-sm3"]},
+          "at": {"type": "string", "description": "ISO 8601, or yyyyMMddHHmmss in Beijing time"}
+        }
+      },
+      "Reason": {
+        "type": "object", "required": ["code", "message"],
+        "properties": {
+          "code": {"type": "string", "description": "expired, notYetValid, revoked, crlMissing, staleCRL, crlInvalid, unknownCA, brokenChain, badSignature, keyUsage, basicConstraints, pathLength, notRecognized, keyAlgorithm, identity, signature, openssl.<n>"},
+          "message": {"type": "string"}, "depth": {"type": "integer"}
+        }
+      },
+      "HolderIdentity": {
+        "type": "object", "required": ["kind", "code", "codeType", "name", "ca", "serial"],
+        "properties": {
+          "kind": {"type": "string", "enum": ["organization", "person"]},
+          "code": {"type": "string"},
+          "codeType": {"type": "string", "enum": ["creditCode", "residentID", "organizationCode"]},
+          "name": {"type": "string"}, "ca": {"type": "string"}, "serial": {"type": "string"},
+          "notBefore": {"type": "string", "format": "date-time"}, "notAfter": {"type": "string", "format": "date-time"}
+        }
+      },
+      "CertificateVerdict": {
+        "type": "object", "required": ["valid", "reasons", "warnings", "chain", "at", "revocationEvidence"],
+        "properties": {
+          "valid": {"type": "boolean"},
+          "reasons": {"type": "array", "items": {"$ref": "#/components/schemas/Reason"}},
+          "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/Reason"}},
+          "ca": {"type": "object", "required": ["id", "name"], "properties": {"id": {"type": "string"}, "name": {"type": "string"}}},
+          "identity": {"$ref": "#/components/schemas/HolderIdentity"},
+          "chain": {"type": "array", "items": {"type": "object", "properties": {
+            "subject": {"type": "string"}, "issuer": {"type": "string"}, "serial": {"type": "string"},
+            "notBefore": {"type": "string", "format": "date-time"}, "notAfter": {"type": "string", "format": "date-time"},
+            "keyAlgorithm": {"type": "string"}, "sha256": {"type": "string"}}}},
+          "at": {"type": "string", "format": "date-time"},
+          "revocationEvidence": {"type": "array", "items": {"type": "string"}}
+        }
+      }
+    }
+  }
+}
+"""#
+}
