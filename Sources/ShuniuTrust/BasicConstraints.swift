@@ -5,6 +5,7 @@ public struct BasicConstraints: Sendable, Hashable {
     /// The most intermediates that may follow this CA; nil when unlimited.
     public var pathLength: Int?
 
+    /// Constraints with these values.
     public init(isCA: Bool, pathLength: Int?) {
         self.isCA = isCA
         self.pathLength = pathLength

@@ -35,6 +35,7 @@ public struct ChainProblem: Sendable, Hashable, CustomStringConvertible {
         case other(Int32)
     }
 
+    /// What went wrong.
     public var code: Code
     /// OpenSSL's words, with the certificate concerned.
     public var message: String
@@ -45,6 +46,7 @@ public struct ChainProblem: Sendable, Hashable, CustomStringConvertible {
     /// The X509_V_ERR_* value; 0 for checks this module makes itself (signer key usage).
     public var openSSLError: Int32
 
+    /// A problem found by this module or by the caller.
     public init(code: Code, message: String, depth: Int, subject: String? = nil, openSSLError: Int32 = 0) {
         self.code = code
         self.message = message

@@ -1,11 +1,14 @@
 /// An error of the trust module: a stable code, a message, and OpenSSL's own words when it has any.
 public struct TrustError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// What went wrong; extensible, compared by its text.
     public struct Code: RawRepresentable, Sendable, Hashable {
         public var rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
 
         /// Bytes that are not a PEM or DER X.509 certificate.
         public static let malformedCertificate = Code(rawValue: "trust.malformed_certificate")
+        /// Bytes that are not an unencrypted PKCS#8 private key.
+        public static let malformedKey = Code(rawValue: "trust.malformed_key")
         /// Bytes that are not a PEM or DER X.509 CRL.
         public static let malformedCRL = Code(rawValue: "trust.malformed_crl")
         /// Bytes that are not a PEM or DER CMS / PKCS#7 SignedData.
@@ -18,11 +21,14 @@ public struct TrustError: Error, Sendable, CustomStringConvertible, Equatable {
         public static let internalFailure = Code(rawValue: "trust.internal_failure")
     }
 
+    /// What went wrong.
     public var code: Code
+    /// For people: which input, and why.
     public var message: String
     /// OpenSSL's error queue at the time of failure, when it said anything.
     public var openSSLDetail: String?
 
+    /// An error with `code` and `message`, and OpenSSL's words when there are any.
     public init(_ code: Code, _ message: String, openSSLDetail: String? = nil) {
         self.code = code
         self.message = message

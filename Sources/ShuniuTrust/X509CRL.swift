@@ -12,6 +12,7 @@ public final class X509CRL: @unchecked Sendable, CustomStringConvertible {
     public let der: [UInt8]
     /// The issuer on one line, in the same form as ``X509Certificate/subject``.
     public let issuer: String
+    /// When the CRL was issued.
     public let thisUpdate: Date
     /// When the next CRL is due; nil when the CRL does not say.
     public let nextUpdate: Date?

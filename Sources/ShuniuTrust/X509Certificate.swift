@@ -17,7 +17,9 @@ public final class X509Certificate: @unchecked Sendable, CustomStringConvertible
     public let issuer: String
     /// The serial number as upper-case hex (`BN_bn2hex` form: whole bytes, "-" when negative).
     public let serialHex: String
+    /// The start of the validity period.
     public let notBefore: Date
+    /// The end of the validity period (inclusive).
     public let notAfter: Date
 
     /// Parses one certificate from PEM (the first one in the text) or DER bytes.
