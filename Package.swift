@@ -97,6 +97,8 @@ let package = Package(
                 "ShuniuCore", "ShuniuSpec", "ShuniuStore", "ShuniuTrust", "ShuniuMapping",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
+                // NIOThreadPool: certificate checks (OpenSSL, blocking) off the cooperative pool.
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -187,7 +189,7 @@ let package = Package(
         .testTarget(
             name: "ShuniuHubTests",
             dependencies: [
-                "ShuniuTesting", "ShuniuSimulation", "ShuniuApp", "ShuniuStore", "ShuniuCore", "ShuniuClient", "ShuniuCLI", "ShuniuTransport", "shuniu",
+                "ShuniuTesting", "ShuniuSimulation", "ShuniuApp", "ShuniuStore", "ShuniuCore", "ShuniuClient", "ShuniuCLI", "ShuniuTransport", "ShuniuTrust", "shuniu",
                 "ShuniuAPI", "ShuniuIngest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -11,8 +11,11 @@ enum HTTPStatusMapping {
         case .mappingUnavailable: .serviceUnavailable
         case .bodyTooLarge, .tooManyRecords: .contentTooLarge
         case .missingCredentials, .unsupportedSignatureMethod, .unknownAppKey, .badSignature, .timestampOutOfWindow: .unauthorized
+        // The certificate itself is no good: the credential fails, as a bad app key would.
+        case .unknownCertificate, .certificateRevoked, .certificateExpired, .certificateInvalid: .unauthorized
         case .nonceReused: .conflict
-        case .platformSuspended, .certificationExpired: .forbidden
+        // A sound certificate whose holder is not the platform's operator: who it is, is known; it may not.
+        case .platformSuspended, .certificationExpired, .certificateHolderMismatch: .forbidden
         default: .badRequest
         }
     }

@@ -72,7 +72,8 @@ public struct HubAPI: Sendable {
             method: request.method.rawValue, path: request.uri.path,
             appKey: header(SignatureHeader.appKey), timestamp: header(SignatureHeader.timestamp),
             nonce: header(SignatureHeader.nonce), signatureMethod: header(SignatureHeader.method),
-            signature: header(SignatureHeader.signature), body: [], address: context.callerAddress
+            signature: header(SignatureHeader.signature), body: [], address: context.callerAddress,
+            certificate: header(SignatureHeader.certificate)
         )
         do {
             var body = request.body

@@ -48,9 +48,10 @@ enum OpenAPIDocument {
       "post": {
         "operationId": "pushRecords",
         "summary": "A trading platform pushes records.",
-        "description": "A platform without a mapping file sends spec-shaped records (IngestBatch). A platform with a mapping file (Mappings/platforms/<platform-id>.yaml) sends its own payload, JSON or XML as its mapping says; the hub keeps it verbatim, maps it and answers per record made. Signed with the five X-Shuniu-* headers over METHOD, path, timestamp, nonce and the body's digest; a timestamp outside the replay window or a nonce used before is refused.",
+        "description": "A platform without a mapping file sends spec-shaped records (IngestBatch). A platform with a mapping file (Mappings/platforms/<platform-id>.yaml) sends its own payload, JSON or XML as its mapping says; the hub keeps it verbatim, maps it and answers per record made. Signed with the five X-Shuniu-* headers over METHOD, path, timestamp, nonce and the body's digest: HMAC under the app secret (X-Shuniu-App-Key), or a registered certificate's key (X-Shuniu-Certificate; the certificate is verified again at each request); a timestamp outside the replay window or a nonce used before is refused.",
         "parameters": [
           {"$ref": "#/components/parameters/AppKey"},
+          {"$ref": "#/components/parameters/Certificate"},
           {"$ref": "#/components/parameters/Timestamp"},
           {"$ref": "#/components/parameters/Nonce"},
           {"$ref": "#/components/parameters/SignatureMethod"},
@@ -67,7 +68,7 @@ enum OpenAPIDocument {
           "200": {"description": "at least one record accepted or a duplicate; one result per record", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IngestResponse"}}}},
           "400": {"$ref": "#/components/responses/Refused"},
           "401": {"$ref": "#/components/responses/Refused"},
-          "403": {"description": "the platform is suspended or its certification expired, or every record was of a dataset it may not send", "content": {"application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/ErrorBody"}, {"$ref": "#/components/schemas/IngestResponse"}]}}}},
+          "403": {"description": "the platform is suspended or its certification expired, the signing certificate's holder is not its operator, or every record was of a dataset it may not send", "content": {"application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/ErrorBody"}, {"$ref": "#/components/schemas/IngestResponse"}]}}}},
           "409": {"description": "the nonce was used before, or every record's key belongs to another platform", "content": {"application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/ErrorBody"}, {"$ref": "#/components/schemas/IngestResponse"}]}}}},
           "413": {"$ref": "#/components/responses/Refused"},
           "422": {"description": "every record was rejected, or a mapped payload made no record", "content": {"application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/ErrorBody"}, {"$ref": "#/components/schemas/IngestResponse"}]}}}},
@@ -92,11 +93,12 @@ enum OpenAPIDocument {
   },
   "components": {
     "parameters": {
-      "AppKey": {"name": "X-Shuniu-App-Key", "in": "header", "required": true, "schema": {"type": "string"}, "description": "the platform's app key"},
+      "AppKey": {"name": "X-Shuniu-App-Key", "in": "header", "required": false, "schema": {"type": "string"}, "description": "the platform's app key, for the HMAC methods"},
+      "Certificate": {"name": "X-Shuniu-Certificate", "in": "header", "required": false, "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "description": "SHA-256 fingerprint (lower-case hex) of a certificate registered for the platform, for SM2-SM3, RSA-SHA256 and ECDSA-SHA256"},
       "Timestamp": {"name": "X-Shuniu-Timestamp", "in": "header", "required": true, "schema": {"type": "string", "pattern": "^[0-9]+$"}, "description": "Unix seconds"},
       "Nonce": {"name": "X-Shuniu-Nonce", "in": "header", "required": true, "schema": {"type": "string", "maxLength": 128}, "description": "unique per request"},
-      "SignatureMethod": {"name": "X-Shuniu-Signature-Method", "in": "header", "required": true, "schema": {"type": "string", "enum": ["HMAC-SHA256", "HMAC-SM3"]}},
-      "Signature": {"name": "X-Shuniu-Signature", "in": "header", "required": true, "schema": {"type": "string"}, "description": "lower-case hex HMAC of METHOD\\npath\\ntimestamp\\nnonce\\nbody digest"}
+      "SignatureMethod": {"name": "X-Shuniu-Signature-Method", "in": "header", "required": true, "schema": {"type": "string", "enum": ["HMAC-SHA256", "HMAC-SM3", "SM2-SM3", "RSA-SHA256", "ECDSA-SHA256"]}},
+      "Signature": {"name": "X-Shuniu-Signature", "in": "header", "required": true, "schema": {"type": "string"}, "description": "of METHOD\\npath\\ntimestamp\\nnonce\\nbody digest: lower-case hex HMAC, or base64 of the certificate signature (DER for SM2 and ECDSA)"}
     },
     "responses": {
       "Refused": {"description": "the request as a whole is refused; nothing is stored and the refusal is audited", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}

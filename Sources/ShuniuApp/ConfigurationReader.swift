@@ -23,6 +23,10 @@ struct ConfigurationReader {
         "ingest.maxRecords": integer(1...100_000) { $0.ingest.maxRecords = $1 },
         "ingest.maxBodyBytes": integer(1024...1_073_741_824) { $0.ingest.maxBodyBytes = $1 },
         "ingest.replayWindowSeconds": integer(10...3600) { $0.ingest.replayWindowSeconds = $1 },
+        "crl.scanSeconds": integer(1...3600) { $0.crl.scanSeconds = Double($1) },
+        "crl.retrySeconds": integer(1...3600) { $0.crl.retrySeconds = Double($1) },
+        "crl.maxRetrySeconds": integer(1...86_400) { $0.crl.maxRetrySeconds = Double($1) },
+        "crl.timeoutSeconds": integer(1...600) { $0.crl.timeoutSeconds = $1 },
         "log.level": { config, value in
             guard let level = Logger.Level(rawValue: value) else {
                 return "must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))"

@@ -26,6 +26,8 @@ public struct Hub: Sendable {
     public let mappingReport: MappingRegistry.ReloadReport
     /// The recognized CAs and their cached CRLs: certificate verification in force.
     public let trust: TrustState
+    /// The CAs' CRL URLs and fetch state; kept fresh by the CRL updater, which swaps `trust`.
+    public let crls: CRLRefresher
     let logger: Logger
 
     /// Opens the store (running migrations) and loads the spec; fails with every problem found.
@@ -38,7 +40,8 @@ public struct Hub: Sendable {
         self.store = try HubStore(directory: configuration.dataDir)
         let trustList = TrustList.load(directory: configuration.certsDir)
         for problem in trustList.refused { logger.error("CA folder refused", metadata: ["problem": "\(problem)"]) }
-        self.trust = TrustState(CertificateVerification(trust: trustList, crls: CRLFolder.load(configuration.crlDir).crls))
+        self.crls = CRLRefresher(trust: trustList, cache: CRLCache(folder: configuration.crlDir), settings: configuration.crl)
+        self.trust = TrustState(crls.verification())
     }
 
     /// Runs until SIGTERM or SIGINT (or `signals` given), then stops accepting requests,
@@ -63,7 +66,7 @@ public struct Hub: Sendable {
         let wakeups = WakeSignal()
         let ingest = IngestService(
             store: store, spec: spec, limits: configuration.ingest, routing: configuration.routing, mappings: mappings,
-            metrics: metrics, wakeups: wakeups, logger: logger
+            metrics: metrics, wakeups: wakeups, logger: logger, trust: trust
         )
         let api = HubAPI(ingest: ingest, store: store, trust: trust, metricsText: { registry.emitToBuffer() })
         let logger = self.logger
@@ -91,6 +94,7 @@ public struct Hub: Sendable {
                 services: [
                     .init(service: StoreService(store: store)),
                     .init(service: HTTPClientService(client: http)),
+                    .init(service: CRLUpdater(refresher: crls, trust: trust, send: { try await http.send($0) }, logger: logger)),
                     .init(service: NonceJanitor(ingest: ingest, logger: logger)),
                     .init(service: MappingReloader(registry: mappings, initial: mappingReport, store: store, logger: logger)),
                     .init(service: QueueMetricsSampler(

@@ -16,6 +16,7 @@ import Yams
 /// | `ingest.maxRecords` | integer 1–100000 | `1000` | records per batch |
 /// | `ingest.maxBodyBytes` | integer 1024–1073741824 | `8388608` | request body |
 /// | `ingest.replayWindowSeconds` | integer 10–3600 | `300` | ± clock skew; nonces kept twice as long |
+/// | `crl.scanSeconds`, `crl.retrySeconds`, `crl.maxRetrySeconds`, `crl.timeoutSeconds` | integer | `10`, `30`, `3600`, `30` | CRL fetching; see ``CRLSettings`` |
 /// | `log.level` | trace…critical | `info` | |
 /// | `destinations` | list | none | upstreams; see ``DestinationReader`` for each item's keys |
 /// | `routes` | list | none | which records go where; see ``RouteReader`` |
@@ -30,6 +31,7 @@ public struct HubConfiguration: Sendable, Equatable {
     public var mappingsDir = "./Mappings"
     public var certsDir = "./Certs"
     public var ingest = IngestLimits()
+    public var crl = CRLSettings()
     public var logLevel: Logger.Level = .info
     public var destinations: [Destination] = []
     public var routing = RoutingTable()
@@ -41,7 +43,7 @@ public struct HubConfiguration: Sendable, Equatable {
     public var specDir: String { (mappingsDir as NSString).appendingPathComponent("spec") }
     /// Where the platforms' mapping files are, `<platform-id>.yaml`.
     public var platformMappingsDir: String { (mappingsDir as NSString).appendingPathComponent("platforms") }
-    /// Cached CRLs, `<ca-id>/*.crl`.
+    /// Cached CRLs, `<ca-id>/*.crl` (layout: ``CRLCache``).
     public var crlDir: String { (dataDir as NSString).appendingPathComponent("crl") }
     /// The running daemon's process id, for `shuniu mappings reload`.
     public var pidFile: String { (dataDir as NSString).appendingPathComponent("shuniu.pid") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShuniuApp
 import ShuniuCore
 import ShuniuTrust
 
@@ -8,27 +9,30 @@ struct CertsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certs",
         abstract: "The recognized CAs (Certs/) and certificate verification.",
-        subcommands: [List.self, Verify.self]
+        subcommands: [List.self, Verify.self, CRL.self]
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Recognized CAs, their certificates' expiry, and what needs attention within 30 days.")
+        static let configuration = CommandConfiguration(abstract: "Recognized CAs, their certificates' expiry, their CRLs' freshness, and what needs attention within 30 days.")
         @OptionGroup var hub: HubOptions
         @OptionGroup var output: OutputOptions
         @Option(name: .long, help: "Warn about anything ending within this many days.") var warnDays = 30
         @Option(name: .long, help: "The trust list folder (default: paths.certs, ./Certs).") var certs: String?
 
         func run() async throws {
-            let trust = TrustList.load(directory: try certs ?? hub.configuration().certsDir)
+            let configuration = try hub.configuration()
+            let trust = TrustList.load(directory: certs ?? configuration.certsDir)
             let now = Date()
-            let views = trust.authorities.map { CAView($0, now: now, warnDays: warnDays) }
+            // Reads each CA's status.json in the cache (written by the daemon and by `certs crl refresh`).
+            let crls = CRLRefresher(trust: trust, cache: CRLCache(folder: configuration.crlDir), settings: configuration.crl)
+            let views = trust.authorities.map { CAView($0, crls: crls.sources(of: $0.id), now: now, warnDays: warnDays) }
             if output.json {
                 try Output.json(CertsListing(authorities: views, refused: trust.refused))
             } else {
                 print(Output.table(
-                    ["CA", "NAME", "KEYS", "RECOGNIZED", "CERTIFICATES", "FIRST EXPIRY", "CRL WHEN STALE"],
+                    ["CA", "NAME", "KEYS", "RECOGNIZED", "CERTIFICATES", "FIRST EXPIRY", "CRL WHEN STALE", "CRL"],
                     views.map { [$0.id, $0.name, $0.keyAlgorithms.joined(separator: ","), "\($0.recognizedSince)…\($0.recognizedUntil)",
-                                 String($0.certificates.count), $0.certificates.map(\.notAfter).min().map(Output.time) ?? "-", $0.whenStale] }
+                                 String($0.certificates.count), $0.certificates.map(\.notAfter).min().map(Output.time) ?? "-", $0.whenStale, $0.crlFreshness] }
                 ))
                 for view in views { view.warnings.forEach { print("⚠ \(view.id): \($0)") } }
                 trust.refused.forEach { print("✗ refused: \($0)") }
@@ -124,9 +128,13 @@ struct CAView: Encodable {
     var recognizedUntil: String
     var whenStale: String
     var certificates: [Certificate]
+    /// Every CRL URL known for the CA and its fetches.
+    var crls: [CRLSource]
+    /// `fresh until …`, `stale since …`, `never fetched`, with the last error when one failed.
+    var crlFreshness: String
     var warnings: [String]
 
-    init(_ authority: RecognizedCA, now: Date, warnDays: Int) {
+    init(_ authority: RecognizedCA, crls: [CRLSource], now: Date, warnDays: Int) {
         id = authority.id
         name = authority.manifest.name
         keyAlgorithms = authority.manifest.keyAlgorithms.map(\.rawValue)
@@ -142,6 +150,15 @@ struct CAView: Encodable {
                 ? "\(certificate.root ? "root" : "intermediate") \(certificate.subject) expired on \(Output.time(certificate.notAfter))"
                 : "\(certificate.root ? "root" : "intermediate") \(certificate.subject) expires on \(Output.time(certificate.notAfter))")
         }
+        self.crls = crls
+        crlFreshness = Self.freshness(of: crls, at: now)
+        for source in crls {
+            if let error = source.lastError {
+                warnings.append("CRL \(source.url): \(error) (\(source.failures) failures in a row; \(source.freshness(at: now)); next try \(Output.time(source.nextAttempt)))")
+            } else if let nextUpdate = source.nextUpdate, nextUpdate < now {
+                warnings.append("CRL \(source.url): \(source.freshness(at: now))")
+            }
+        }
         let today = CalendarDay(now)
         if authority.manifest.recognizedUntil < today {
             warnings.append("recognition ended on \(authority.manifest.recognizedUntil)")
@@ -149,5 +166,26 @@ struct CAView: Encodable {
             warnings.append("recognition ends on \(authority.manifest.recognizedUntil)")
         }
         self.warnings = warnings
+    }
+
+    /// The CA's CRLs in one cell: the earliest nextUpdate among those fetched, decides.
+    static func freshness(of sources: [CRLSource], at now: Date) -> String {
+        guard !sources.isEmpty else { return "no CRL location known" }
+        let fetched = sources.filter { $0.lastSuccess != nil }
+        var cell: String
+        if fetched.isEmpty {
+            cell = "never fetched"
+        } else if let stale = fetched.compactMap(\.nextUpdate).filter({ $0 < now }).min() {
+            cell = "stale since \(Output.time(stale))"
+        } else if let until = fetched.compactMap(\.nextUpdate).min() {
+            cell = "fresh until \(Output.time(until))"
+        } else {
+            cell = "fetched (no nextUpdate)"
+        }
+        if !fetched.isEmpty, fetched.count < sources.count { cell += ", \(sources.count - fetched.count) never fetched" }
+        if let error = sources.compactMap(\.lastError).first {
+            cell += "; last error: " + (error.count > 60 ? error.prefix(59) + "…" : error)
+        }
+        return cell
     }
 }

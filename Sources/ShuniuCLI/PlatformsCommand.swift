@@ -1,14 +1,15 @@
 import ArgumentParser
 import Foundation
 import ShuniuCore
+import ShuniuSpec
 import ShuniuStore
 
 /// `shuniu platforms`: the registry of trading platforms.
 struct PlatformsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "platforms",
-        abstract: "Register, list, show, suspend and resume trading platforms.",
-        subcommands: [Add.self, List.self, Show.self, Suspend.self, Resume.self]
+        abstract: "Register, list, show, suspend and resume trading platforms; their operators and signing certificates.",
+        subcommands: [Add.self, List.self, Show.self, Suspend.self, Resume.self, SetOperatorCode.self, Certs.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -34,6 +35,9 @@ struct PlatformsCommand: AsyncParsableCommand {
         @Option(name: .customLong("app-key"), help: "App key to use (default: generated).")
         var appKey: String?
 
+        @Option(name: .customLong("operator-code"), help: "The operator's 统一社会信用代码 (18 characters): whose certificates may sign for the platform.")
+        var operatorCode: String?
+
         func validate() throws {
             guard PlatformID(rawValue: id) != nil else {
                 throw ValidationError("--id must be 11 characters of 0-9 and A-Z (交易平台标识码), got '\(id)'")
@@ -45,6 +49,9 @@ struct PlatformsCommand: AsyncParsableCommand {
             guard !parsedDatasets.isEmpty else { throw ValidationError("--datasets must name at least one dataset") }
             if let appKey, appKey.count < 8 || appKey.contains(where: { $0.isWhitespace }) {
                 throw ValidationError("--app-key must be at least 8 characters without spaces")
+            }
+            if let operatorCode, let problem = CreditCode.problem(in: OperatorCode.normalized(operatorCode)) {
+                throw ValidationError("--operator-code must be a 统一社会信用代码: \(problem)")
             }
         }
 
@@ -59,7 +66,8 @@ struct PlatformsCommand: AsyncParsableCommand {
             let credential = PlatformCredential(appKey: appKey ?? "ak" + RandomToken.hex(bytes: 8), secret: RandomToken.hex(bytes: 32))
             let platform = Platform(
                 id: PlatformID(rawValue: id)!, name: name, status: .active, certifiedUntil: CalendarDay(certifiedUntil)!,
-                allowedDatasets: parsedDatasets, appKey: credential.appKey, createdAt: now, updatedAt: now
+                allowedDatasets: parsedDatasets, appKey: credential.appKey, createdAt: now, updatedAt: now,
+                operatorCode: operatorCode.map(OperatorCode.normalized)
             )
             try await store.addPlatform(platform, secret: credential.secret, by: operatorOption.resolved)
             if output.json {
@@ -118,6 +126,7 @@ struct PlatformsCommand: AsyncParsableCommand {
                 certified until:  \(platform.certifiedUntil)\(platform.isCertified(at: Date()) ? "" : " (expired: its requests are refused)")
                 datasets:         \(platform.allowedDatasets.map(\.rawValue).joined(separator: ", "))
                 app key:          \(platform.appKey)
+                operator code:    \(platform.operatorCode ?? "- (not set: no certificate may sign for it)")
                 registered:       \(Output.time(platform.createdAt))
                 updated:          \(Output.time(platform.updatedAt))
                 """)

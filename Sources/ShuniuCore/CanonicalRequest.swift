@@ -2,7 +2,8 @@
 ///
 /// Five lines joined by `\n`: the HTTP method in upper case, the request path (without the
 /// query), the timestamp header as sent (Unix seconds), the nonce as sent, and the lower-case
-/// hex digest of the body — SHA-256 for `HMAC-SHA256`, SM3 for `HMAC-SM3`.
+/// hex digest of the body — SM3 for `HMAC-SM3` and `SM2-SM3`, SHA-256 for the other methods.
+/// HMAC and certificate signatures cover the same text.
 public struct CanonicalRequest: Sendable, Hashable {
     public var method: String
     public var path: String
@@ -21,19 +22,4 @@ public struct CanonicalRequest: Sendable, Hashable {
     public var text: String {
         [method.uppercased(), path, timestamp, nonce, bodyDigestHex].joined(separator: "\n")
     }
-}
-
-/// The signature methods a platform may use on a request.
-public enum SignatureMethod: String, Codable, Sendable, CaseIterable {
-    case hmacSHA256 = "HMAC-SHA256"
-    case hmacSM3 = "HMAC-SM3"
-}
-
-/// Names of the headers that carry a request's signature.
-public enum SignatureHeader {
-    public static let appKey = "X-Shuniu-App-Key"
-    public static let timestamp = "X-Shuniu-Timestamp"
-    public static let nonce = "X-Shuniu-Nonce"
-    public static let method = "X-Shuniu-Signature-Method"
-    public static let signature = "X-Shuniu-Signature"
 }

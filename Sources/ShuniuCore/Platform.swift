@@ -15,12 +15,15 @@ public struct Platform: Codable, Sendable, Hashable {
     public var allowedDatasets: [DatasetID]
     /// The public half of the request-signing credential.
     public var appKey: String
+    /// The 统一社会信用代码 of the platform's operator: the organization whose certificates may
+    /// sign for it. Nil until an operator sets it.
+    public var operatorCode: String?
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: PlatformID, name: String, status: PlatformStatus, certifiedUntil: CalendarDay,
-        allowedDatasets: [DatasetID], appKey: String, createdAt: Date, updatedAt: Date
+        allowedDatasets: [DatasetID], appKey: String, createdAt: Date, updatedAt: Date, operatorCode: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -28,6 +31,7 @@ public struct Platform: Codable, Sendable, Hashable {
         self.certifiedUntil = certifiedUntil
         self.allowedDatasets = allowedDatasets
         self.appKey = appKey
+        self.operatorCode = operatorCode
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }

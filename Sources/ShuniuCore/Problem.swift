@@ -63,6 +63,12 @@ public struct ProblemCode: StringIdentifier {
     // References to other records, checked at ingest.
     public static let referenceMissing: ProblemCode = "reference.missing"
     public static let referenceTimeOrder: ProblemCode = "reference.time_order"
+    // A record's detached signature.
+    public static let signatureMissing: ProblemCode = "signature.missing"
+    public static let signatureMalformed: ProblemCode = "signature.malformed"
+    public static let signatureCertificate: ProblemCode = "signature.certificate"
+    public static let signatureInvalid: ProblemCode = "signature.invalid"
+    public static let signatureSignerMismatch: ProblemCode = "signature.signer_mismatch"
     // Deadlines: warnings, never refusals.
     public static let deadlineMissed: ProblemCode = "deadline.missed"
     // Platform mappings (data that the mapping cannot translate).

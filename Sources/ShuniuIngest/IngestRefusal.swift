@@ -24,6 +24,17 @@ public struct IngestRefusal: Error, Sendable, Hashable, CustomStringConvertible 
         public static let badSignature = Code(rawValue: "auth.bad_signature")
         public static let timestampOutOfWindow = Code(rawValue: "auth.timestamp_out_of_window")
         public static let nonceReused = Code(rawValue: "auth.nonce_reused")
+        /// `X-Shuniu-Certificate` names no certificate in force (never registered, or removed).
+        public static let unknownCertificate = Code(rawValue: "auth.unknown_certificate")
+        /// The registered certificate is on its CA's CRL.
+        public static let certificateRevoked = Code(rawValue: "auth.certificate_revoked")
+        /// The registered certificate's validity period has ended.
+        public static let certificateExpired = Code(rawValue: "auth.certificate_expired")
+        /// The registered certificate fails verification otherwise: its CA no longer recognized,
+        /// no current CRL, a broken chain… (every reason is in the message).
+        public static let certificateInvalid = Code(rawValue: "auth.certificate_invalid")
+        /// The certificate is sound but its holder is not (any more) the platform's operator.
+        public static let certificateHolderMismatch = Code(rawValue: "auth.certificate_holder_mismatch")
         public static let platformSuspended = Code(rawValue: "platform.suspended")
         public static let certificationExpired = Code(rawValue: "platform.certification_expired")
     }

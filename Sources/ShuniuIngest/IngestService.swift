@@ -27,7 +27,7 @@ public struct IngestService: Sendable {
     public init(
         store: HubStore, spec: DataSpec, limits: IngestLimits, routing: RoutingTable = RoutingTable(), mappings: MappingRegistry? = nil,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance, wakeups: WakeSignal? = nil,
-        logger: Logger, now: @escaping @Sendable () -> Date = Date.init
+        logger: Logger, now: @escaping @Sendable () -> Date = Date.init, trust: TrustState? = nil
     ) {
         self.store = store
         self.wakeups = wakeups
@@ -37,7 +37,7 @@ public struct IngestService: Sendable {
         self.batchRules = BatchRules(spec: spec, store: store)
         self.mappings = mappings
         self.limits = limits
-        self.authenticator = RequestAuthenticator(store: store, limits: limits)
+        self.authenticator = RequestAuthenticator(store: store, limits: limits, trust: trust)
         self.logger = logger
         self.now = now
     }
@@ -72,7 +72,7 @@ public struct IngestService: Sendable {
         try await applyBatchRules(to: &outcomes)
         let commit = IngestCommit(
             platform: caller.platform.id, appKey: caller.appKey, nonce: caller.nonce, address: request.address,
-            items: outcomes.map(\.item), payload: payload
+            items: outcomes.map(\.item), payload: payload, certificate: caller.certificate
         )
         do {
             let results = try await store.commitIngest(commit, receivedAt: receivedAt)
@@ -225,11 +225,16 @@ public struct IngestService: Sendable {
 
     private func audit(_ refusal: IngestRefusal, request: SignedRequest) async throws {
         metrics.recordRefusal(platform: refusal.platform?.rawValue, code: refusal.code.rawValue)
-        logger.info("ingest refused", metadata: ["code": "\(refusal.code.rawValue)", "appKey": "\(request.appKey ?? "-")", "address": "\(request.address ?? "-")"])
-        let detail = JSONValue.object([
+        logger.info("ingest refused", metadata: [
+            "code": "\(refusal.code.rawValue)", "appKey": "\(request.appKey ?? "-")", "certificate": "\(request.certificate ?? "-")", "address": "\(request.address ?? "-")",
+        ])
+        var fields: [String: JSONValue] = [
             "appKey": .string(request.appKey ?? ""), "bodyBytes": .number(Double(request.body.count)),
             "message": .string(refusal.message), "nonce": .string(request.nonce ?? ""),
-        ]).canonicalText
+        ]
+        // Only certificate-signed requests name one: HMAC refusals are audited as they always were.
+        if let certificate = request.certificate { fields["certificate"] = .string(certificate) }
+        let detail = JSONValue.object(fields).canonicalText
         try await store.appendAudit(AuditEvent(
             actorKind: refusal.platform == nil ? .anonymous : .platform, actor: refusal.platform?.rawValue ?? "-",
             action: "ingest.refused", outcome: refusal.code.rawValue, subject: nil, address: request.address, detail: detail

@@ -4,6 +4,8 @@ public struct SignedRequest: Sendable {
     public var path: String
     /// Header values by the names in ``ShuniuCore/SignatureHeader``; absent ones are nil.
     public var appKey: String?
+    /// The registered certificate's fingerprint, for the certificate methods.
+    public var certificate: String?
     public var timestamp: String?
     public var nonce: String?
     public var signatureMethod: String?
@@ -11,7 +13,7 @@ public struct SignedRequest: Sendable {
     public var body: [UInt8]
     public var address: String?
 
-    public init(method: String, path: String, appKey: String?, timestamp: String?, nonce: String?, signatureMethod: String?, signature: String?, body: [UInt8], address: String?) {
+    public init(method: String, path: String, appKey: String?, timestamp: String?, nonce: String?, signatureMethod: String?, signature: String?, body: [UInt8], address: String?, certificate: String? = nil) {
         self.method = method
         self.path = path
         self.appKey = appKey
@@ -21,5 +23,6 @@ public struct SignedRequest: Sendable {
         self.signature = signature
         self.body = body
         self.address = address
+        self.certificate = certificate
     }
 }

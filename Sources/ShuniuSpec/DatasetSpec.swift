@@ -20,11 +20,13 @@ public struct DatasetSpec: Decodable, Sendable {
     public var references: [ReferenceSpec]
     /// Publication deadlines, reported as warnings.
     public var deadlines: [DeadlineSpec]
+    /// What a record's detached signature must be; none asked when absent.
+    public var signature: SignaturePolicy?
     /// Field by code, for lookups on every value of every record.
     let fieldsByCode: [String: FieldSpec]
 
     enum CodingKeys: String, CodingKey {
-        case dataset, name, label, sharing, key, regionField, industryField, fields, rules, references, deadlines
+        case dataset, name, label, sharing, key, regionField, industryField, fields, rules, references, deadlines, signature
     }
 
     public init(from decoder: any Decoder) throws {
@@ -40,6 +42,7 @@ public struct DatasetSpec: Decodable, Sendable {
         rules = try container.decodeIfPresent([RuleSpec].self, forKey: .rules) ?? []
         references = try container.decodeIfPresent([ReferenceSpec].self, forKey: .references) ?? []
         deadlines = try container.decodeIfPresent([DeadlineSpec].self, forKey: .deadlines) ?? []
+        signature = try container.decodeIfPresent(SignaturePolicy.self, forKey: .signature)
         fieldsByCode = Dictionary(fields.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
     }
 

@@ -87,6 +87,10 @@ public struct RecordValidator: Sendable {
 /// All problems found in one record.
 public struct ValidationProblems: Error, Sendable {
     public var problems: [Problem]
+
+    public init(problems: [Problem]) {
+        self.problems = problems
+    }
 }
 
 struct TextProblem: Error {

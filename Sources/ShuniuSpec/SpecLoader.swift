@@ -80,6 +80,9 @@ public enum SpecLoader {
         if let region = spec.regionField, !seen.contains(region) {
             report(["regionField"], "region field \(region) is not a field of dataset \(spec.dataset)")
         }
+        for name in spec.signature?.signerFields ?? [] where !seen.contains(name) {
+            report(["signature", "signerFields"], "signer field \(name) is not a field of dataset \(spec.dataset)")
+        }
         if let industry = spec.industryField, !seen.contains(industry) {
             report(["industryField"], "industry field \(industry) is not a field of dataset \(spec.dataset)")
         }

@@ -44,7 +44,7 @@ extension HubStore {
             let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
             let detail = JSONText.encode(IngestAuditDetail(
                 accepted: counts[.accepted] ?? 0, duplicate: counts[.duplicate] ?? 0, rejected: counts[.rejected] ?? 0,
-                records: results.map(IngestAuditDetail.Line.init)
+                records: results.map(IngestAuditDetail.Line.init), certificate: commit.certificate
             ))
             let outcome = (counts[.rejected] ?? 0) == results.count && !results.isEmpty ? "rejected" : "ok"
             try HubStore.appendAudit(
@@ -148,4 +148,6 @@ struct IngestAuditDetail: Encodable {
     var duplicate: Int
     var rejected: Int
     var records: [Line]
+    /// The signing certificate's fingerprint; absent for HMAC-signed batches.
+    var certificate: String?
 }

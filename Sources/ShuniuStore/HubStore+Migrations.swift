@@ -164,6 +164,38 @@ extension HubStore {
                 ALTER TABLE record_version ADD COLUMN mapping_version TEXT;
                 """)
         }
+        migrator.registerMigration("4-platform-certificates") { db in
+            try db.execute(sql: """
+                -- The operator's 统一社会信用代码: whose certificates may sign for the platform.
+                ALTER TABLE platform ADD COLUMN operator_code TEXT;
+
+                -- Signing certificates registered per platform. A removed one keeps its row
+                -- (removed_at set), so past requests can always be traced to their certificate.
+                CREATE TABLE platform_certificate (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    platform TEXT NOT NULL REFERENCES platform(id),
+                    fingerprint TEXT NOT NULL,
+                    der BLOB NOT NULL,
+                    chain TEXT NOT NULL,
+                    ca TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    serial TEXT NOT NULL,
+                    identity_code TEXT NOT NULL,
+                    identity_code_type TEXT NOT NULL,
+                    not_after DATETIME NOT NULL,
+                    added_by TEXT NOT NULL,
+                    added_at DATETIME NOT NULL,
+                    removed_by TEXT,
+                    removed_at DATETIME,
+                    removed_reason TEXT
+                );
+                -- A fingerprint names one platform: at most one registration of it is in force.
+                CREATE UNIQUE INDEX platform_certificate_in_force ON platform_certificate(fingerprint) WHERE removed_at IS NULL;
+                CREATE INDEX platform_certificate_by_platform ON platform_certificate(platform, id);
+                CREATE TRIGGER platform_certificate_no_delete BEFORE DELETE ON platform_certificate
+                BEGIN SELECT RAISE(ABORT, 'certificate registrations are kept; mark them removed'); END;
+                """)
+        }
         return migrator
     }
 }

@@ -14,15 +14,17 @@ extension HubStore {
             }
             try db.execute(
                 sql: """
-                    INSERT INTO platform (id, name, status, certified_until, allowed_datasets, app_key, app_secret, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO platform (id, name, status, certified_until, allowed_datasets, app_key, app_secret, created_at, updated_at, operator_code)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [platform.id.rawValue, platform.name, platform.status.rawValue, platform.certifiedUntil.description,
-                            HubStore.encodeDatasets(platform.allowedDatasets), platform.appKey, secret, platform.createdAt, platform.updatedAt]
+                            HubStore.encodeDatasets(platform.allowedDatasets), platform.appKey, secret, platform.createdAt, platform.updatedAt,
+                            platform.operatorCode]
             )
             let detail = JSONText.object([
                 "name": platform.name, "certifiedUntil": platform.certifiedUntil.description,
                 "allowedDatasets": platform.allowedDatasets.map(\.rawValue).joined(separator: ","), "appKey": platform.appKey,
+                "operatorCode": platform.operatorCode ?? "",
             ])
             try HubStore.appendAudit(
                 AuditEvent(actorKind: .operator, actor: operatorName, action: "platform.add", subject: platform.id.rawValue, detail: detail),
@@ -47,6 +49,28 @@ extension HubStore {
                 at: now, in: db
             )
             platform.status = status
+            platform.updatedAt = now
+            return platform
+        }
+    }
+
+    /// Sets the operator's 统一社会信用代码 (checked by the caller), audited as
+    /// `platform.operator_code`. Registered certificates of another holder stop signing for the
+    /// platform at once: each request compares the holder with the code in force.
+    @discardableResult
+    public func setOperatorCode(_ id: PlatformID, to code: String, by operatorName: String, reason: String? = nil) async throws -> Platform {
+        try await pool.write { db in
+            guard var platform = try HubStore.platform(id, in: db) else {
+                throw StoreError(.platformNotFound, "no platform \(id) is registered")
+            }
+            let now = Date()
+            try db.execute(sql: "UPDATE platform SET operator_code = ?, updated_at = ? WHERE id = ?", arguments: [code, now, id.rawValue])
+            let detail = JSONText.object(["from": platform.operatorCode ?? "", "to": code, "reason": reason ?? ""])
+            try HubStore.appendAudit(
+                AuditEvent(actorKind: .operator, actor: operatorName, action: "platform.operator_code", subject: id.rawValue, detail: detail),
+                at: now, in: db
+            )
+            platform.operatorCode = code
             platform.updatedAt = now
             return platform
         }
@@ -83,7 +107,7 @@ extension HubStore {
         return Platform(
             id: id, name: row["name"], status: status, certifiedUntil: certifiedUntil,
             allowedDatasets: decodeDatasets(row["allowed_datasets"]), appKey: row["app_key"],
-            createdAt: row["created_at"], updatedAt: row["updated_at"]
+            createdAt: row["created_at"], updatedAt: row["updated_at"], operatorCode: row["operator_code"]
         )
     }
 

@@ -11,16 +11,20 @@ public struct IngestCommit: Sendable {
     }
 
     public var platform: PlatformID
+    /// The namespace of the nonce: the platform's app key, whichever way the request was signed.
     public var appKey: String
     public var nonce: String
+    /// The fingerprint of the certificate that signed the request; nil for HMAC.
+    public var certificate: String?
     /// The caller's address, for the audit entry.
     public var address: String?
     public var items: [Item]
     /// The platform's own payload when the records were mapped from it; stored once, verbatim.
     public var payload: RawPayload?
 
-    public init(platform: PlatformID, appKey: String, nonce: String, address: String?, items: [Item], payload: RawPayload? = nil) {
+    public init(platform: PlatformID, appKey: String, nonce: String, address: String?, items: [Item], payload: RawPayload? = nil, certificate: String? = nil) {
         self.payload = payload
+        self.certificate = certificate
         self.platform = platform
         self.appKey = appKey
         self.nonce = nonce

@@ -11,6 +11,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let cannotOpen = Code(rawValue: "store.cannot_open")
         public static let notFound = Code(rawValue: "store.not_found")
         public static let corruptRow = Code(rawValue: "store.corrupt_row")
+        /// The certificate is already registered (in force) for a platform.
+        public static let certificateRegistered = Code(rawValue: "store.certificate_registered")
+        /// No registration in force of that certificate for that platform.
+        public static let certificateNotFound = Code(rawValue: "store.certificate_not_found")
     }
 
     public var code: Code

@@ -76,4 +76,40 @@ public final class TestPKI: Sendable {
         self.folder = folder
         self.cases = try JSONDecoder().decode([Case].self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/cases.json")))
     }
+
+    /// Issues a fresh DER CRL of `ca`'s `authority` (`intermediate` or `root`), valid from now for
+    /// `seconds`, with the revocations made so far (`openssl ca -gencrl` over the PKI's own CA
+    /// database, as Ops/make-test-pki.sh does). One at a time per CA: the database is a file.
+    public func issueCRL(ca: String, authority: String = "intermediate", validForSeconds seconds: Int) throws -> [UInt8] {
+        let directory = path("work/\(ca)/\(authority)")
+        let spec = try String(contentsOfFile: directory + "/spec", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let digest = try String(contentsOfFile: directory + "/md", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let pem = NSTemporaryDirectory() + "shuniu-crl-\(UUID().uuidString).pem"
+        let der = pem + ".der"
+        defer {
+            try? FileManager.default.removeItem(atPath: pem)
+            try? FileManager.default.removeItem(atPath: der)
+        }
+        let signing = spec == "sm2" ? ["-sigopt", "distid:1234567812345678"] : []
+        try Self.openssl(["ca", "-config", path("work/ca.cnf"), "-batch", "-gencrl", "-crlsec", String(seconds), "-out", pem] + signing,
+                         environment: ["CA_DIR": directory, "CA_MD": digest])
+        try Self.openssl(["crl", "-in", pem, "-outform", "DER", "-out", der], environment: [:])
+        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: der)))
+    }
+
+    private static func openssl(_ arguments: [String], environment: [String: String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["openssl"] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw TestHubError(message: "openssl \(arguments.first ?? "") failed: \(String(decoding: output, as: UTF8.self))")
+        }
+    }
 }

@@ -18,9 +18,14 @@ public struct CertificateVerification: Sendable {
     /// the sender supplies, and are used when such an intermediate is in the chain (OpenSSL then
     /// checks their signature with it).
     private let unassignedCRLs: [X509CRL]
+    /// Told about CRL distribution points that no held CRL covers (see ``UncoveredCRLLocation``).
+    private let onUncoveredCRL: (@Sendable ([UncoveredCRLLocation]) -> Void)?
 
-    public init(trust: TrustList, crls given: [X509CRL] = []) {
+    /// `onUncoveredCRL` is called during `verify` (on the verifying thread, so it must be quick)
+    /// when a chain that verified up to a recognized CA has a certificate no held CRL covers.
+    public init(trust: TrustList, crls given: [X509CRL] = [], onUncoveredCRL: (@Sendable ([UncoveredCRLLocation]) -> Void)? = nil) {
         self.trust = trust
+        self.onUncoveredCRL = onUncoveredCRL
         var byCA: [String: [X509CRL]] = [:]
         var unassigned: [X509CRL] = []
         for crl in given {
@@ -69,8 +74,16 @@ public struct CertificateVerification: Sendable {
             if manifest.crl.whenStale == .refuse { reasons.append(missing) } else { warnings.append(missing) }
         }
         let verdict = verifier.verify(certificate, untrusted: chain, at: time, purpose: .signing, allowStaleCRL: manifest.crl.whenStale == .warn)
-        reasons += verdict.reasons.map(CertificateVerdict.Reason.init)
-        warnings += verdict.warnings.map(CertificateVerdict.Reason.init)
+        let chainReasons = verdict.reasons.map(CertificateVerdict.Reason.init)
+        // `warn` covers a CRL that was never fetched as well as a stale one (Certs/README.md):
+        // a certificate that no held CRL covers is then accepted with a warning.
+        let demoted = manifest.crl.whenStale == .warn ? chainReasons.filter { $0.code == "crlMissing" } : []
+        reasons += chainReasons.filter { !demoted.contains($0) }
+        warnings += verdict.warnings.map(CertificateVerdict.Reason.init) + demoted
+        if let onUncoveredCRL, !chainReasons.contains(where: { Self.chainNotProven.contains($0.code) }) {
+            let uncovered = Self.uncovered(in: verdict.chain, held: held, ca: authority.id)
+            if !uncovered.isEmpty { onUncoveredCRL(uncovered) }
+        }
 
         let day = CalendarDay(time)
         if day < manifest.recognizedSince || manifest.recognizedUntil < day {
@@ -91,6 +104,23 @@ public struct CertificateVerification: Sendable {
             identity: identity, chain: verdict.chain.map(CertificateVerdict.ChainEntry.init), at: time,
             revocationEvidence: held.map { "\($0.issuer) thisUpdate \(Self.iso($0.thisUpdate))\($0.nextUpdate.map { " nextUpdate \(Self.iso($0))" } ?? "")" }
         )
+    }
+
+    /// Reasons that leave the chain unproven: its CRL locations are not worth fetching (anyone
+    /// can put any URL in a certificate that does not chain to a recognized CA).
+    static let chainNotProven: Set<String> = ["brokenChain", "unknownCA", "badSignature"]
+
+    /// The CRL distribution points of the chain's certificates (below the root) whose issuer
+    /// has no CRL among `held`, each with the certificate that would sign that CRL.
+    static func uncovered(in chain: [X509Certificate], held: [X509CRL], ca: String) -> [UncoveredCRLLocation] {
+        var found: [UncoveredCRLLocation] = []
+        for (index, certificate) in chain.enumerated() where index + 1 < chain.count && !certificate.isSelfSigned {
+            guard !held.contains(where: { $0.issuer == certificate.issuer }) else { continue }
+            for url in certificate.crlDistributionPointURLs where url.hasPrefix("http://") || url.hasPrefix("https://") {
+                found.append(UncoveredCRLLocation(ca: ca, url: url, issuer: chain[index + 1]))
+            }
+        }
+        return found
     }
 
     /// The recognized CA whose certificates issued this one, following the issuer names through

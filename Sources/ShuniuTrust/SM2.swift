@@ -34,6 +34,25 @@ public enum SM2 {
         return result == 1
     }
 
+    /// An SM2 signature (DER `SEQUENCE { r, s }`) over SM3(Z_A ‖ `message`) with `privateKey`
+    /// (a borrowed EVP_PKEY*), Z_A computed from `id` — as ``verify(signature:message:publicKey:id:)`` checks it.
+    static func sign(message: [UInt8], privateKey: OpaquePointer, id: String) throws(TrustError) -> [UInt8] {
+        guard let context = EVP_MD_CTX_new() else {
+            throw .fromOpenSSL(.internalFailure, "cannot allocate a digest context")
+        }
+        defer { EVP_MD_CTX_free(context) }
+        // As for verifying: the ID goes on the pkey context that EVP_DigestSignInit returns.
+        var keyContext: OpaquePointer?
+        guard EVP_DigestSignInit(context, &keyContext, EVP_sm3(), nil, privateKey) == 1, let keyContext else {
+            throw .fromOpenSSL(.internalFailure, "cannot start SM2 signing")
+        }
+        let idSet = Array(id.utf8).withUnsafeBytes { EVP_PKEY_CTX_set1_id(keyContext, $0.baseAddress, Int32($0.count)) }
+        guard idSet == 1 else {
+            throw .fromOpenSSL(.internalFailure, "cannot set the SM2 distinguishing ID")
+        }
+        return try PrivateKey.finish(context, message)
+    }
+
     /// True when the EVP_PKEY is an SM2 key (an EC key on the SM2 curve).
     static func isSM2Key(_ key: OpaquePointer) -> Bool {
         if EVP_PKEY_is_a(key, "SM2") == 1 { return true }

@@ -71,7 +71,7 @@ struct DurabilityTests {
         // Hold a request in flight: headers and half the body now, the rest after SIGTERM.
         let body = try Fixtures.batch(Fixtures.projects(count: 200))
         let head = "POST /api/v1/records HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n"
-            + client.signatureHeaders(path: "/api/v1/records", body: body).map { "\($0.name): \($0.value)\r\n" }.joined() + "\r\n"
+            + (try client.signatureHeaders(path: "/api/v1/records", body: body)).map { "\($0.name): \($0.value)\r\n" }.joined() + "\r\n"
         let connection = try RawHTTPConnection(port: daemon.port)
         try connection.send(Array(head.utf8) + body.prefix(body.count / 2))
         try await Task.sleep(for: .milliseconds(300))

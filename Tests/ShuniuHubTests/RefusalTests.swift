@@ -68,7 +68,7 @@ struct RefusalTests {
         case .missingCredentials:
             response = try await http.send(OutgoingRequest(method: "POST", url: hub.baseURL + "/api/v1/records", body: validBody))
         case .unsupportedMethod:
-            let headers = hub.client(owner).signatureHeaders(path: "/api/v1/records", body: validBody).map {
+            let headers = try hub.client(owner).signatureHeaders(path: "/api/v1/records", body: validBody).map {
                 $0.name == SignatureHeader.method ? ($0.name, "HMAC-MD5") : $0
             }
             response = try await http.send(OutgoingRequest(method: "POST", url: hub.baseURL + "/api/v1/records", headers: headers, body: validBody))

@@ -13,7 +13,7 @@ struct TransportTests {
     @Test("Many transfers in flight at once on one loop thread all complete")
     func concurrentTransfers() async throws {
         let upstream = try await SimulatedUpstream.start()
-        upstream.behave(.hang(.milliseconds(300)))
+        upstream.behave(.hang(.seconds(1)))
         let client = CurlMultiClient()
         let started = ContinuousClock.now
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -21,8 +21,9 @@ struct TransportTests {
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(statuses.count == 40 && statuses.allSatisfy { $0 == 200 })
-        // Serially this would take 12 s; in parallel on one loop thread, well under.
-        #expect(ContinuousClock.now - started < .seconds(6))
+        // Serially this would take 40 s; in parallel on one loop thread, a few (a loaded CI
+        // machine gets generous room, but not enough to hide serial transfers).
+        #expect(ContinuousClock.now - started < .seconds(20))
         #expect(upstream.received.count == 40)
         client.shutdown()
         try await upstream.stop()
