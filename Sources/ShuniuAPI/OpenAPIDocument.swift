@@ -117,7 +117,19 @@ enum OpenAPIDocument {
         "type": "object", "required": ["dataset", "data"],
         "properties": {
           "dataset": {"type": "string", "description": "dataset number of the common spec, e.g. 500"},
-          "data": {"type": "object", "additionalProperties": {"type": "string"}, "description": "field code → value (amounts as decimal strings, times yyyyMMddHHmmss)"}
+          "data": {"type": "object", "additionalProperties": {"type": "string"}, "description": "field code → value (amounts as decimal strings, times yyyyMMddHHmmss)"},
+          "signature": {"$ref": "#/components/schemas/RecordSignature"}
+        }
+      },
+      "RecordSignature": {
+        "type": "object", "required": ["value"],
+        "description": "a detached signature over the UTF-8 canonical JSON of data as sent",
+        "properties": {
+          "format": {"type": "string", "enum": ["raw", "cms"], "default": "cms"},
+          "value": {"type": "string", "format": "byte"},
+          "certificate": {"type": "string", "description": "PEM or base64 DER; required for raw"},
+          "chain": {"type": "array", "items": {"type": "string"}},
+          "algorithm": {"type": "string", "enum": ["rsa-pkcs1-sha256", "rsa-pkcs1-sha384", "rsa-pss-sha256", "rsa-pss-sha384", "ecdsa-sha256", "ecdsa-sha384", "sm2-sm3"]}
         }
       },
       "Problem": {

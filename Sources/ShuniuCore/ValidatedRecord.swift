@@ -18,8 +18,10 @@ public struct ValidatedRecord: Sendable, Hashable {
     /// For a record mapped from a platform's own payload: the mapping file's version and the
     /// path of the source object in the payload (the payload itself is kept beside the batch).
     public var mapping: MappingProvenance?
+    /// The verified detached signature and its evidence (canonical JSON), when the record was signed.
+    public var signature: String?
 
-    public init(dataset: DatasetID, businessKey: String, regionCode: String?, industryCode: String? = nil, rawPayload: String, normalizedPayload: String, contentHash: String, specVersion: String, mapping: MappingProvenance? = nil) {
+    public init(dataset: DatasetID, businessKey: String, regionCode: String?, industryCode: String? = nil, rawPayload: String, normalizedPayload: String, contentHash: String, specVersion: String, mapping: MappingProvenance? = nil, signature: String? = nil) {
         self.dataset = dataset
         self.businessKey = businessKey
         self.regionCode = regionCode
@@ -29,6 +31,7 @@ public struct ValidatedRecord: Sendable, Hashable {
         self.contentHash = contentHash
         self.specVersion = specVersion
         self.mapping = mapping
+        self.signature = signature
     }
 }
 

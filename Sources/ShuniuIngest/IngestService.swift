@@ -23,6 +23,8 @@ public struct IngestService: Sendable {
     let wakeups: WakeSignal?
     let logger: Logger
     let now: @Sendable () -> Date
+    /// The trust list and CRLs in force: records' detached signatures are checked against it.
+    let trust: TrustState?
 
     public init(
         store: HubStore, spec: DataSpec, limits: IngestLimits, routing: RoutingTable = RoutingTable(), mappings: MappingRegistry? = nil,
@@ -40,6 +42,7 @@ public struct IngestService: Sendable {
         self.authenticator = RequestAuthenticator(store: store, limits: limits, trust: trust)
         self.logger = logger
         self.now = now
+        self.trust = trust
     }
 
     public var bodyLimit: Int { limits.maxBodyBytes }
@@ -135,8 +138,26 @@ public struct IngestService: Sendable {
         case .failure(let failure):
             return .rejected(index, dataset, failure.problems)
         case .success(let checked):
-            return accept(checked, spec: spec, index: index, path: "\(path).data", raw: record.canonicalText, mapping: nil, platform: platform)
+            switch checkSignature(envelope["signature"], data: data, checked: checked, spec: spec, path: path) {
+            case .failure(let failure):
+                return .rejected(index, dataset, failure.problems)
+            case .success(let evidence):
+                return accept(checked, spec: spec, index: index, path: "\(path).data", raw: record.canonicalText, mapping: nil, platform: platform, signature: evidence)
+            }
         }
+    }
+
+    /// A record's detached signature, verified before anything is stored (see RecordSignatureChecker).
+    private func checkSignature(
+        _ signature: JSONValue?, data: [String: JSONValue], checked: RecordValidator.Checked, spec: DatasetSpec, path: String
+    ) -> Result<String?, ValidationProblems> {
+        let signed = signature.map { $0 != .null } ?? false
+        guard signed || spec.signature?.required == true else { return .success(nil) }
+        guard let trust else {
+            return .failure(ValidationProblems(problems: [Problem(code: .signatureCertificate, path: "\(path).signature", message: "this hub has no trust list, so no signature can be verified")]))
+        }
+        return RecordSignatureChecker(verification: trust.verification)
+            .check(signature, data: data, fields: checked.fields, dataset: spec, path: path, now: now())
     }
 
     /// Maps a platform's own payload with its mapping file; each record it yields is then checked
@@ -173,6 +194,9 @@ public struct IngestService: Sendable {
                 return .rejected(index, record.dataset, record.problems + failure.problems.map { MappingTrial.located($0, in: record) })
             case .success where !record.problems.isEmpty:
                 return .rejected(index, record.dataset, record.problems)
+            case .success where spec.signature?.required == true:
+                // A platform's own payload carries no per-record signature yet.
+                return .rejected(index, record.dataset, [Problem(code: .signatureMissing, path: record.sourcePath, message: "dataset \(spec.dataset) \(spec.label) records must carry a detached signature; send them spec-shaped with \"signature\"")])
             case .success(let checked):
                 return accept(checked, spec: spec, index: index, path: record.sourcePath, raw: record.envelope.canonicalText, mapping: provenance(record), platform: platform)
             }
@@ -185,7 +209,7 @@ public struct IngestService: Sendable {
 
     private func accept(
         _ checked: RecordValidator.Checked, spec: DatasetSpec, index: Int, path: String, raw: String,
-        mapping: MappingProvenance?, platform: Platform
+        mapping: MappingProvenance?, platform: Platform, signature: String? = nil
     ) -> Outcome {
         let normalized = JSONValue.object(checked.fields.mapValues(JSONValue.string)).canonicalText
         let destinations = routing.destinations(for: RoutingFacts(
@@ -194,7 +218,8 @@ public struct IngestService: Sendable {
         let record = ValidatedRecord(
             dataset: spec.dataset, businessKey: checked.businessKey, regionCode: checked.regionCode, industryCode: checked.industryCode,
             rawPayload: raw, normalizedPayload: normalized,
-            contentHash: DigestAlgorithm.sha256.hexHash(Array(normalized.utf8)), specVersion: validator.spec.version, mapping: mapping
+            contentHash: DigestAlgorithm.sha256.hexHash(Array(normalized.utf8)), specVersion: validator.spec.version, mapping: mapping,
+            signature: signature
         )
         return Outcome(
             item: .valid(index: index, record: record, destinations: destinations),

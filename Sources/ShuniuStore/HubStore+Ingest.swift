@@ -92,11 +92,11 @@ extension HubStore {
         try db.cachedStatement(sql: """
             INSERT INTO record_version (record_id, version, dataset, business_key, source_platform, region_code,
                                         raw_payload, normalized_payload, content_hash, spec_version, received_at,
-                                        payload_id, source_path, mapping_version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                        payload_id, source_path, mapping_version, signature)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [recordID, version, record.dataset.rawValue, record.businessKey, platform.rawValue, record.regionCode,
                                      record.rawPayload, record.normalizedPayload, record.contentHash, record.specVersion, instant,
-                                     payloadID, record.mapping?.sourcePath, record.mapping?.mappingVersion])
+                                     payloadID, record.mapping?.sourcePath, record.mapping?.mappingVersion, record.signature])
         // The transactional outbox: the delivery rows commit with the version, or neither does.
         let versionID = db.lastInsertedRowID
         for destination in destinations {

@@ -196,6 +196,14 @@ extension HubStore {
                 BEGIN SELECT RAISE(ABORT, 'certificate registrations are kept; mark them removed'); END;
                 """)
         }
+        migrator.registerMigration("5-record-signatures") { db in
+            try db.execute(sql: """
+                -- A record's detached signature as verified before the version was stored: the
+                -- signature, the signer's certificate, identity and CA, and the CRLs consulted
+                -- (canonical JSON; NULL for unsigned records).
+                ALTER TABLE record_version ADD COLUMN signature TEXT;
+                """)
+        }
         return migrator
     }
 }

@@ -21,4 +21,6 @@ public struct StoredVersion: Codable, Sendable, Hashable {
     public var mappingVersion: String?
     public var sourcePath: String?
     public var payloadID: Int64?
+    /// The verified detached signature with its evidence (canonical JSON), when signed.
+    public var signature: String?
 }
