@@ -74,19 +74,14 @@ public final class PrivateKey: @unchecked Sendable, CustomStringConvertible {
             throw .fromOpenSSL(.internalFailure, "cannot allocate a digest context")
         }
         defer { EVP_MD_CTX_free(context) }
-        let md = switch digest {
-        case .sha256: EVP_sha256()
-        case .sha384: EVP_sha384()
-        }
+        let md = digest.messageDigest
         var keyContext: OpaquePointer?
         guard EVP_DigestSignInit(context, &keyContext, md, nil, pointer) == 1, let keyContext else {
             throw .fromOpenSSL(.internalFailure, "cannot start \(digest.rawValue) signing")
         }
         if pss {
             // Salt as long as the digest: what most verifiers expect, and what RSA_PSS_SALTLEN_AUTO accepts.
-            guard EVP_PKEY_CTX_set_rsa_padding(keyContext, RSA_PKCS1_PSS_PADDING) == 1,
-                  EVP_PKEY_CTX_set_rsa_pss_saltlen(keyContext, RSA_PSS_SALTLEN_DIGEST) == 1,
-                  EVP_PKEY_CTX_set_rsa_mgf1_md(keyContext, md) == 1 else {
+            guard RSAPSSPadding.configure(keyContext, messageDigest: md, saltLength: RSA_PSS_SALTLEN_DIGEST) else {
                 throw .fromOpenSSL(.internalFailure, "cannot configure RSA-PSS")
             }
         }

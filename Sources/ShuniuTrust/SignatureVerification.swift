@@ -33,19 +33,13 @@ public enum SignatureVerification {
             throw .fromOpenSSL(.internalFailure, "cannot allocate a digest context")
         }
         defer { EVP_MD_CTX_free(context) }
-        let md = switch digest {
-        case .sha256: EVP_sha256()
-        case .sha384: EVP_sha384()
-        }
+        let md = digest.messageDigest
         var keyContext: OpaquePointer?
         guard EVP_DigestVerifyInit(context, &keyContext, md, nil, key) == 1, let keyContext else {
             throw .fromOpenSSL(.internalFailure, "cannot start \(digest.rawValue) verification")
         }
         if pss {
-            // The key context belongs to the digest context; set padding before the first update.
-            guard EVP_PKEY_CTX_set_rsa_padding(keyContext, RSA_PKCS1_PSS_PADDING) == 1,
-                  EVP_PKEY_CTX_set_rsa_pss_saltlen(keyContext, RSA_PSS_SALTLEN_AUTO) == 1,
-                  EVP_PKEY_CTX_set_rsa_mgf1_md(keyContext, md) == 1 else {
+            guard RSAPSSPadding.configure(keyContext, messageDigest: md, saltLength: RSA_PSS_SALTLEN_AUTO) else {
                 throw .fromOpenSSL(.internalFailure, "cannot configure RSA-PSS")
             }
         }
