@@ -25,8 +25,7 @@ public final class SimulatedCRLServer: Sendable {
     /// for the rest) and requests counted by path.
     private let state: Mutex<(folder: String, behaviors: [String: Behavior], requests: [String: Int])>
     public let port: Int
-    private let group: ServiceGroup
-    private let task: Task<Void, any Error>
+    private let server: LoopbackServer
 
     /// `http://127.0.0.1:<port>/crl`: what a test PKI's `--crl-base` is.
     public var base: String { "http://127.0.0.1:\(port)/crl" }
@@ -40,23 +39,13 @@ public final class SimulatedCRLServer: Sendable {
     private init(folder: String) async throws {
         state = Mutex((folder, [:], [:]))
         let router = Router()
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "test-crl-server")
-        logger.logLevel = .error
         // `self` is not available yet: the handler reaches the server through a box made first.
         let box = CRLServerBox()
         router.get("/crl/**") { request, _ in
             try box.server?.answer(request.uri.path) ?? Response(status: .serviceUnavailable)
         }
-        let application = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger
-        )
-        let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
-        self.group = group
-        self.task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        self.port = await iterator.next() ?? 0
+        server = await LoopbackServer.start(router, label: "test-crl-server")
+        port = server.port
         box.server = self
     }
 
@@ -77,8 +66,7 @@ public final class SimulatedCRLServer: Sendable {
 
     /// Stops listening: from then on connections are refused.
     public func stop() async throws {
-        await group.triggerGracefulShutdown()
-        try await task.value
+        try await server.stop()
     }
 
     private func answer(_ path: String) -> Response {

@@ -33,8 +33,7 @@ public final class SimulatedUpstream: Sendable {
 
     private let state = Mutex<(behavior: Behavior, received: [Received])>((.accept, []))
     public let port: Int
-    private let group: ServiceGroup
-    private let task: Task<Void, any Error>
+    private let server: LoopbackServer
 
     public var url: String { "http://127.0.0.1:\(port)/records" }
 
@@ -44,23 +43,13 @@ public final class SimulatedUpstream: Sendable {
 
     private init(starting: Void) async throws {
         let router = Router()
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "test-upstream")
-        logger.logLevel = .error
         // `self` is not available yet: the handler reaches the state through a box made first.
         let box = StateBox()
         router.post("/records") { request, _ in
             try await box.upstream!.handle(request)
         }
-        let application = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger
-        )
-        let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
-        self.group = group
-        self.task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        self.port = await iterator.next() ?? 0
+        server = await LoopbackServer.start(router, label: "test-upstream")
+        port = server.port
         box.upstream = self
     }
 
@@ -78,8 +67,7 @@ public final class SimulatedUpstream: Sendable {
     }
 
     public func stop() async throws {
-        await group.triggerGracefulShutdown()
-        try await task.value
+        try await server.stop()
     }
 
     private func handle(_ request: Request) async throws -> Response {

@@ -61,18 +61,7 @@ public final class TestPKI: Sendable {
     /// Generates a fresh PKI whose certificates point their CRL distribution points at `crlBase`.
     public init(crlBase: String) throws {
         let folder = NSTemporaryDirectory() + "shuniu-pki-\(UUID().uuidString)"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [RepositoryPaths.root + "/Ops/make-test-pki.sh", folder, "--crl-base", crlBase]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestHubError(message: "Ops/make-test-pki.sh failed: \(String(decoding: output, as: UTF8.self))")
-        }
+        try Self.run("/bin/bash", [RepositoryPaths.root + "/Ops/make-test-pki.sh", folder, "--crl-base", crlBase], name: "Ops/make-test-pki.sh")
         self.folder = folder
         self.cases = try JSONDecoder().decode([Case].self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/cases.json")))
     }
@@ -98,9 +87,14 @@ public final class TestPKI: Sendable {
     }
 
     private static func openssl(_ arguments: [String], environment: [String: String]) throws {
+        try run("/usr/bin/env", ["openssl"] + arguments, environment: environment, name: "openssl \(arguments.first ?? "")")
+    }
+
+    /// Runs a command to its end; its output becomes the error's message when it fails.
+    private static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], name: String) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -109,7 +103,7 @@ public final class TestPKI: Sendable {
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw TestHubError(message: "openssl \(arguments.first ?? "") failed: \(String(decoding: output, as: UTF8.self))")
+            throw TestHubError(message: "\(name) failed: \(String(decoding: output, as: UTF8.self))")
         }
     }
 }
