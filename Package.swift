@@ -103,11 +103,32 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // HTTP edge: Hummingbird routes for ingest and health.
+        // The pull side: consumers, sharing types and grants, masking, the feed, disputes.
+        .target(
+            name: "ShuniuSharing",
+            dependencies: [
+                "ShuniuCore", "ShuniuSpec", "ShuniuStore", "ShuniuTrust", "ShuniuIngest",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Pull connectors: poll platforms that only expose an API, through the ingest path.
+        .target(
+            name: "ShuniuConnectors",
+            dependencies: [
+                "ShuniuCore", "ShuniuStore", "ShuniuIngest", "ShuniuTransport", "ShuniuMapping", "ShuniuTrust",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // HTTP edge: Hummingbird routes for ingest, reads, verification and health.
         .target(
             name: "ShuniuAPI",
             dependencies: [
-                "ShuniuCore", "ShuniuIngest", "ShuniuStore", "ShuniuTrust",
+                "ShuniuCore", "ShuniuIngest", "ShuniuSharing", "ShuniuStore", "ShuniuTrust",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -121,7 +142,7 @@ let package = Package(
         .target(
             name: "ShuniuApp",
             dependencies: [
-                "ShuniuCore", "ShuniuSpec", "ShuniuStore", "ShuniuIngest", "ShuniuAPI", "ShuniuTrust", "ShuniuDelivery", "ShuniuTransport",
+                "ShuniuCore", "ShuniuSpec", "ShuniuStore", "ShuniuIngest", "ShuniuSharing", "ShuniuAPI", "ShuniuTrust", "ShuniuDelivery", "ShuniuTransport", "ShuniuConnectors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -136,7 +157,7 @@ let package = Package(
         .target(
             name: "ShuniuCLI",
             dependencies: [
-                "ShuniuCore", "ShuniuApp", "ShuniuStore", "ShuniuSpec", "ShuniuMapping", "ShuniuClient", "ShuniuSimulation", "ShuniuTrust",
+                "ShuniuCore", "ShuniuApp", "ShuniuStore", "ShuniuSpec", "ShuniuMapping", "ShuniuClient", "ShuniuSimulation", "ShuniuTrust", "ShuniuConnectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -190,7 +211,7 @@ let package = Package(
             name: "ShuniuHubTests",
             dependencies: [
                 "ShuniuTesting", "ShuniuSimulation", "ShuniuApp", "ShuniuStore", "ShuniuCore", "ShuniuClient", "ShuniuCLI", "ShuniuTransport", "ShuniuTrust", "shuniu",
-                "ShuniuAPI", "ShuniuIngest",
+                "ShuniuAPI", "ShuniuIngest", "ShuniuSharing", "ShuniuConnectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

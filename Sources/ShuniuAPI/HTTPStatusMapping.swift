@@ -1,6 +1,7 @@
 import HTTPTypes
 import ShuniuCore
 import ShuniuIngest
+import ShuniuSharing
 
 /// Where refusals and batch outcomes become HTTP statuses: only here, at the edge.
 enum HTTPStatusMapping {
@@ -17,6 +18,18 @@ enum HTTPStatusMapping {
         // A sound certificate whose holder is not the platform's operator: who it is, is known; it may not.
         case .platformSuspended, .certificationExpired, .certificateHolderMismatch: .forbidden
         default: .badRequest
+        }
+    }
+
+    static func status(for code: ReadRefusal.Code) -> HTTPResponse.Status {
+        switch code {
+        case .badQuery, .invalidDispute: .badRequest
+        case .notFound, .unknownDataset: .notFound
+        case .rateLimited: .tooManyRequests
+        case .notShared, .grantRequired, .consumerSuspended: .forbidden
+        default:
+            // The authentication codes are shared with ingest.
+            status(for: IngestRefusal.Code(rawValue: code.rawValue))
         }
     }
 

@@ -6,20 +6,28 @@ import NIOCore
 import NIOPosix
 import ShuniuCore
 import ShuniuIngest
+import ShuniuSharing
 import ShuniuStore
 import ShuniuTrust
 
-/// The hub's HTTP routes: health, readiness, ingest and certificate verification.
+/// The hub's HTTP routes: health, readiness, ingest, the pull side (feed, records, disputes) and
+/// certificate verification.
 public struct HubAPI: Sendable {
     let ingest: IngestService
+    /// Consumers' reads; nil serves none (503).
+    let reads: ReadService?
     let store: HubStore
     /// The trust list and CRLs in force, for the public verify service.
     let trust: TrustState?
     /// The Prometheus text exposition of the hub's metrics.
     let metricsText: @Sendable () -> [UInt8]
 
-    public init(ingest: IngestService, store: HubStore, trust: TrustState? = nil, metricsText: @escaping @Sendable () -> [UInt8] = { [] }) {
+    public init(
+        ingest: IngestService, store: HubStore, reads: ReadService? = nil, trust: TrustState? = nil,
+        metricsText: @escaping @Sendable () -> [UInt8] = { [] }
+    ) {
         self.ingest = ingest
+        self.reads = reads
         self.store = store
         self.trust = trust
         self.metricsText = metricsText
@@ -28,6 +36,7 @@ public struct HubAPI: Sendable {
     public static let recordsPath = "/api/v1/records"
     public static let verifyPath = "/api/v1/certificates/verify"
     public static let openAPIPath = "/api/v1/openapi.json"
+    public static let feedPath = "/api/v1/feed"
     /// A certificate, its chain and a signed document fit well within this.
     static let verifyBodyLimit = 4 * 1024 * 1024
 
@@ -54,6 +63,7 @@ public struct HubAPI: Sendable {
         router.post(RouterPath(HubAPI.verifyPath)) { request, _ in
             try await verifyCertificate(request)
         }
+        addReadRoutes(to: router)
         router.get(RouterPath(HubAPI.openAPIPath)) { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
@@ -64,17 +74,7 @@ public struct HubAPI: Sendable {
     }
 
     private func postRecords(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let headers = request.headers
-        func header(_ name: String) -> String? {
-            HTTPField.Name(name).flatMap { headers[$0] }
-        }
-        var signed = SignedRequest(
-            method: request.method.rawValue, path: request.uri.path,
-            appKey: header(SignatureHeader.appKey), timestamp: header(SignatureHeader.timestamp),
-            nonce: header(SignatureHeader.nonce), signatureMethod: header(SignatureHeader.method),
-            signature: header(SignatureHeader.signature), body: [], address: context.callerAddress,
-            certificate: header(SignatureHeader.certificate)
-        )
+        var signed = SignedRequest(request, context: context)
         do {
             var body = request.body
             let buffer: ByteBuffer

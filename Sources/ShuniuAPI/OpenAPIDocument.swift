@@ -9,7 +9,7 @@ enum OpenAPIDocument {
   "info": {
     "title": "Shuniu (枢纽) hub API",
     "version": "1",
-    "description": "The HTTP API of a Shuniu hub: trading platforms push records (signed), anyone may verify a certificate, operators' monitoring reads health and metrics. Every answer is JSON with sorted keys; times are ISO 8601 unless a field of the common data spec says yyyyMMddHHmmss (Beijing time)."
+    "description": "The HTTP API of a Shuniu hub: trading platforms push records (signed); registered consumers (superior hubs, supervision platforms) pull the feed, read records and their versions and raise disputes (signed the same way, under the sharing types and their grants, every read audited); anyone may verify a certificate; operators' monitoring reads health and metrics. Every answer is JSON with sorted keys; times are ISO 8601 unless a field of the common data spec says yyyyMMddHHmmss (Beijing time)."
   },
   "servers": [{"url": "http://127.0.0.1:8480", "description": "embedded defaults"}],
   "paths": {
@@ -76,6 +76,113 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/api/v1/feed": {
+      "get": {
+        "operationId": "readFeed",
+        "summary": "Record versions in commit order after a cursor, for a consumer",
+        "description": "Keyset paging on the versions' commit order: a version is numbered when it commits, and every earlier number is visible by then, so a reader that follows `next` never skips or repeats one. Holds only datasets the consumer may read: 无条件共享, and 有条件共享 under a grant in force; 不予共享 never. Personal fields are masked (and named in `masked`) unless a grant covers personal data. With `wait`, an empty page is held open until a version commits (answered within a second) or the time is up. The request target (path and query) is what is signed.",
+        "parameters": [
+          {"name": "after", "in": "query", "required": false, "schema": {"type": "string", "pattern": "^[0-9]+$", "default": "0"}, "description": "the `next` of the previous page; 0 from the start"},
+          {"name": "datasets", "in": "query", "required": false, "schema": {"type": "string"}, "description": "dataset numbers, comma-separated; default every dataset the consumer may read. Asking for one it may not read is refused (403)."},
+          {"name": "region", "in": "query", "required": false, "schema": {"type": "string", "pattern": "^[0-9]{2,12}$"}, "description": "region code prefix: 42 Hubei, 4201 Wuhan"},
+          {"name": "platform", "in": "query", "required": false, "schema": {"type": "string", "pattern": "^[0-9A-Z]{11}$"}, "description": "only versions sent by this platform"},
+          {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}, "description": "most versions in the page (feed.pageCap)"},
+          {"name": "wait", "in": "query", "required": false, "schema": {"type": "string", "pattern": "^[0-9]+s?$"}, "description": "long-poll: seconds to hold an empty page open, at most 30 (feed.maxWaitSeconds)"},
+          {"$ref": "#/components/parameters/ConsumerAppKey"},
+          {"$ref": "#/components/parameters/ConsumerCertificate"},
+          {"$ref": "#/components/parameters/Timestamp"},
+          {"$ref": "#/components/parameters/Nonce"},
+          {"$ref": "#/components/parameters/SignatureMethod"},
+          {"$ref": "#/components/parameters/Signature"}
+        ],
+        "responses": {
+          "200": {"description": "a page; `more` says whether to ask again at once", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FeedPage"}}}},
+          "400": {"$ref": "#/components/responses/ReadRefused"},
+          "401": {"$ref": "#/components/responses/ReadRefused"},
+          "403": {"$ref": "#/components/responses/ReadRefused"},
+          "409": {"$ref": "#/components/responses/ReadRefused"},
+          "429": {"$ref": "#/components/responses/RateLimited"}
+        }
+      }
+    },
+    "/api/v1/records/{dataset}/{key}": {
+      "get": {
+        "operationId": "readRecord",
+        "summary": "The latest version of one record, with its open disputes",
+        "parameters": [
+          {"$ref": "#/components/parameters/Dataset"},
+          {"$ref": "#/components/parameters/Key"},
+          {"$ref": "#/components/parameters/ConsumerAppKey"},
+          {"$ref": "#/components/parameters/ConsumerCertificate"},
+          {"$ref": "#/components/parameters/Timestamp"},
+          {"$ref": "#/components/parameters/Nonce"},
+          {"$ref": "#/components/parameters/SignatureMethod"},
+          {"$ref": "#/components/parameters/Signature"}
+        ],
+        "responses": {
+          "200": {"description": "the latest version", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Version"}}}},
+          "404": {"$ref": "#/components/responses/ReadRefused"},
+          "400": {"$ref": "#/components/responses/ReadRefused"},
+          "401": {"$ref": "#/components/responses/ReadRefused"},
+          "403": {"$ref": "#/components/responses/ReadRefused"},
+          "409": {"$ref": "#/components/responses/ReadRefused"},
+          "429": {"$ref": "#/components/responses/RateLimited"}
+        }
+      }
+    },
+    "/api/v1/records/{dataset}/{key}/versions": {
+      "get": {
+        "operationId": "readRecordVersions",
+        "summary": "Every version of one record, oldest first",
+        "parameters": [
+          {"$ref": "#/components/parameters/Dataset"},
+          {"$ref": "#/components/parameters/Key"},
+          {"$ref": "#/components/parameters/ConsumerAppKey"},
+          {"$ref": "#/components/parameters/ConsumerCertificate"},
+          {"$ref": "#/components/parameters/Timestamp"},
+          {"$ref": "#/components/parameters/Nonce"},
+          {"$ref": "#/components/parameters/SignatureMethod"},
+          {"$ref": "#/components/parameters/Signature"}
+        ],
+        "responses": {
+          "200": {"description": "the record's history", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RecordHistory"}}}},
+          "404": {"$ref": "#/components/responses/ReadRefused"},
+          "400": {"$ref": "#/components/responses/ReadRefused"},
+          "401": {"$ref": "#/components/responses/ReadRefused"},
+          "403": {"$ref": "#/components/responses/ReadRefused"},
+          "409": {"$ref": "#/components/responses/ReadRefused"},
+          "429": {"$ref": "#/components/responses/RateLimited"}
+        }
+      }
+    },
+    "/api/v1/records/{dataset}/{key}/disputes": {
+      "post": {
+        "operationId": "raiseDispute",
+        "summary": "Report that a field of a record looks wrong (疑义校核)",
+        "description": "The dispute is routed to the record's source platform (its operators list it with `shuniu disputes`), marked on the record as read, and closed by a corrected version from the platform or a reasoned rejection by an operator. Nothing is deleted.",
+        "parameters": [
+          {"$ref": "#/components/parameters/Dataset"},
+          {"$ref": "#/components/parameters/Key"},
+          {"$ref": "#/components/parameters/ConsumerAppKey"},
+          {"$ref": "#/components/parameters/ConsumerCertificate"},
+          {"$ref": "#/components/parameters/Timestamp"},
+          {"$ref": "#/components/parameters/Nonce"},
+          {"$ref": "#/components/parameters/SignatureMethod"},
+          {"$ref": "#/components/parameters/Signature"}
+        ],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DisputeRequest"}}}},
+        "responses": {
+          "201": {"description": "the dispute as stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Dispute"}}}},
+          "404": {"$ref": "#/components/responses/ReadRefused"},
+          "413": {"$ref": "#/components/responses/ReadRefused"},
+          "400": {"$ref": "#/components/responses/ReadRefused"},
+          "401": {"$ref": "#/components/responses/ReadRefused"},
+          "403": {"$ref": "#/components/responses/ReadRefused"},
+          "409": {"$ref": "#/components/responses/ReadRefused"},
+          "429": {"$ref": "#/components/responses/RateLimited"}
+        }
+      }
+    },
     "/api/v1/certificates/verify": {
       "post": {
         "operationId": "verifyCertificate",
@@ -95,15 +202,62 @@ enum OpenAPIDocument {
     "parameters": {
       "AppKey": {"name": "X-Shuniu-App-Key", "in": "header", "required": false, "schema": {"type": "string"}, "description": "the platform's app key, for the HMAC methods"},
       "Certificate": {"name": "X-Shuniu-Certificate", "in": "header", "required": false, "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "description": "SHA-256 fingerprint (lower-case hex) of a certificate registered for the platform, for SM2-SM3, RSA-SHA256 and ECDSA-SHA256"},
+      "ConsumerAppKey": {"name": "X-Shuniu-App-Key", "in": "header", "required": false, "schema": {"type": "string"}, "description": "the consumer's app key, for the HMAC methods"},
+      "ConsumerCertificate": {"name": "X-Shuniu-Certificate", "in": "header", "required": false, "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "description": "SHA-256 fingerprint of the consumer's registered certificate (any recognized CA), for SM2-SM3, RSA-SHA256 and ECDSA-SHA256"},
+      "Dataset": {"name": "dataset", "in": "path", "required": true, "schema": {"type": "string"}, "description": "dataset number, e.g. 502"},
+      "Key": {"name": "key", "in": "path", "required": true, "schema": {"type": "string"}, "description": "the business key, percent-encoded; a composite key joins its fields with | (%7C)"},
       "Timestamp": {"name": "X-Shuniu-Timestamp", "in": "header", "required": true, "schema": {"type": "string", "pattern": "^[0-9]+$"}, "description": "Unix seconds"},
       "Nonce": {"name": "X-Shuniu-Nonce", "in": "header", "required": true, "schema": {"type": "string", "maxLength": 128}, "description": "unique per request"},
       "SignatureMethod": {"name": "X-Shuniu-Signature-Method", "in": "header", "required": true, "schema": {"type": "string", "enum": ["HMAC-SHA256", "HMAC-SM3", "SM2-SM3", "RSA-SHA256", "ECDSA-SHA256"]}},
-      "Signature": {"name": "X-Shuniu-Signature", "in": "header", "required": true, "schema": {"type": "string"}, "description": "of METHOD\\npath\\ntimestamp\\nnonce\\nbody digest: lower-case hex HMAC, or base64 of the certificate signature (DER for SM2 and ECDSA)"}
+      "Signature": {"name": "X-Shuniu-Signature", "in": "header", "required": true, "schema": {"type": "string"}, "description": "of METHOD\\npath (with ?query when there is one)\\ntimestamp\\nnonce\\nbody digest: lower-case hex HMAC, or base64 of the certificate signature (DER for SM2 and ECDSA)"}
     },
     "responses": {
+      "ReadRefused": {"description": "the read is refused (auth.*, consumer.suspended, sharing.not_shared, sharing.grant_required, read.bad_query, read.not_found, dispute.invalid); the refusal is audited", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
+      "RateLimited": {"description": "read.rate_limited: over the consumer's requests a minute", "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds until a request will be taken"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
       "Refused": {"description": "the request as a whole is refused; nothing is stored and the refusal is audited", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
     },
     "schemas": {
+      "Version": {
+        "type": "object", "required": ["data", "dataset", "key", "version", "hubId", "sourcePlatform", "specVersion", "contentHash", "receivedAt"],
+        "description": "one record version in the common spec's shape with its provenance: what push destinations receive too (they get idempotencyKey, consumers sequence)",
+        "properties": {
+          "data": {"type": "object", "additionalProperties": {"type": "string"}, "description": "normalized field code → value"},
+          "dataset": {"type": "string"}, "key": {"type": "string"}, "version": {"type": "integer"},
+          "hubId": {"type": "integer", "format": "int64"}, "sourcePlatform": {"type": "string"}, "regionCode": {"type": "string", "nullable": true},
+          "specVersion": {"type": "string"}, "contentHash": {"type": "string", "description": "SHA-256 of the stored (unmasked) data"},
+          "receivedAt": {"type": "string", "format": "date-time"},
+          "sequence": {"type": "integer", "format": "int64", "description": "position in commit order"},
+          "idempotencyKey": {"type": "string"},
+          "masked": {"type": "array", "items": {"type": "string"}, "description": "personal fields masked for this reader"},
+          "disputes": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "integer"}, "field": {"type": "string"}, "reason": {"type": "string"}, "raisedAt": {"type": "string", "format": "date-time"}, "version": {"type": "integer"}}}, "description": "open disputes about the record"}
+        }
+      },
+      "FeedPage": {
+        "type": "object", "required": ["versions", "next", "more"],
+        "properties": {
+          "versions": {"type": "array", "items": {"$ref": "#/components/schemas/Version"}},
+          "next": {"type": "string", "description": "the cursor for the next page (opaque; pass it as after)"},
+          "more": {"type": "boolean", "description": "versions past next are committed already"}
+        }
+      },
+      "RecordHistory": {
+        "type": "object", "required": ["dataset", "key", "versions"],
+        "properties": {"dataset": {"type": "string"}, "key": {"type": "string"}, "versions": {"type": "array", "items": {"$ref": "#/components/schemas/Version"}}}
+      },
+      "DisputeRequest": {
+        "type": "object", "required": ["field", "reason"],
+        "properties": {"field": {"type": "string", "description": "the field code in doubt, e.g. BID_PRICE"}, "reason": {"type": "string", "maxLength": 2000}}
+      },
+      "Dispute": {
+        "type": "object", "required": ["id", "dataset", "key", "platform", "version", "field", "reason", "raisedBy", "raisedAt", "status"],
+        "properties": {
+          "id": {"type": "integer"}, "dataset": {"type": "string"}, "key": {"type": "string"}, "platform": {"type": "string"},
+          "version": {"type": "integer"}, "field": {"type": "string"}, "fieldLabel": {"type": "string"}, "reason": {"type": "string"},
+          "raisedBy": {"type": "string"}, "raisedAt": {"type": "string", "format": "date-time"},
+          "status": {"type": "string", "enum": ["open", "corrected", "rejected"]},
+          "resolvedBy": {"type": "string"}, "resolvedAt": {"type": "string", "format": "date-time"}, "resolution": {"type": "string"}, "correctedVersion": {"type": "integer"}
+        }
+      },
       "Status": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}},
       "ErrorBody": {
         "type": "object", "required": ["error"],

@@ -23,6 +23,9 @@ struct ConfigurationReader {
         "ingest.maxRecords": integer(1...100_000) { $0.ingest.maxRecords = $1 },
         "ingest.maxBodyBytes": integer(1024...1_073_741_824) { $0.ingest.maxBodyBytes = $1 },
         "ingest.replayWindowSeconds": integer(10...3600) { $0.ingest.replayWindowSeconds = $1 },
+        "feed.pageCap": integer(1...10_000) { $0.reads.pageCap = $1 },
+        "feed.maxWaitSeconds": integer(0...120) { $0.reads.maxWaitSeconds = $1 },
+        "feed.defaultRequestsPerMinute": integer(1...100_000) { $0.reads.defaultRequestsPerMinute = $1 },
         "crl.scanSeconds": integer(1...3600) { $0.crl.scanSeconds = Double($1) },
         "crl.retrySeconds": integer(1...3600) { $0.crl.retrySeconds = Double($1) },
         "crl.maxRetrySeconds": integer(1...86_400) { $0.crl.maxRetrySeconds = Double($1) },
@@ -82,6 +85,10 @@ struct ConfigurationReader {
                 var reader = DestinationReader(file: file)
                 configuration.destinations = reader.read(value)
                 diagnostics += reader.diagnostics
+            } else if key == "connectors" {
+                var reader = ConnectorReader(file: file)
+                configuration.connectors = reader.read(value)
+                diagnostics += reader.diagnostics
             } else if key == "routes" {
                 var reader = RouteReader(file: file)
                 configuration.routing = RoutingTable(routes: reader.read(value))
@@ -97,7 +104,7 @@ struct ConfigurationReader {
             } else if ConfigurationReader.keys.keys.contains(where: { $0.hasPrefix(key + ".") }) {
                 read(mapping: value, into: &configuration, prefix: key)
             } else {
-                let known = (ConfigurationReader.keys.keys + ["destinations", "routes"]).sorted().joined(separator: ", ")
+                let known = (ConfigurationReader.keys.keys + ["destinations", "routes", "connectors"]).sorted().joined(separator: ", ")
                 report(keyNode, "unknown key '\(key)' (known keys: \(known))")
             }
         }

@@ -4,10 +4,12 @@ import Logging
 import Prometheus
 import ServiceLifecycle
 import ShuniuAPI
+import ShuniuConnectors
 import ShuniuCore
 import ShuniuDelivery
 import ShuniuIngest
 import ShuniuMapping
+import ShuniuSharing
 import ShuniuSpec
 import ShuniuStore
 import ShuniuTransport
@@ -64,11 +66,16 @@ public struct Hub: Sendable {
         let registry = PrometheusCollectorRegistry()
         let metrics = PrometheusMetricsFactory(registry: registry)
         let wakeups = WakeSignal()
+        let commits = CommitNotifier()
         let ingest = IngestService(
             store: store, spec: spec, limits: configuration.ingest, routing: configuration.routing, mappings: mappings,
-            metrics: metrics, wakeups: wakeups, logger: logger, trust: trust
+            metrics: metrics, wakeups: wakeups, commits: commits, logger: logger, trust: trust
         )
-        let api = HubAPI(ingest: ingest, store: store, trust: trust, metricsText: { registry.emitToBuffer() })
+        let reads = ReadService(
+            store: store, spec: spec, trust: trust, replayWindowSeconds: configuration.ingest.replayWindowSeconds,
+            commits: commits, settings: configuration.reads, logger: logger
+        )
+        let api = HubAPI(ingest: ingest, store: store, reads: reads, trust: trust, metricsText: { registry.emitToBuffer() })
         let logger = self.logger
         let host = configuration.host
         let application = Application(
@@ -89,6 +96,12 @@ public struct Hub: Sendable {
                 destination: destination, store: store, http: http, metrics: metrics, wakeups: wakeups, logger: logger
             ))
         }
+        // Pull connectors take the ingest path and the same curl loop; each fails on its own.
+        let connectors = configuration.connectors.map { connector in
+            ServiceGroupConfiguration.ServiceConfiguration(service: PullConnector(
+                configuration: connector, store: store, ingest: ingest, mappings: mappings, send: { try await http.send($0) }, logger: logger
+            ))
+        }
         return ServiceGroup(
             configuration: .init(
                 services: [
@@ -100,8 +113,10 @@ public struct Hub: Sendable {
                     .init(service: QueueMetricsSampler(
                         store: store, destinations: configuration.destinations.map(\.name), factory: metrics, interval: .seconds(5), logger: logger
                     )),
-                ] + workers + [
+                ] + workers + connectors + [
                     .init(service: application),
+                    // Stopped first: releases long-polling readers so the server need not wait out their polls.
+                    .init(service: LongPollRelease(commits: commits)),
                 ],
                 gracefulShutdownSignals: signals,
                 logger: logger

@@ -1,7 +1,9 @@
 import Foundation
 import Logging
+import ShuniuConnectors
 import ShuniuCore
 import ShuniuIngest
+import ShuniuSharing
 import Yams
 
 /// The hub's configuration. Every key, its type and default:
@@ -16,10 +18,12 @@ import Yams
 /// | `ingest.maxRecords` | integer 1–100000 | `1000` | records per batch |
 /// | `ingest.maxBodyBytes` | integer 1024–1073741824 | `8388608` | request body |
 /// | `ingest.replayWindowSeconds` | integer 10–3600 | `300` | ± clock skew; nonces kept twice as long |
+/// | `feed.pageCap`, `feed.maxWaitSeconds`, `feed.defaultRequestsPerMinute` | integer | `1000`, `30`, `600` | consumers' reads; see ``ReadSettings`` |
 /// | `crl.scanSeconds`, `crl.retrySeconds`, `crl.maxRetrySeconds`, `crl.timeoutSeconds` | integer | `10`, `30`, `3600`, `30` | CRL fetching; see ``CRLSettings`` |
 /// | `log.level` | trace…critical | `info` | |
 /// | `destinations` | list | none | upstreams; see ``DestinationReader`` for each item's keys |
 /// | `routes` | list | none | which records go where; see ``RouteReader`` |
+/// | `connectors` | list | none | platforms to pull from; see ``ConnectorConfiguration`` for each item's keys |
 ///
 /// No value is secret: platform secrets live in the store, and a destination's signing secret
 /// is read from the file its `secretFile` names.
@@ -31,10 +35,13 @@ public struct HubConfiguration: Sendable, Equatable {
     public var mappingsDir = "./Mappings"
     public var certsDir = "./Certs"
     public var ingest = IngestLimits()
+    public var reads = ReadSettings()
     public var crl = CRLSettings()
     public var logLevel: Logger.Level = .info
     public var destinations: [Destination] = []
     public var routing = RoutingTable()
+    /// Platforms that only expose an API, polled by pull connectors.
+    public var connectors: [ConnectorConfiguration] = []
 
     /// The embedded defaults.
     public init() {}

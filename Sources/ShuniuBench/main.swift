@@ -1,7 +1,7 @@
 import Foundation
 
 // shuniu-bench: measures the hub and prints figures; it asserts nothing.
-//   swift run -c release shuniu-bench [ingest|delivery|mapping|certs] [--batches N] [--batch-size N] [--concurrency N]
+//   swift run -c release shuniu-bench [ingest|delivery|mapping|certs|feed] [--batches N] [--batch-size N] [--concurrency N] [--samples N]
 var arguments = Array(CommandLine.arguments.dropFirst())
 let mode = arguments.first.map { $0.hasPrefix("--") } == false ? arguments.removeFirst() : "ingest"
 let options = BenchmarkOptions.parse(arguments[...])
@@ -11,7 +11,8 @@ do {
     case "delivery": try await DeliveryBenchmark(options: options).run()
     case "mapping": try await MappingBenchmark(options: options).run()
     case "certs": try CertificateBenchmark(options: options).run()
-    default: fatalError("unknown benchmark \(mode): ingest, delivery, mapping or certs")
+    case "feed": try await FeedBenchmark(options: options).run()
+    default: fatalError("unknown benchmark \(mode): ingest, delivery, mapping, certs or feed")
     }
 } catch {
     FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))

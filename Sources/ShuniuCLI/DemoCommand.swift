@@ -82,6 +82,19 @@ struct DemoCommand: AsyncParsableCommand {
 
         try await pushSamples(hub: hub, port: port)
 
+        // A superior hub pulls the feed with long-poll as the platforms push.
+        let consumerSecret = UUID().uuidString
+        try await hub.store.addConsumer(
+            Consumer(id: "national-hub", name: "全国公共资源交易平台 (simulated)", appKey: "demo-national-hub", requestsPerMinute: 6000,
+                     createdAt: Date(), updatedAt: Date()),
+            secret: consumerSecret, by: "demo"
+        )
+        let superior = SimulatedSuperiorHub(
+            client: ConsumerClient(baseURL: "http://127.0.0.1:\(port)", appKey: "demo-national-hub", secret: consumerSecret),
+            cursorFile: (folder as NSString).appendingPathComponent("superior-hub.cursor")
+        )
+        let pulling = Task { await superior.run(limit: 1000, waitSeconds: 2) }
+
         let started = Date()
         var pushed = 0
         var nextDraw = started
@@ -119,6 +132,9 @@ struct DemoCommand: AsyncParsableCommand {
         for (name, _, _, upstream) in upstreams {
             print("  \(name): \(upstream.receivedRecords.count) records in \(upstream.received.count) requests")
         }
+        pulling.cancel()
+        _ = await pulling.value
+        print("pulled by the superior hub through the feed: \(await superior.received.count) versions (cursor \(await superior.cursor); every read audited as read.feed)")
         await group.triggerGracefulShutdown()
         try await running.value
         for entry in upstreams { try await entry.upstream.stop() }

@@ -6,7 +6,7 @@ public struct ShuniuCommand: AsyncParsableCommand {
         commandName: "shuniu",
         abstract: "枢纽 Shuniu — data-exchange hub of an e-bidding public service platform.",
         subcommands: [
-            ServeCommand.self, StatusCommand.self, PlatformsCommand.self, QueuesCommand.self, DestinationsCommand.self,
+            ServeCommand.self, StatusCommand.self, PlatformsCommand.self, ConsumersCommand.self, GrantsCommand.self, DisputesCommand.self, QueuesCommand.self, DestinationsCommand.self, ConnectorsCommand.self,
             DeadLettersCommand.self, ReplayCommand.self, PushCommand.self, AuditCommand.self, SpecCommand.self, MappingsCommand.self, CertsCommand.self, DemoCommand.self,
         ]
     )

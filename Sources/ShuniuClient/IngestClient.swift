@@ -47,29 +47,7 @@ public struct IngestClient: Sendable {
 
     /// The headers that sign `body` for `path` at `timestamp` with `nonce`.
     public func signatureHeaders(path: String, body: [UInt8], timestamp: Date = Date(), nonce: String = UUID().uuidString) throws -> [(name: String, value: String)] {
-        let seconds = String(Int64(timestamp.timeIntervalSince1970))
-        switch signing {
-        case .hmac(let credential, let method):
-            let signer = RequestSigner(method: method)
-            let canonical = CanonicalRequest(method: "POST", path: path, timestamp: seconds, nonce: nonce, bodyDigestHex: signer.bodyDigestHex(body))
-            return [
-                (SignatureHeader.appKey, credential.appKey),
-                (SignatureHeader.timestamp, seconds),
-                (SignatureHeader.nonce, nonce),
-                (SignatureHeader.method, method.rawValue),
-                (SignatureHeader.signature, signer.sign(canonical, secret: credential.secret)),
-            ]
-        case .certificate(let certificate, let key, let method, let sm2ID):
-            let signer = CertificateRequestSigner(method: method, sm2ID: sm2ID)
-            let canonical = CanonicalRequest(method: "POST", path: path, timestamp: seconds, nonce: nonce, bodyDigestHex: signer.bodyDigestHex(body))
-            return [
-                (SignatureHeader.certificate, certificate.sha256FingerprintHex),
-                (SignatureHeader.timestamp, seconds),
-                (SignatureHeader.nonce, nonce),
-                (SignatureHeader.method, method.rawValue),
-                (SignatureHeader.signature, try signer.sign(canonical, key: key)),
-            ]
-        }
+        try signing.headers(method: "POST", target: path, body: body, timestamp: timestamp, nonce: nonce)
     }
 
     /// Signs and posts a batch body (`{"records": […]}`) to the hub.
@@ -77,5 +55,35 @@ public struct IngestClient: Sendable {
         let path = "/api/v1/records"
         let headers = [("Content-Type", "application/json")] + (try signatureHeaders(path: path, body: body, timestamp: timestamp, nonce: nonce))
         return try await http.send(OutgoingRequest(method: "POST", url: baseURL + path, headers: headers, body: body))
+    }
+}
+
+extension IngestClient.Signing {
+    /// The headers that sign a request: `target` is the path with `?query` when there is one,
+    /// exactly as sent.
+    public func headers(method: String, target: String, body: [UInt8], timestamp: Date = Date(), nonce: String = UUID().uuidString) throws -> [(name: String, value: String)] {
+        let seconds = String(Int64(timestamp.timeIntervalSince1970))
+        switch self {
+        case .hmac(let credential, let signatureMethod):
+            let signer = RequestSigner(method: signatureMethod)
+            let canonical = CanonicalRequest(method: method, path: target, timestamp: seconds, nonce: nonce, bodyDigestHex: signer.bodyDigestHex(body))
+            return [
+                (SignatureHeader.appKey, credential.appKey),
+                (SignatureHeader.timestamp, seconds),
+                (SignatureHeader.nonce, nonce),
+                (SignatureHeader.method, signatureMethod.rawValue),
+                (SignatureHeader.signature, signer.sign(canonical, secret: credential.secret)),
+            ]
+        case .certificate(let certificate, let key, let signatureMethod, let sm2ID):
+            let signer = CertificateRequestSigner(method: signatureMethod, sm2ID: sm2ID)
+            let canonical = CanonicalRequest(method: method, path: target, timestamp: seconds, nonce: nonce, bodyDigestHex: signer.bodyDigestHex(body))
+            return [
+                (SignatureHeader.certificate, certificate.sha256FingerprintHex),
+                (SignatureHeader.timestamp, seconds),
+                (SignatureHeader.nonce, nonce),
+                (SignatureHeader.method, signatureMethod.rawValue),
+                (SignatureHeader.signature, try signer.sign(canonical, key: key)),
+            ]
+        }
     }
 }

@@ -41,6 +41,8 @@ public struct AuditEntry: Codable, Sendable, Hashable {
 /// Who did an audited thing.
 public enum ActorKind: String, Codable, Sendable {
     case platform
+    /// A registered reader: a superior hub, a supervision platform.
+    case consumer
     case `operator`
     case system
     /// A caller the hub could not identify (unknown app key, missing headers).

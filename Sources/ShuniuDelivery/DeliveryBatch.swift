@@ -7,24 +7,8 @@ import ShuniuTrust
 /// the normalized record in the common spec's shape with its provenance.
 enum DeliveryBatch {
     static func body(for deliveries: [ClaimedDelivery]) -> [UInt8] {
-        let timestamps = ISO8601DateFormatter()
-        let records = deliveries.map { delivery -> String in
-            let version = delivery.version
-            let provenance = JSONValue.object([
-                "idempotencyKey": .string(delivery.idempotencyKey),
-                "dataset": .string(version.dataset.rawValue),
-                "key": .string(version.businessKey),
-                "version": .number(Double(version.version)),
-                "hubId": .number(Double(version.hubId)),
-                "sourcePlatform": .string(version.sourcePlatform),
-                "regionCode": version.regionCode.map(JSONValue.string) ?? .null,
-                "specVersion": .string(version.specVersion),
-                "contentHash": .string(version.contentHash),
-                "receivedAt": .string(timestamps.string(from: version.receivedAt)),
-            ]).canonicalText
-            // The stored normalized payload is already canonical JSON: splice it in as `data`
-            // rather than parse and print it again for every record of every batch.
-            return "{\"data\":" + version.normalizedPayload + "," + provenance.dropFirst()
+        let records = deliveries.map { delivery in
+            delivery.version.document(extra: ["idempotencyKey": .string(delivery.idempotencyKey)])
         }
         return Array(("{\"records\":[" + records.joined(separator: ",") + "]}").utf8)
     }

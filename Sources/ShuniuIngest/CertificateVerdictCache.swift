@@ -31,8 +31,8 @@ final class CertificateVerdictCache: Sendable {
 
     /// The parsed certificate and its verdict at `now`, verified afresh when no cached verdict
     /// may be used. Blocks (OpenSSL): call it off the cooperative pool.
-    func entry(for registration: PlatformCertificate, trust: TrustState, at now: Date) -> Result<Entry, CertificateUnreadable> {
-        let key = "\(registration.id)/\(registration.fingerprint)"
+    func entry(for registration: CertificateRegistration, trust: TrustState, at now: Date) -> Result<Entry, CertificateUnreadable> {
+        let key = registration.cacheKey
         let (verification, generation) = trust.snapshot()
         if let cached = entries.withLock({ $0[key] }), cached.generation == generation, now < cached.expires {
             return .success(cached)

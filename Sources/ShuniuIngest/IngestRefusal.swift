@@ -37,6 +37,8 @@ public struct IngestRefusal: Error, Sendable, Hashable, CustomStringConvertible 
         public static let certificateHolderMismatch = Code(rawValue: "auth.certificate_holder_mismatch")
         public static let platformSuspended = Code(rawValue: "platform.suspended")
         public static let certificationExpired = Code(rawValue: "platform.certification_expired")
+        /// A pull connector names a platform that is not registered (never answered over HTTP).
+        public static let platformNotRegistered = Code(rawValue: "platform.not_registered")
     }
 
     public var code: Code

@@ -21,6 +21,8 @@ public struct IngestService: Sendable {
     let routing: RoutingTable
     let metrics: IngestMetrics
     let wakeups: WakeSignal?
+    /// Long-polling feed readers, told of every commit that stored a version.
+    let commits: CommitNotifier?
     let logger: Logger
     let now: @Sendable () -> Date
     /// The trust list and CRLs in force: records' detached signatures are checked against it.
@@ -28,11 +30,12 @@ public struct IngestService: Sendable {
 
     public init(
         store: HubStore, spec: DataSpec, limits: IngestLimits, routing: RoutingTable = RoutingTable(), mappings: MappingRegistry? = nil,
-        metrics: any MetricsFactory = NOOPMetricsHandler.instance, wakeups: WakeSignal? = nil,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance, wakeups: WakeSignal? = nil, commits: CommitNotifier? = nil,
         logger: Logger, now: @escaping @Sendable () -> Date = Date.init, trust: TrustState? = nil
     ) {
         self.store = store
         self.wakeups = wakeups
+        self.commits = commits
         self.routing = routing
         self.metrics = IngestMetrics(factory: metrics)
         self.validator = RecordValidator(spec: spec)
@@ -53,21 +56,10 @@ public struct IngestService: Sendable {
         let receivedAt = now()
         let caller: RequestAuthenticator.Authenticated
         var outcomes: [Outcome]
-        var payload: RawPayload?
+        let payload: RawPayload?
         do {
             caller = try await authenticator.authenticate(request, now: receivedAt)
-            if mappings?.isBroken(caller.platform.id) == true {
-                throw IngestRefusal(.mappingUnavailable, "the mapping file of platform \(caller.platform.id) has problems and none is in force; the hub's operators have been told (shuniu mappings check)", platform: caller.platform.id)
-            }
-            if let engine = mappings?.engine(for: caller.platform.id) {
-                outcomes = try mapped(request.body, with: engine, platform: caller.platform)
-                payload = RawPayload(format: engine.mapping.format.rawValue, body: request.body, sha256: DigestAlgorithm.sha256.hexHash(request.body))
-            } else {
-                let batch = try IngestBatch.parse(request.body, limits: limits)
-                outcomes = batch.records.enumerated().map { index, record in
-                    check(record, index: index, platform: caller.platform)
-                }
-            }
+            (outcomes, payload) = try records(from: request.body, platform: caller.platform)
         } catch let refusal as IngestRefusal {
             try await audit(refusal, request: request)
             throw refusal
@@ -80,7 +72,10 @@ public struct IngestService: Sendable {
         do {
             let results = try await store.commitIngest(commit, receivedAt: receivedAt)
             let response = IngestResponse(results: results)
-            if response.accepted > 0 && !routing.routes.isEmpty { wakeups?.signal() }
+            if response.accepted > 0 {
+                commits?.notify()
+                if !routing.routes.isEmpty { wakeups?.signal() }
+            }
             metrics.recordBatch(platform: caller.platform.id.rawValue, response: response, seconds: now().timeIntervalSince(receivedAt))
             return response
         } catch let error as StoreError where error.code == .nonceReused {
@@ -89,6 +84,20 @@ public struct IngestService: Sendable {
             try await audit(refusal, request: request)
             throw refusal
         }
+    }
+
+    /// A batch's records from its body: mapped through the platform's mapping file when it has one,
+    /// else read as spec-shaped records. Pushed and pulled batches alike come through here.
+    func records(from body: [UInt8], platform: Platform) throws -> (outcomes: [Outcome], payload: RawPayload?) {
+        if mappings?.isBroken(platform.id) == true {
+            throw IngestRefusal(.mappingUnavailable, "the mapping file of platform \(platform.id) has problems and none is in force; the hub's operators have been told (shuniu mappings check)", platform: platform.id)
+        }
+        if let engine = mappings?.engine(for: platform.id) {
+            let outcomes = try mapped(body, with: engine, platform: platform)
+            return (outcomes, RawPayload(format: engine.mapping.format.rawValue, body: body, sha256: DigestAlgorithm.sha256.hexHash(body)))
+        }
+        let batch = try IngestBatch.parse(body, limits: limits)
+        return (batch.records.enumerated().map { index, record in check(record, index: index, platform: platform) }, nil)
     }
 
     /// Forgets nonces that are outside the replay window (any request using them is refused by time).
@@ -228,7 +237,7 @@ public struct IngestService: Sendable {
     }
 
     /// References, sequences and deadlines, over the batch's valid records and the store.
-    private func applyBatchRules(to outcomes: inout [Outcome]) async throws {
+    func applyBatchRules(to outcomes: inout [Outcome]) async throws {
         let candidates = outcomes.compactMap(\.candidate)
         guard candidates.contains(where: { !$0.dataset.references.isEmpty || !$0.dataset.deadlines.isEmpty || $0.dataset.rules.contains { $0.rule == .sequence } }) else { return }
         let verdicts = try await batchRules.check(candidates)

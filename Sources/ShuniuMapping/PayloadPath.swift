@@ -40,6 +40,12 @@ public struct PayloadPath: Sendable, Hashable, CustomStringConvertible {
         self.steps = steps
     }
 
+    /// Every value the path reaches from `root`: for readers outside the mapping engine, such as
+    /// pull connectors finding a page's items and next cursor.
+    public func values(in root: JSONValue) -> [JSONValue] {
+        resolve(in: root, at: "$").map(\.value)
+    }
+
     /// Every value the path reaches from `root`, with its JSON path (`$.sections[1].code`).
     func resolve(in root: JSONValue, at rootPath: String) -> [(value: JSONValue, path: String)] {
         var current: [(JSONValue, String)] = [(root, rootPath)]

@@ -44,7 +44,7 @@ extension HubStore {
             let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
             let detail = JSONText.encode(IngestAuditDetail(
                 accepted: counts[.accepted] ?? 0, duplicate: counts[.duplicate] ?? 0, rejected: counts[.rejected] ?? 0,
-                records: results.map(IngestAuditDetail.Line.init), certificate: commit.certificate
+                records: results.map(IngestAuditDetail.Line.init), certificate: commit.certificate, pulled: commit.pulled
             ))
             let outcome = (counts[.rejected] ?? 0) == results.count && !results.isEmpty ? "rejected" : "ok"
             try HubStore.appendAudit(
@@ -81,6 +81,8 @@ extension HubStore {
             version = latest + 1
             try db.cachedStatement(sql: "UPDATE record SET latest_version = ?, latest_hash = ?, region_code = ?, updated_at = ? WHERE id = ?")
                 .execute(arguments: [version, record.contentHash, record.regionCode, instant, recordID])
+            // A new version from the source answers the doubts raised about the record.
+            try closeDisputes(recordID: recordID, correctedBy: version, platform: platform, at: instant, in: db)
         } else {
             version = 1
             try db.cachedStatement(sql: """
@@ -150,4 +152,6 @@ struct IngestAuditDetail: Encodable {
     var records: [Line]
     /// The signing certificate's fingerprint; absent for HMAC-signed batches.
     var certificate: String?
+    /// The connector and URL of a pulled batch; absent for pushed ones.
+    var pulled: PullProvenance?
 }

@@ -204,6 +204,97 @@ extension HubStore {
                 ALTER TABLE record_version ADD COLUMN signature TEXT;
                 """)
         }
+        migrator.registerMigration("6-consumers-grants") { db in
+            try db.execute(sql: """
+                -- Registered readers: superior hubs, supervision platforms. One optional signing
+                -- certificate each (replaced, audited, when it is renewed).
+                CREATE TABLE consumer (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('active', 'suspended')),
+                    app_key TEXT NOT NULL UNIQUE,
+                    app_secret TEXT NOT NULL,
+                    requests_per_minute INTEGER NOT NULL,
+                    certificate_fingerprint TEXT UNIQUE,
+                    certificate_der BLOB,
+                    certificate_chain TEXT,
+                    certificate_ca TEXT,
+                    certificate_subject TEXT,
+                    certificate_identity TEXT,
+                    certificate_not_after DATETIME,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL
+                );
+
+                -- Grants (共享授权): one conditional dataset to one consumer, for a purpose, until an
+                -- expiry. Revoked grants keep their row.
+                CREATE TABLE data_grant (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    consumer TEXT NOT NULL REFERENCES consumer(id),
+                    dataset TEXT NOT NULL,
+                    purpose TEXT NOT NULL,
+                    personal_data INTEGER NOT NULL,
+                    approved_by TEXT NOT NULL,
+                    granted_at DATETIME NOT NULL,
+                    expires_at DATETIME NOT NULL,
+                    revoked_by TEXT,
+                    revoked_at DATETIME,
+                    revoked_reason TEXT
+                );
+                CREATE INDEX data_grant_by_consumer ON data_grant(consumer, dataset);
+                CREATE TRIGGER data_grant_no_delete BEFORE DELETE ON data_grant
+                BEGIN SELECT RAISE(ABORT, 'grants are kept; revoke them instead'); END;
+                """)
+        }
+        migrator.registerMigration("7-pull-connectors") { db in
+            try db.execute(sql: """
+                -- Each pull connector's endpoint between restarts: where it resumes (cursor), what
+                -- it fetched, and its schedule and back-off. Times are Unix seconds.
+                CREATE TABLE connector_state (
+                    connector TEXT NOT NULL,
+                    endpoint TEXT NOT NULL,
+                    platform TEXT NOT NULL,
+                    cursor TEXT,
+                    last_run_at DOUBLE,
+                    last_success_at DOUBLE,
+                    records_fetched INTEGER NOT NULL DEFAULT 0,
+                    pages_fetched INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT,
+                    last_error_at DOUBLE,
+                    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+                    next_run_at DOUBLE,
+                    PRIMARY KEY (connector, endpoint)
+                ) WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("8-disputes") { db in
+            try db.execute(sql: """
+                -- Doubts raised about records (疑义校核), closed by a corrected version or a reasoned
+                -- rejection; never deleted.
+                CREATE TABLE dispute (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    record_id INTEGER NOT NULL REFERENCES record(id),
+                    dataset TEXT NOT NULL,
+                    business_key TEXT NOT NULL,
+                    platform TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    field TEXT NOT NULL,
+                    field_label TEXT,
+                    reason TEXT NOT NULL,
+                    raised_by TEXT NOT NULL,
+                    raised_at DATETIME NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('open', 'corrected', 'rejected')),
+                    resolved_by TEXT,
+                    resolved_at DATETIME,
+                    resolution TEXT,
+                    corrected_version INTEGER
+                );
+                CREATE INDEX dispute_open_by_record ON dispute(record_id) WHERE status = 'open';
+                CREATE INDEX dispute_by_platform ON dispute(platform, status, id);
+                CREATE TRIGGER dispute_no_delete BEFORE DELETE ON dispute
+                BEGIN SELECT RAISE(ABORT, 'disputes are kept'); END;
+                """)
+        }
         return migrator
     }
 }

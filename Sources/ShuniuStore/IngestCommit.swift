@@ -21,9 +21,15 @@ public struct IngestCommit: Sendable {
     public var items: [Item]
     /// The platform's own payload when the records were mapped from it; stored once, verbatim.
     public var payload: RawPayload?
+    /// Set when a pull connector fetched the batch instead of the platform pushing it.
+    public var pulled: PullProvenance?
 
-    public init(platform: PlatformID, appKey: String, nonce: String, address: String?, items: [Item], payload: RawPayload? = nil, certificate: String? = nil) {
+    public init(
+        platform: PlatformID, appKey: String, nonce: String, address: String?, items: [Item], payload: RawPayload? = nil, certificate: String? = nil,
+        pulled: PullProvenance? = nil
+    ) {
         self.payload = payload
+        self.pulled = pulled
         self.certificate = certificate
         self.platform = platform
         self.appKey = appKey

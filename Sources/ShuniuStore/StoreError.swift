@@ -15,6 +15,13 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let certificateRegistered = Code(rawValue: "store.certificate_registered")
         /// No registration in force of that certificate for that platform.
         public static let certificateNotFound = Code(rawValue: "store.certificate_not_found")
+        public static let consumerExists = Code(rawValue: "store.consumer_exists")
+        public static let consumerNotFound = Code(rawValue: "store.consumer_not_found")
+        public static let grantNotFound = Code(rawValue: "store.grant_not_found")
+        public static let recordNotFound = Code(rawValue: "store.record_not_found")
+        public static let disputeNotFound = Code(rawValue: "store.dispute_not_found")
+        /// The dispute was closed already (corrected or rejected).
+        public static let disputeClosed = Code(rawValue: "store.dispute_closed")
     }
 
     public var code: Code

@@ -10,12 +10,7 @@ import Testing
 @Suite("Operator CLI")
 struct CLITests {
     func run(_ arguments: [String]) async throws {
-        var command = try ShuniuCommand.parseAsRoot(arguments)
-        if var asyncCommand = command as? any AsyncParsableCommand {
-            try await asyncCommand.run()
-        } else {
-            try command.run()
-        }
+        try await InProcessCommand.run(arguments)
     }
 
     @Test("platforms add, suspend and resume change the registry and are audited with the operator's name")

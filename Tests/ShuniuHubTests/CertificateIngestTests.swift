@@ -38,13 +38,8 @@ struct CertificateIngestTests {
     /// Runs `shuniu ARGUMENTS…` in-process; false when it refused (exit status 1 or a validation error).
     @discardableResult
     func shuniu(_ arguments: [String]) async throws -> Bool {
-        var command = try ShuniuCommand.parseAsRoot(arguments)
         do {
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
+            try await InProcessCommand.run(arguments)
             return true
         } catch is ExitCode {
             return false

@@ -1,0 +1,51 @@
+import Foundation
+import ShuniuCore
+import ShuniuIngest
+import ShuniuStore
+
+extension ReadService {
+    /// `POST /api/v1/records/{dataset}/{key}/disputes` with `{"field": "…", "reason": "…"}`: a
+    /// consumer that may read the record reports that a field looks wrong (疑义校核). Answers the
+    /// dispute as stored (201).
+    public func openDispute(_ request: SignedRequest, dataset: String, key: String) async throws -> String {
+        try await serve(request, action: "read.dispute", subject: "\(dataset)/\(key)") { caller, access in
+            let datasetID = DatasetID(dataset)
+            guard try await readableVersions(datasetID, key: key, access: access).last != nil else { throw Self.notFound(dataset, key) }
+            let body = try DisputeBody(request.body)
+            guard let field = spec.dataset(datasetID)?.field(body.field) else {
+                throw ReadRefusal(.invalidDispute, "$.field: dataset \(dataset) has no field \(body.field)")
+            }
+            let dispute = try await store.openDispute(
+                dataset: datasetID, key: key, field: field.code, fieldLabel: field.label, reason: body.reason,
+                consumer: caller.consumer.id, address: request.address, at: now()
+            )
+            return Served(json: JSONText.encode(dispute), count: 1, datasets: [datasetID])
+        }
+    }
+}
+
+/// The body of a dispute: the field code in doubt and why.
+struct DisputeBody: Decodable {
+    var field: String
+    var reason: String
+
+    init(_ bytes: [UInt8]) throws(ReadRefusal) {
+        guard let body = try? JSONDecoder().decode(DisputeBody.self, from: Data(bytes)) else {
+            throw ReadRefusal(.invalidDispute, "the body must be {\"field\": \"<field code>\", \"reason\": \"<why it looks wrong>\"}")
+        }
+        let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty, reason.count <= 2000 else {
+            throw ReadRefusal(.invalidDispute, "$.reason: say why the field looks wrong, in at most 2000 characters")
+        }
+        field = body.field.trimmingCharacters(in: .whitespaces)
+        self.reason = reason
+    }
+
+    private enum CodingKeys: String, CodingKey { case field, reason }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        field = try container.decode(String.self, forKey: .field)
+        reason = try container.decode(String.self, forKey: .reason)
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+import ShuniuCore
+import ShuniuIngest
+import ShuniuSpec
+import ShuniuStore
+import ShuniuTrust
+
+/// The pull side: superior hubs and supervision platforms read the feed, records and their
+/// versions, and raise disputes. Every read is authenticated, rate-limited, held to the sharing
+/// types and the consumer's grants, masked where no grant covers personal data, and audited
+/// (consumer, query, how many versions, address, purpose) in the transaction that claims the
+/// request's nonce — so an answer is never sent for a read the audit log does not hold.
+public struct ReadService: Sendable {
+    let store: HubStore
+    let spec: DataSpec
+    let authenticator: ConsumerAuthenticator
+    let limiter = RateLimiter()
+    let mask: PersonalDataMask
+    let commits: CommitNotifier
+    let settings: ReadSettings
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    public init(
+        store: HubStore, spec: DataSpec, trust: TrustState?, replayWindowSeconds: Int, commits: CommitNotifier,
+        settings: ReadSettings = ReadSettings(), logger: Logger, now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.store = store
+        self.spec = spec
+        self.authenticator = ConsumerAuthenticator(store: store, replayWindowSeconds: replayWindowSeconds, trust: trust)
+        self.mask = PersonalDataMask(spec: spec)
+        self.commits = commits
+        self.settings = settings
+        self.logger = logger
+        self.now = now
+    }
+
+    /// What one answered read did, for its audit entry.
+    struct Served {
+        var json: String
+        var count: Int
+        var datasets: Set<DatasetID>
+        var masked: Int = 0
+    }
+
+    /// Authenticates, rate-limits and opens the consumer's access, runs `read`, and audits it
+    /// with the nonce. Refusals are audited too (rate limiting only logged: a flood of 429s
+    /// must not become a flood of writes).
+    func serve(
+        _ request: SignedRequest, action: String, subject: String?,
+        read: (ConsumerAuthenticator.Authenticated, ReadAccess) async throws -> Served
+    ) async throws -> String {
+        let startedAt = now()
+        var caller: ConsumerAuthenticator.Authenticated?
+        do {
+            let authenticated = try await authenticator.authenticate(request, now: startedAt)
+            caller = authenticated
+            let consumer = authenticated.consumer
+            if let wait = limiter.take(consumer.id, perMinute: consumer.requestsPerMinute, at: startedAt) {
+                logger.debug("read rate-limited", metadata: ["consumer": "\(consumer.id)"])
+                throw ReadRefusal(.rateLimited, "consumer \(consumer.id) may make \(consumer.requestsPerMinute) requests a minute; retry in \(wait) s", retryAfterSeconds: wait)
+            }
+            let access = ReadAccess(spec: spec, grantsInForce: try await store.grantsInForce(consumer: consumer.id, at: startedAt))
+            let served = try await read(authenticated, access)
+            var detail: [String: JSONValue] = [
+                "query": .string(request.path), "count": .number(Double(served.count)),
+                "datasets": .array(served.datasets.map(\.rawValue).sorted().map(JSONValue.string)),
+                "purposes": .array(access.purposes(for: served.datasets).map(JSONValue.string)),
+                "masked": .number(Double(served.masked)),
+            ]
+            if let certificate = authenticated.certificate { detail["certificate"] = .string(certificate) }
+            let event = AuditEvent(actorKind: .consumer, actor: consumer.id, action: action, subject: subject, address: request.address,
+                                   detail: JSONValue.object(detail).canonicalText)
+            do {
+                try await store.commitRead(nonceNamespace: consumer.nonceNamespace, nonce: authenticated.nonce, audit: event, at: now())
+            } catch let error as StoreError where error.code == .nonceReused {
+                throw ReadRefusal(.init(rawValue: IngestRefusal.Code.nonceReused.rawValue), "nonce \(authenticated.nonce) was already used within the replay window")
+            }
+            return served.json
+        } catch let refusal as ReadRefusal {
+            if refusal.code != .rateLimited { try await audit(refusal, request: request, action: action, consumer: caller?.consumer.id) }
+            throw refusal
+        }
+    }
+
+    private func audit(_ refusal: ReadRefusal, request: SignedRequest, action: String, consumer: String?) async throws {
+        let detail = JSONValue.object([
+            "query": .string(request.path), "read": .string(action), "message": .string(refusal.message),
+            "appKey": request.appKey.map(JSONValue.string) ?? .null, "certificate": request.certificate.map(JSONValue.string) ?? .null,
+        ]).canonicalText
+        try await store.appendAudit(AuditEvent(
+            actorKind: consumer == nil ? .anonymous : .consumer, actor: consumer ?? "-", action: "read.refused",
+            outcome: refusal.code.rawValue, address: request.address, detail: detail
+        ))
+    }
+
+    /// One version as the reader gets it: the common document, its sequence, personal fields
+    /// masked unless a grant shows them, and the open disputes marked.
+    func document(_ version: StoredVersion, access: ReadAccess, disputes: [Dispute], masked: inout Int) -> String {
+        var extra: [String: JSONValue] = ["sequence": .number(Double(version.sequence))]
+        var data: String?
+        if !access.showsPersonalData(of: version.dataset), let masking = mask.mask(version.normalizedPayload, of: version.dataset) {
+            data = masking.payload
+            extra["masked"] = .array(masking.masked.map(JSONValue.string))
+            masked += 1
+        }
+        if !disputes.isEmpty {
+            extra["disputes"] = .array(disputes.map { dispute in
+                .object(["id": .number(Double(dispute.id)), "field": .string(dispute.field), "reason": .string(dispute.reason),
+                         "raisedAt": .string(dispute.raisedAt.formatted(.iso8601)), "version": .number(Double(dispute.version))])
+            })
+        }
+        return version.document(data: data, extra: extra)
+    }
+}

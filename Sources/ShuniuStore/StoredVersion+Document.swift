@@ -1,0 +1,26 @@
+import Foundation
+import ShuniuCore
+
+extension StoredVersion {
+    /// The version as every reader gets it — push destinations and feed consumers alike:
+    /// `{"data": {…}, "dataset", "key", "version", "hubId", "sourcePlatform", "regionCode",
+    /// "specVersion", "contentHash", "receivedAt"}` plus the reader's own `extra` fields.
+    ///
+    /// `data` is canonical JSON text: the stored normalized payload unless the caller gives
+    /// another (a masked copy). It is spliced in rather than parsed and printed again.
+    public func document(data: String? = nil, extra: [String: JSONValue] = [:]) -> String {
+        var fields: [String: JSONValue] = [
+            "dataset": .string(dataset.rawValue),
+            "key": .string(businessKey),
+            "version": .number(Double(version)),
+            "hubId": .number(Double(hubId)),
+            "sourcePlatform": .string(sourcePlatform),
+            "regionCode": regionCode.map(JSONValue.string) ?? .null,
+            "specVersion": .string(specVersion),
+            "contentHash": .string(contentHash),
+            "receivedAt": .string(receivedAt.formatted(.iso8601)),
+        ]
+        fields.merge(extra) { _, reader in reader }
+        return "{\"data\":" + (data ?? normalizedPayload) + "," + JSONValue.object(fields).canonicalText.dropFirst()
+    }
+}
