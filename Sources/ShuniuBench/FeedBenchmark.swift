@@ -25,7 +25,34 @@ struct FeedBenchmark {
         }
         let total = try await hub.store.versionCount()
 
-        // Throughput: the whole feed, pages of 1,000, one consumer, signed requests.
+        // Throughput: the whole feed, pages of 1,000, one consumer, signed requests — first as a
+        // consumer without a grant for personal data (every 500 record is masked), then with one.
+        let masked = try await readAll(consumer)
+        let unmaskedConsumer = try await Fixtures.registerConsumer("unmasked-reader", on: hub)
+        try await Fixtures.grant("500", to: "unmasked-reader", personalData: true, in: hub.store)
+        let unmasked = try await readAll(unmaskedConsumer)
+
+        // Latency: a consumer long-polls at the head; a platform pushes one record at a time.
+        let head = String(try await hub.store.latestSequence())
+        let latencies = try await ackToReceipt(platform: platform, consumer: consumer, after: head, count: options.latencySamples)
+        let memory = ProcessMemory.residentMiB()
+        try await hub.stop()
+        let ceiling = try rawRead(store: folder.file("hub") + "/" + HubStore.fileName)
+
+        print("shuniu-bench feed: \(total) versions, one consumer, pages of 1,000, loopback")
+        for (name, run) in [("masked", masked), ("unmasked", unmasked)] {
+            print("  feed, \(name.padding(toLength: 9, withPad: " ", startingAt: 0)):" + String(format: "%8.0f versions/s  (%d in %.2f s, %d pages; page p50 %.1f ms, p99 %.1f ms)",
+                         Double(run.versions) / run.seconds, run.versions, run.seconds, run.pages.sorted.count, run.pages.percentile(50), run.pages.percentile(99)))
+        }
+        print(String(format: "  raw SQLite read:   %8.0f rows/s     (same rows, SELECT * by id in pages of 1,000, no JSON, no HTTP)", ceiling))
+        let summary = LatencySummary(seconds: latencies)
+        print(String(format: "  ack → receipt:     p50 %.1f ms  p99 %.1f ms  max %.1f ms  (%d pushes, long-poll wait=30s)",
+                     summary.percentile(50), summary.percentile(99), summary.percentile(100), latencies.count))
+        print(String(format: "  process RSS:       %.0f MiB now, %.0f MiB peak (hub and clients in one process)", memory.current, memory.peak))
+    }
+
+    /// Reads the whole feed in pages of 1,000; the reader parses each page as a consumer would.
+    private func readAll(_ consumer: ConsumerClient) async throws -> (versions: Int, seconds: Double, pages: LatencySummary) {
         var cursor = "0"
         var received = 0
         var pageSeconds: [Double] = []
@@ -42,23 +69,7 @@ struct FeedBenchmark {
             cursor = next
             if page["more"] as? Bool != true { break }
         }
-        let elapsed = Date().timeIntervalSince(start)
-        let pages = LatencySummary(seconds: pageSeconds)
-
-        // Latency: a consumer long-polls at the head; a platform pushes one record at a time.
-        let latencies = try await ackToReceipt(platform: platform, consumer: consumer, after: cursor, count: options.latencySamples)
-        let memory = ProcessMemory.residentMiB()
-        try await hub.stop()
-        let ceiling = try rawRead(store: folder.file("hub") + "/" + HubStore.fileName)
-
-        print("shuniu-bench feed: \(total) versions, one consumer, pages of 1,000, loopback")
-        print(String(format: "  feed throughput:   %8.0f versions/s  (%d in %.2f s, %d pages)", Double(received) / elapsed, received, elapsed, pageSeconds.count))
-        print(String(format: "  page latency:      p50 %.1f ms  p99 %.1f ms", pages.percentile(50), pages.percentile(99)))
-        print(String(format: "  raw SQLite read:   %8.0f rows/s     (same rows, SELECT * by id in pages of 1,000, no JSON, no HTTP)", ceiling))
-        let summary = LatencySummary(seconds: latencies)
-        print(String(format: "  ack → receipt:     p50 %.1f ms  p99 %.1f ms  max %.1f ms  (%d pushes, long-poll wait=30s)",
-                     summary.percentile(50), summary.percentile(99), summary.percentile(100), latencies.count))
-        print(String(format: "  process RSS:       %.0f MiB now, %.0f MiB peak (hub and clients in one process)", memory.current, memory.peak))
+        return (received, Date().timeIntervalSince(start), LatencySummary(seconds: pageSeconds))
     }
 
     /// For each push: seconds from the platform's 2xx to the consumer holding the version

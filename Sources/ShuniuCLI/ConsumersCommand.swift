@@ -153,18 +153,8 @@ struct ConsumersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try hub.configuration()
-            let certificate: X509Certificate
-            let chainCertificates: [X509Certificate]
-            do {
-                certificate = try X509Certificate(try PlatformCertsArguments.read(file))
-                chainCertificates = try chain.flatMap { path throws in try X509Certificate.bundle(try PlatformCertsArguments.read(path)) }
-            } catch let error as TrustError {
-                throw ValidationError(error.description)
-            }
-            let verification = CertificateVerification(
-                trust: TrustList.load(directory: certs ?? configuration.certsDir), crls: CRLFolder.load(configuration.crlDir).crls
-            )
-            let verdict = verification.verify(certificate, chain: chainCertificates, at: Date())
+            let (certificate, chainCertificates) = try PlatformCertsArguments.certificate(file, chain: chain)
+            let verdict = PlatformCertsArguments.verification(configuration, certs: certs).verify(certificate, chain: chainCertificates, at: Date())
             let store = try hub.openStore()
             defer { try? store.close() }
             guard verdict.valid, let ca = verdict.ca, let identity = verdict.identity else {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShuniuApp
 import ShuniuCore
 import ShuniuStore
 import ShuniuTrust
@@ -32,24 +33,14 @@ extension PlatformsCommand.Certs {
         func run() async throws {
             let platformID = try PlatformCertsArguments.platformID(id)
             let configuration = try hub.configuration()
-            let certificate: X509Certificate
-            let chainCertificates: [X509Certificate]
-            do {
-                certificate = try X509Certificate(try PlatformCertsArguments.read(file))
-                chainCertificates = try chain.flatMap { path throws in try X509Certificate.bundle(try PlatformCertsArguments.read(path)) }
-            } catch let error as TrustError {
-                throw ValidationError(error.description)
-            }
+            let (certificate, chainCertificates) = try PlatformCertsArguments.certificate(file, chain: chain)
             let store = try hub.openStore()
             defer { try? store.close() }
             guard let platform = try await store.platform(platformID) else {
                 throw ValidationError("no platform \(id) is registered")
             }
             let now = Date()
-            let verification = CertificateVerification(
-                trust: TrustList.load(directory: certs ?? configuration.certsDir), crls: CRLFolder.load(configuration.crlDir).crls
-            )
-            let verdict = verification.verify(certificate, chain: chainCertificates, at: now)
+            let verdict = PlatformCertsArguments.verification(configuration, certs: certs).verify(certificate, chain: chainCertificates, at: now)
             var reasons = verdict.reasons.map { "\($0.code): \($0.message)" }
             if let identity = verdict.identity, let mismatch = identity.mismatch(operatorCode: platform.operatorCode) {
                 reasons.append("identity: \(mismatch)")
@@ -145,8 +136,22 @@ extension PlatformsCommand.Certs {
     }
 }
 
-/// What the certificate commands share: reading their arguments.
+/// What the certificate commands (of platforms and consumers) share: reading their arguments.
 enum PlatformCertsArguments {
+    /// A certificate and the chain certificates given with it, PEM or DER.
+    static func certificate(_ file: String, chain: [String]) throws -> (X509Certificate, [X509Certificate]) {
+        do {
+            return (try X509Certificate(try read(file)), try chain.flatMap { path throws in try X509Certificate.bundle(try read(path)) })
+        } catch let error as TrustError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// The hub's trust list (`--certs`, else paths.certs) with its CRL cache, as the daemon verifies.
+    static func verification(_ configuration: HubConfiguration, certs: String?) -> CertificateVerification {
+        CertificateVerification(trust: TrustList.load(directory: certs ?? configuration.certsDir), crls: CRLFolder.load(configuration.crlDir).crls)
+    }
+
     static func platformID(_ text: String) throws -> PlatformID {
         guard let id = PlatformID(rawValue: text) else {
             throw ValidationError("'\(text)' is not a platform code (11 characters of 0-9 and A-Z)")

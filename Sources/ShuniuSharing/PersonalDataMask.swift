@@ -22,14 +22,41 @@ public struct PersonalDataMask: Sendable {
     /// The payload (canonical JSON) with the dataset's personal fields masked, and their codes;
     /// nil when nothing needed masking.
     public func mask(_ payload: String, of dataset: DatasetID) -> (payload: String, masked: [String])? {
-        guard let personal = fields[dataset], let data = try? JSONDecoder().decode(JSONValue.self, from: Data(payload.utf8)), case .object(var values) = data else { return nil }
+        guard let personal = fields[dataset] else { return nil }
+        let result = Self.maskInPlace(payload, personal.sorted()) ?? Self.maskByParsing(payload, personal.sorted())
+        return result.masked.isEmpty ? nil : result
+    }
+
+    /// The fast way, for the common case: in canonical JSON an unescaped `"` only ever delimits
+    /// a string, so `{"CODE":"` or `,"CODE":"` is that field's key, and a value without escapes
+    /// ends at the next `"`. Nil when a value has escapes: those are left to the slow way.
+    static func maskInPlace(_ payload: String, _ codes: [String]) -> (payload: String, masked: [String])? {
+        var bytes = Array(payload.utf8)
         var masked: [String] = []
-        for code in personal.sorted() {
-            guard case .string(let text)? = values[code], !text.isEmpty else { continue }
-            values[code] = .string(Self.mask(text))
+        for code in codes {
+            let key = Array("\"\(code)\":\"".utf8)
+            guard let keyStart = bytes.firstRange(of: key)?.lowerBound else { continue }
+            guard keyStart > 0, bytes[keyStart - 1] == UInt8(ascii: "{") || bytes[keyStart - 1] == UInt8(ascii: ",") else { return nil }
+            let valueStart = keyStart + key.count
+            guard let valueEnd = bytes[valueStart...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+            let value = bytes[valueStart..<valueEnd]
+            if value.contains(UInt8(ascii: "\\")) { return nil }
+            if value.isEmpty { continue }
+            bytes.replaceSubrange(valueStart..<valueEnd, with: Array(mask(String(decoding: value, as: UTF8.self)).utf8))
             masked.append(code)
         }
-        return masked.isEmpty ? nil : (JSONValue.object(values).canonicalText, masked)
+        return masked.isEmpty ? (payload, []) : (String(decoding: bytes, as: UTF8.self), masked)
+    }
+
+    static func maskByParsing(_ payload: String, _ codes: [String]) -> (payload: String, masked: [String]) {
+        guard let data = try? JSONDecoder().decode(JSONValue.self, from: Data(payload.utf8)), case .object(var values) = data else { return (payload, []) }
+        var masked: [String] = []
+        for code in codes {
+            guard case .string(let text)? = values[code], !text.isEmpty else { continue }
+            values[code] = .string(mask(text))
+            masked.append(code)
+        }
+        return (JSONValue.object(values).canonicalText, masked)
     }
 
     /// Keeps the first and last few characters of a value, stars in between.

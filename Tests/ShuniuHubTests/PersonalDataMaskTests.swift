@@ -1,0 +1,50 @@
+import Foundation
+@testable import ShuniuSharing
+import ShuniuCore
+import ShuniuSpec
+import ShuniuTesting
+import Testing
+
+/// Masking personal fields: the fast in-place way must give exactly what parsing gives.
+@Suite("Personal data masking")
+struct PersonalDataMaskTests {
+    static let codes = ["CONTACTOR", "CONTACT_INFORMATION", "PM_CODE"]
+
+    /// Stored payloads are canonical JSON (sorted keys), as these are.
+    @Test("In place and by parsing agree, first and last keys included; escaped values take the parsing way", arguments: [
+        #"{"CONTACTOR":"张工","CONTACT_INFORMATION":"13800000000","PROJECT_NAME":"示范工程"}"#,
+        #"{"A":"1","PM_CODE":"420102198503150012"}"#,
+        #"{"CONTACTOR":"李四","NOTE":"\"CONTACTOR\":\"x\""}"#,
+        #"{"CONTACTOR":"王\"五\"","Z":"1"}"#,
+        #"{"CONTACTOR":"","PROJECT_NAME":"CONTACTOR"}"#,
+        #"{"CONTACTOR":1234}"#,
+    ])
+    func fastAndParsedAgree(payload: String) throws {
+        let parsed = PersonalDataMask.maskByParsing(payload, Self.codes)
+        if let fast = PersonalDataMask.maskInPlace(payload, Self.codes) {
+            #expect(fast.payload == parsed.payload)
+            #expect(fast.masked == parsed.masked)
+        } else {
+            #expect(payload.contains("\\"), "only a value with escapes is left to parsing")
+        }
+    }
+
+    @Test("Values keep their length and ends, never the middle")
+    func shapes() {
+        #expect(PersonalDataMask.mask("420102198503150012") == "420***********0012")
+        #expect(PersonalDataMask.mask("13900000001") == "139****0001")
+        #expect(PersonalDataMask.mask("张三") == "张*")
+        #expect(PersonalDataMask.mask("王") == "*")
+    }
+
+    @Test("The spec's personal fields and every resident ID are masked; others never")
+    func whichFields() throws {
+        let spec = try SpecLoader.load(directory: RepositoryPaths.mappings + "/spec")
+        let mask = PersonalDataMask(spec: spec)
+        let payload = #"{"BIDDER_NAME":"湖北示范建工集团有限公司","BIDDER_OPERATION_PERSON_CON":"13900000001","PM_CODE":"420102198503150012"}"#
+        let masked = try #require(mask.mask(payload, of: "507"))
+        #expect(masked.masked == ["BIDDER_OPERATION_PERSON_CON", "PM_CODE"])
+        #expect(masked.payload.contains("湖北示范建工集团有限公司") && !masked.payload.contains("198503150012"))
+        #expect(mask.mask(#"{"PROJECT_NAME":"x"}"#, of: "500") == nil)
+    }
+}
