@@ -35,7 +35,7 @@ public struct PersonalDataMask: Sendable {
         var masked: [String] = []
         for code in codes {
             let key = Array("\"\(code)\":\"".utf8)
-            guard let keyStart = bytes.firstRange(of: key)?.lowerBound else { continue }
+            guard let keyStart = Self.firstIndex(of: key, in: bytes) else { continue }
             guard keyStart > 0, bytes[keyStart - 1] == UInt8(ascii: "{") || bytes[keyStart - 1] == UInt8(ascii: ",") else { return nil }
             let valueStart = keyStart + key.count
             guard let valueEnd = bytes[valueStart...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
@@ -46,6 +46,23 @@ public struct PersonalDataMask: Sendable {
             masked.append(code)
         }
         return masked.isEmpty ? (payload, []) : (String(decoding: bytes, as: UTF8.self), masked)
+    }
+
+    /// A plain byte search: the standard library's generic `firstRange(of:)` costs tens of
+    /// microseconds a record here, more than all the rest of masking.
+    static func firstIndex(of pattern: [UInt8], in bytes: [UInt8]) -> Int? {
+        guard let first = pattern.first, bytes.count >= pattern.count else { return nil }
+        var index = 0
+        let last = bytes.count - pattern.count
+        while index <= last {
+            if bytes[index] == first {
+                var matched = 1
+                while matched < pattern.count && bytes[index + matched] == pattern[matched] { matched += 1 }
+                if matched == pattern.count { return index }
+            }
+            index += 1
+        }
+        return nil
     }
 
     static func maskByParsing(_ payload: String, _ codes: [String]) -> (payload: String, masked: [String]) {

@@ -6,9 +6,13 @@ extension HubStore {
     /// Every version of one record, oldest first.
     public func versions(dataset: DatasetID, key: String) async throws -> [StoredVersion] {
         try await pool.read { db in
+            // Through the record's (dataset, key) index, then its versions' (record, version) index.
             try Row.fetchAll(
                 db,
-                sql: "SELECT * FROM record_version WHERE dataset = ? AND business_key = ? ORDER BY version",
+                sql: """
+                    SELECT v.* FROM record r JOIN record_version v ON v.record_id = r.id
+                    WHERE r.dataset = ? AND r.business_key = ? ORDER BY v.version
+                    """,
                 arguments: [dataset.rawValue, key]
             ).map(HubStore.storedVersion(from:))
         }
