@@ -159,7 +159,7 @@ enum OpenAPIDocument {
       "post": {
         "operationId": "raiseDispute",
         "summary": "Report that a field of a record looks wrong (疑义校核)",
-        "description": "The dispute is routed to the record's source platform (its operators list it with `shuniu disputes`), marked on the record as read, and closed by a corrected version from the platform or a reasoned rejection by an operator. Nothing is deleted.",
+        "description": "The dispute is routed to the record's source platform (its operators list it with `shuniu disputes`), marked on the record as read, and closed by a version from the platform that changes the disputed field, or by an operator's reasoned rejection. Nothing is deleted.",
         "parameters": [
           {"$ref": "#/components/parameters/Dataset"},
           {"$ref": "#/components/parameters/Key"},

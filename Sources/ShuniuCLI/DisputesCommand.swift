@@ -4,7 +4,7 @@ import ShuniuCore
 import ShuniuStore
 
 /// `shuniu disputes`: doubts raised by consumers about records (疑义校核), for the source
-/// platforms' operators. A corrected version from the platform closes a dispute by itself;
+/// platforms' operators. A version from the platform that changes the field closes a dispute by itself;
 /// `resolve` closes one with a reasoned rejection.
 struct DisputesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -69,7 +69,7 @@ struct DisputesCommand: AsyncParsableCommand {
     struct Resolve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Close an open dispute by rejecting it, with the reason: the record stands as it is.",
-            discussion: "A dispute the platform agrees with is closed by its corrected version, which the hub links to the dispute when it arrives."
+            discussion: "A dispute the platform agrees with is closed by its next version that changes the disputed field, which the hub links to the dispute when it arrives."
         )
         @OptionGroup var hub: HubOptions
         @OptionGroup var operatorOption: OperatorOption

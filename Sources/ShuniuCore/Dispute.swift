@@ -1,8 +1,8 @@
 import Foundation
 
 /// A doubt raised about a record (疑义校核): a consumer reports that a field looks wrong. It is
-/// routed to the record's source platform and marked on the record until a corrected version
-/// arrives (closing it as `corrected`) or an operator rejects it with a reason. Nothing is
+/// routed to the record's source platform and marked on the record until a version that changes
+/// the field arrives (closing it as `corrected`) or an operator rejects it with a reason. Nothing is
 /// ever deleted: the dispute, its answer and the versions stay.
 public struct Dispute: Codable, Sendable, Hashable {
     public var id: Int64
@@ -54,7 +54,7 @@ public struct Dispute: Codable, Sendable, Hashable {
 public enum DisputeStatus: String, Codable, Sendable, CaseIterable {
     /// Raised, not yet answered: marked on the record.
     case open
-    /// Closed by a new version of the record from its source platform.
+    /// Closed by a new version from its source platform that changes the disputed field.
     case corrected
     /// Closed by an operator with a reason; the record stands as it is.
     case rejected

@@ -105,19 +105,29 @@ extension HubStore {
         }
     }
 
-    /// Closes the record's open disputes as corrected by its new version; called in the
-    /// transaction that stores the version.
-    static func closeDisputes(recordID: Int64, correctedBy version: Int, platform: PlatformID, at instant: Date, in db: Database) throws {
-        let open = try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM dispute WHERE record_id = ? AND status = 'open'"), arguments: [recordID])
+    /// Closes, as corrected by the record's new version, each open dispute whose field the new
+    /// version changes; a dispute about a field the version leaves alone stays open. Called in
+    /// the transaction that stores the version.
+    static func closeDisputes(recordID: Int64, correctedBy version: Int, payload: String, platform: PlatformID, at instant: Date, in db: Database) throws {
+        let open = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, field FROM dispute WHERE record_id = ? AND status = 'open'"), arguments: [recordID])
         guard !open.isEmpty else { return }
-        try db.execute(
-            sql: "UPDATE dispute SET status = 'corrected', resolved_by = ?, resolved_at = ?, resolution = ?, corrected_version = ? WHERE record_id = ? AND status = 'open'",
-            arguments: [platform.rawValue, instant, "corrected by version \(version)", version, recordID]
+        let previous = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT normalized_payload FROM record_version WHERE record_id = ? AND version = ?"), arguments: [recordID, version - 1]
         )
-        for id in open {
+        func fields(_ text: String?) -> [String: JSONValue] {
+            (try? JSONDecoder().decode([String: JSONValue].self, from: Data((text ?? "{}").utf8))) ?? [:]
+        }
+        let (before, after) = (fields(previous), fields(payload))
+        for row in open {
+            let (id, field): (Int64, String) = (row["id"], row["field"])
+            guard before[field] != after[field] else { continue }
+            try db.execute(
+                sql: "UPDATE dispute SET status = 'corrected', resolved_by = ?, resolved_at = ?, resolution = ?, corrected_version = ? WHERE id = ?",
+                arguments: [platform.rawValue, instant, "\(field) corrected by version \(version)", version, id]
+            )
             try appendAudit(
                 AuditEvent(actorKind: .platform, actor: platform.rawValue, action: "dispute.corrected", subject: "\(id)",
-                           detail: JSONText.object(["dispute": "\(id)", "version": "\(version)"])),
+                           detail: JSONText.object(["dispute": "\(id)", "field": field, "version": "\(version)"])),
                 at: instant, in: db
             )
         }

@@ -81,8 +81,8 @@ extension HubStore {
             version = latest + 1
             try db.cachedStatement(sql: "UPDATE record SET latest_version = ?, latest_hash = ?, region_code = ?, updated_at = ? WHERE id = ?")
                 .execute(arguments: [version, record.contentHash, record.regionCode, instant, recordID])
-            // A new version from the source answers the doubts raised about the record.
-            try closeDisputes(recordID: recordID, correctedBy: version, platform: platform, at: instant, in: db)
+            // A new version from the source answers the doubts raised about the fields it changes.
+            try closeDisputes(recordID: recordID, correctedBy: version, payload: record.normalizedPayload, platform: platform, at: instant, in: db)
         } else {
             version = 1
             try db.cachedStatement(sql: """

@@ -37,17 +37,22 @@ struct DisputeTests {
         #expect(listed.status == 0, "\(listed.output)")
         #expect(listed.output.contains("合同估算价与招标公告不一致"))
 
+        // A new version that leaves the field alone does not answer the dispute.
+        let renamed = try Fixtures.record("502", changing: ["BID_SECTION_NAME": "示范学校新建工程施工（第一标段）"])
+        #expect(try await platform.send(body: Fixtures.batch([renamed])).status == 200)
+        #expect(try await hub.store.dispute(dispute.id)?.status == .open)
+
         // The platform sends a corrected version: the dispute closes by itself.
-        let corrected = try Fixtures.record("502", changing: ["CONTRACT_RECKON_PRICE": "35000000.00"])
+        let corrected = try Fixtures.record("502", changing: ["BID_SECTION_NAME": "示范学校新建工程施工（第一标段）", "CONTRACT_RECKON_PRICE": "35000000.00"])
         #expect(try await platform.send(body: Fixtures.batch([corrected])).status == 200)
         let closed = try #require(try await hub.store.dispute(dispute.id))
-        #expect(closed.status == .corrected && closed.correctedVersion == 2 && closed.resolvedBy == Fixtures.platformID.rawValue)
+        #expect(closed.status == .corrected && closed.correctedVersion == 3 && closed.resolvedBy == Fixtures.platformID.rawValue)
         let after = try SharingTests.object(try await consumer.record(dataset: "502", key: Self.sectionKey))
-        #expect(after["disputes"] == nil && after["version"] as? Int == 2)
+        #expect(after["disputes"] == nil && after["version"] as? Int == 3)
         #expect(try await hub.store.auditEntries(limit: 1, action: "dispute.open").first?.actor == "wuhan-supervision")
         #expect(try await hub.store.auditEntries(limit: 1, action: "dispute.corrected").first?.actor == Fixtures.platformID.rawValue)
         // Nothing is deleted: both versions and the dispute remain.
-        #expect(try await hub.store.versions(dataset: "502", key: Self.sectionKey).count == 2)
+        #expect(try await hub.store.versions(dataset: "502", key: Self.sectionKey).count == 3)
         try await hub.stop()
     }
 
