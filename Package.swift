@@ -108,6 +108,7 @@ let package = Package(
             name: "ShuniuSharing",
             dependencies: [
                 "ShuniuCore", "ShuniuSpec", "ShuniuStore", "ShuniuTrust", "ShuniuIngest",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

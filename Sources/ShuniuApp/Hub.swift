@@ -73,7 +73,7 @@ public struct Hub: Sendable {
         )
         let reads = ReadService(
             store: store, spec: spec, trust: trust, replayWindowSeconds: configuration.ingest.replayWindowSeconds,
-            commits: commits, settings: configuration.reads, logger: logger
+            commits: commits, settings: configuration.reads, metrics: metrics, logger: logger
         )
         let api = HubAPI(ingest: ingest, store: store, reads: reads, trust: trust, metricsText: { registry.emitToBuffer() })
         let logger = self.logger

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import ShuniuCore
@@ -19,12 +20,14 @@ public struct ReadService: Sendable {
     let mask: PersonalDataMask
     let commits: CommitNotifier
     let settings: ReadSettings
+    let metrics: ReadMetrics
     let logger: Logger
     let now: @Sendable () -> Date
 
     public init(
         store: HubStore, spec: DataSpec, trust: TrustState?, replayWindowSeconds: Int, commits: CommitNotifier,
-        settings: ReadSettings = ReadSettings(), logger: Logger, now: @escaping @Sendable () -> Date = Date.init
+        settings: ReadSettings = ReadSettings(), metrics: any MetricsFactory = NOOPMetricsHandler.instance, logger: Logger,
+        now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
         self.spec = spec
@@ -32,6 +35,7 @@ public struct ReadService: Sendable {
         self.mask = PersonalDataMask(spec: spec)
         self.commits = commits
         self.settings = settings
+        self.metrics = ReadMetrics(factory: metrics)
         self.logger = logger
         self.now = now
     }
@@ -77,8 +81,10 @@ public struct ReadService: Sendable {
             } catch let error as StoreError where error.code == .nonceReused {
                 throw ReadRefusal(.init(rawValue: IngestRefusal.Code.nonceReused.rawValue), "nonce \(authenticated.nonce) was already used within the replay window")
             }
+            metrics.recordServed(consumer: consumer.id, action: action, versions: served.count)
             return served.json
         } catch let refusal as ReadRefusal {
+            metrics.recordRefusal(consumer: caller?.consumer.id, action: action, code: refusal.code.rawValue)
             if refusal.code != .rateLimited { try await audit(refusal, request: request, action: action, consumer: caller?.consumer.id) }
             throw refusal
         }

@@ -195,6 +195,10 @@ struct SharingTests {
         #expect((1...20).contains(retryAfter))
         // Another consumer is not held back by it.
         #expect(try await Fixtures.registerConsumer("credit-platform", on: hub).feed().status == 200)
+        // Operators see reads and refusals per consumer in the metrics.
+        let metrics = try await CurlHTTPClient().send(OutgoingRequest(method: "GET", url: hub.baseURL + "/metrics")).bodyText
+        #expect(metrics.contains(#"shuniu_read_requests_total{consumer="national-hub",action="read.feed",outcome="read.rate_limited"} 1"#), "\(metrics)")
+        #expect(metrics.contains(#"shuniu_read_requests_total{consumer="national-hub",action="read.feed",outcome="ok"} 3"#))
         try await hub.stop()
     }
 }
