@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShuniuCore
+import ShuniuSpec
 import ShuniuStore
 
 /// `shuniu replay`: send history to a destination again, on purpose (audited).
@@ -25,7 +26,8 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let names = try hub.configuration().destinations.map(\.name)
+        let configuration = try hub.configuration()
+        let names = configuration.destinations.map(\.name)
         guard names.contains(destination) else {
             throw ValidationError("no destination '\(destination)' is configured (configured: \(names.joined(separator: ", ")))")
         }
@@ -33,7 +35,8 @@ struct ReplayCommand: AsyncParsableCommand {
         defer { try? store.close() }
         let selection = ReplaySelection(
             destination: destination, since: TimeArgument.parse(since)!, dataset: dataset.map { DatasetID(rawValue: $0) },
-            platform: platform.flatMap(PlatformID.init(rawValue:))
+            platform: platform.flatMap(PlatformID.init(rawValue:)),
+            notShared: try SpecLoader.load(directory: configuration.specDir).datasets.values.filter { $0.sharing == .none }.map(\.dataset)
         )
         let count = try await store.replay(selection, by: operatorOption.resolved)
         print("queued \(count) version(s) for \(destination)")

@@ -221,7 +221,8 @@ public struct IngestService: Sendable {
         mapping: MappingProvenance?, platform: Platform, signature: String? = nil
     ) -> Outcome {
         let normalized = JSONValue.object(checked.fields.mapValues(JSONValue.string)).canonicalText
-        let destinations = routing.destinations(for: RoutingFacts(
+        // 不予共享: never leaves the hub, whatever a route says.
+        let destinations = spec.sharing == .none ? [] : routing.destinations(for: RoutingFacts(
             dataset: spec.dataset, platform: platform.id, regionCode: checked.regionCode, industryCode: checked.industryCode
         ))
         let record = ValidatedRecord(

@@ -18,12 +18,15 @@ public struct ReplaySelection: Sendable, Codable {
     public var since: Date
     public var dataset: DatasetID?
     public var platform: PlatformID?
+    /// 不予共享 datasets: never sent, whatever else is selected.
+    public var notShared: [DatasetID]
 
-    public init(destination: String, since: Date, dataset: DatasetID? = nil, platform: PlatformID? = nil) {
+    public init(destination: String, since: Date, dataset: DatasetID? = nil, platform: PlatformID? = nil, notShared: [DatasetID] = []) {
         self.destination = destination
         self.since = since
         self.dataset = dataset
         self.platform = platform
+        self.notShared = notShared
     }
 }
 
@@ -48,6 +51,10 @@ extension HubStore {
             if let platform = selection.platform {
                 sql += " AND v.source_platform = ?"
                 arguments += [platform.rawValue]
+            }
+            if !selection.notShared.isEmpty {
+                sql += " AND v.dataset NOT IN (\(databaseQuestionMarks(count: selection.notShared.count)))"
+                arguments += StatementArguments(selection.notShared.map(\.rawValue))
             }
             let now = Date()
             var count = 0

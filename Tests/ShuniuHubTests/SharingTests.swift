@@ -111,8 +111,20 @@ struct SharingTests {
         let file = mappings + "/spec/datasets/503.yaml"
         let text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "sharing: unconditional", with: "sharing: none")
         try text.write(toFile: file, atomically: true, encoding: .utf8)
-        let (hub, _) = try await Self.hubWithRecords(in: folder) { $0.mappingsDir = mappings }
+        // A route for everything to a destination that is paused: the outbox shows what would leave.
+        let (hub, _) = try await Self.hubWithRecords(in: folder) {
+            $0.mappingsDir = mappings
+            $0.destinations = [Destination(name: "national", url: "http://127.0.0.1:9/records")]
+            $0.routing = RoutingTable(routes: [Route(destination: "national")])
+        }
         let consumer = try await Fixtures.registerConsumer(on: hub)
+        let queued = try #require(try await hub.store.queueStats(destinations: ["national"]).first)
+        // 500, 501, 502 and 507 are queued; 503 (不予共享) is not.
+        #expect(queued.pending + queued.inFlight + queued.retrying + queued.dead + queued.delivered == 4)
+        let replayed = try await CLI.run(["replay", "--config", try Self.configFile(in: folder, dataDir: hub.dataDir, mappings: mappings),
+                                          "--destination", "national", "--since", "1d", "--class", "503"])
+        // Nothing of 503 is waiting, so only the sharing type keeps a replay from queuing it.
+        #expect(replayed.status == 0 && replayed.output.contains("queued 0 version"), "\(replayed.output)")
 
         let feed = try FeedTests.page(try await consumer.feed(limit: 1000))
         #expect(!feed.versions.isEmpty && !feed.versions.contains { $0.dataset == "503" })
@@ -120,6 +132,18 @@ struct SharingTests {
         let announcement = try #require(try await hub.store.feedPage(FeedQuery(after: 0, datasets: ["503"], limit: 1)).versions.first)
         Self.expectRefused(try await consumer.record(dataset: "503", key: announcement.businessKey), 403, "sharing.not_shared")
         try await hub.stop()
+    }
+
+    /// A configuration file naming the test's store, spec copy and the `national` destination.
+    static func configFile(in folder: TemporaryDirectory, dataDir: String, mappings: String) throws -> String {
+        let file = folder.path + "/shuniu.yaml"
+        try """
+            storage: {dataDir: \(dataDir)}
+            paths: {mappings: \(mappings)}
+            destinations:
+              - {name: national, url: "http://127.0.0.1:9/records"}
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        return file
     }
 
     @Test("Every read is audited with consumer, query, count, address and purpose; refusals too")
