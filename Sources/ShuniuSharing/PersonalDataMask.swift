@@ -9,14 +9,30 @@ import ShuniuSpec
 public struct PersonalDataMask: Sendable {
     /// Field codes to mask, per dataset.
     let fields: [DatasetID: Set<String>]
+    /// Per dataset whose business key holds a personal field: which of the key's parts are personal.
+    let keyParts: [DatasetID: [Bool]]
 
     public init(spec: DataSpec) {
         var fields: [DatasetID: Set<String>] = [:]
+        var keyParts: [DatasetID: [Bool]] = [:]
         for (id, dataset) in spec.datasets {
-            let personal = dataset.fields.filter { $0.personal || $0.type == .residentID }.map(\.code)
-            if !personal.isEmpty { fields[id] = Set(personal) }
+            let personal = Set(dataset.fields.filter { $0.personal || $0.type == .residentID }.map(\.code))
+            guard !personal.isEmpty else { continue }
+            fields[id] = personal
+            let parts = dataset.key.map(personal.contains)
+            if parts.contains(true) { keyParts[id] = parts }
         }
         self.fields = fields
+        self.keyParts = keyParts
+    }
+
+    /// The business key with its personal parts masked (3103's key holds the 被执行人's ID number);
+    /// nil when the dataset's key holds none.
+    public func maskKey(_ key: String, of dataset: DatasetID) -> String? {
+        guard let personal = keyParts[dataset] else { return nil }
+        let parts = key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == personal.count else { return String(repeating: "*", count: key.count) }
+        return zip(parts, personal).map { part, isPersonal in isPersonal && !part.isEmpty ? Self.mask(part) : part }.joined(separator: "|")
     }
 
     /// The payload (canonical JSON) with the dataset's personal fields masked, and their codes;

@@ -109,6 +109,7 @@ public struct ReadService: Sendable {
         if !access.showsPersonalData(of: version.dataset), let masking = mask.mask(version.normalizedPayload, of: version.dataset) {
             data = masking.payload
             extra["masked"] = .array(masking.masked.map(JSONValue.string))
+            if let key = mask.maskKey(version.businessKey, of: version.dataset) { extra["key"] = .string(key) }
             masked += 1
         }
         if !disputes.isEmpty {

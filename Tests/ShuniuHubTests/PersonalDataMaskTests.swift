@@ -46,5 +46,8 @@ struct PersonalDataMaskTests {
         #expect(masked.masked == ["BIDDER_OPERATION_PERSON_CON", "PM_CODE"])
         #expect(masked.payload.contains("湖北示范建工集团有限公司") && !masked.payload.contains("198503150012"))
         #expect(mask.mask(#"{"PROJECT_NAME":"x"}"#, of: "500") == nil)
+        // A key that holds a person's ID number is masked too; one that holds none is left alone.
+        #expect(mask.maskKey("（2026）鄂0102执1234号|420102198503150012", of: "3103") == "（2026）鄂0102执1234号|420***********0012")
+        #expect(mask.maskKey("E4201000001000001001001|91420102MA4K010137", of: "507") == nil)
     }
 }
