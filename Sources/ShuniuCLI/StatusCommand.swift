@@ -6,7 +6,7 @@ import ShuniuStore
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Records by dataset and platform, last ingest per platform, store size."
+        abstract: "Records by dataset and platform, last ingest per platform, consumers' last reads, open disputes, store size."
     )
 
     @OptionGroup var hub: HubOptions
@@ -36,6 +36,17 @@ struct StatusCommand: AsyncParsableCommand {
                 ["PLATFORM", "STATUS", "CERTIFIED UNTIL", "LAST INGEST", "NAME"],
                 status.platforms.map { [$0.id, $0.status, $0.certifiedUntil, Output.time($0.lastIngestAt), $0.name] }
             ))
+        }
+        if !status.consumers.isEmpty {
+            print("")
+            print(Output.table(
+                ["CONSUMER", "STATUS", "LAST READ", "NAME"],
+                status.consumers.map { [$0.id, $0.status, Output.time($0.lastReadAt), $0.name] }
+            ))
+        }
+        if !status.openDisputes.isEmpty {
+            let byPlatform = status.openDisputes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            print("\nopen disputes: \(byPlatform) (shuniu disputes --platform ID)")
         }
     }
 }

@@ -18,10 +18,12 @@ public struct Consumer: Codable, Sendable, Hashable {
     public var certificate: ConsumerCertificate?
     public var createdAt: Date
     public var updatedAt: Date
+    /// When it last had a read answered.
+    public var lastReadAt: Date?
 
     public init(
         id: String, name: String, status: ConsumerStatus = .active, appKey: String, requestsPerMinute: Int,
-        certificate: ConsumerCertificate? = nil, createdAt: Date, updatedAt: Date
+        certificate: ConsumerCertificate? = nil, createdAt: Date, updatedAt: Date, lastReadAt: Date? = nil
     ) {
         self.id = id
         self.name = name
@@ -31,6 +33,7 @@ public struct Consumer: Codable, Sendable, Hashable {
         self.certificate = certificate
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.lastReadAt = lastReadAt
     }
 
     /// Lower-case letters, digits and `-`, 2 to 64 characters, starting with a letter.

@@ -77,7 +77,7 @@ public struct ReadService: Sendable {
             let event = AuditEvent(actorKind: .consumer, actor: consumer.id, action: action, subject: subject, address: request.address,
                                    detail: JSONValue.object(detail).canonicalText)
             do {
-                try await store.commitRead(nonceNamespace: consumer.nonceNamespace, nonce: authenticated.nonce, audit: event, at: now())
+                try await store.commitRead(by: consumer, nonce: authenticated.nonce, audit: event, at: now())
             } catch let error as StoreError where error.code == .nonceReused {
                 throw ReadRefusal(.init(rawValue: IngestRefusal.Code.nonceReused.rawValue), "nonce \(authenticated.nonce) was already used within the replay window")
             }

@@ -136,7 +136,7 @@ extension HubStore {
         }
         return Consumer(
             id: id, name: row["name"], status: status, appKey: row["app_key"], requestsPerMinute: row["requests_per_minute"],
-            certificate: certificate, createdAt: row["created_at"], updatedAt: row["updated_at"]
+            certificate: certificate, createdAt: row["created_at"], updatedAt: row["updated_at"], lastReadAt: row["last_read_at"]
         )
     }
 }

@@ -223,7 +223,8 @@ extension HubStore {
                     certificate_identity TEXT,
                     certificate_not_after DATETIME,
                     created_at DATETIME NOT NULL,
-                    updated_at DATETIME NOT NULL
+                    updated_at DATETIME NOT NULL,
+                    last_read_at DATETIME
                 );
 
                 -- Grants (共享授权): one conditional dataset to one consumer, for a purpose, until an

@@ -21,18 +21,29 @@ public struct HubStatus: Codable, Sendable {
         public var lastIngestAt: Date?
     }
 
+    /// Each consumer and when it last had a read answered.
+    public struct ConsumerActivity: Codable, Sendable, Hashable {
+        public var id: String
+        public var name: String
+        public var status: String
+        public var lastReadAt: Date?
+    }
+
     public var storePath: String
     public var storeBytes: Int64
     public var records: Int
     public var versions: Int
     public var holdings: [Holding]
     public var platforms: [PlatformActivity]
+    public var consumers: [ConsumerActivity]
+    /// Open disputes by the platform whose records they concern.
+    public var openDisputes: [String: Int]
     public var auditEntries: Int
 }
 
 extension HubStore {
     public func status() async throws -> HubStatus {
-        let (holdings, platforms, audit) = try await pool.read { db in
+        let (holdings, platforms, consumers, disputes, audit) = try await pool.read { db in
             let recordCounts = try Row.fetchAll(db, sql: """
                 SELECT dataset, owner_platform AS platform, COUNT(*) AS n FROM record GROUP BY dataset, owner_platform
                 """)
@@ -51,14 +62,21 @@ extension HubStore {
             let platforms = try Row.fetchAll(db, sql: "SELECT id, name, status, certified_until, last_ingest_at FROM platform ORDER BY id").map { row in
                 HubStatus.PlatformActivity(id: row["id"], name: row["name"], status: row["status"], certifiedUntil: row["certified_until"], lastIngestAt: row["last_ingest_at"])
             }
+            let consumers = try Row.fetchAll(db, sql: "SELECT id, name, status, last_read_at FROM consumer ORDER BY id").map { row in
+                HubStatus.ConsumerActivity(id: row["id"], name: row["name"], status: row["status"], lastReadAt: row["last_read_at"])
+            }
+            var disputes: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT platform, COUNT(*) AS n FROM dispute WHERE status = 'open' GROUP BY platform") {
+                disputes[row["platform"]] = row["n"]
+            }
             let audit = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_entry") ?? 0
             let sorted = holdings.values.sorted { (DatasetID($0.dataset), $0.platform) < (DatasetID($1.dataset), $1.platform) }
-            return (sorted, platforms, audit)
+            return (sorted, platforms, consumers, disputes, audit)
         }
         return HubStatus(
             storePath: path, storeBytes: sizeOnDisk(),
             records: holdings.reduce(0) { $0 + $1.records }, versions: holdings.reduce(0) { $0 + $1.versions },
-            holdings: holdings, platforms: platforms, auditEntries: audit
+            holdings: holdings, platforms: platforms, consumers: consumers, openDisputes: disputes, auditEntries: audit
         )
     }
 }

@@ -36,6 +36,10 @@ struct DisputeTests {
         let listed = try await CLI.run(["disputes", "list", "--platform", Fixtures.platformID.rawValue, "--data-dir", hub.dataDir, "--json"])
         #expect(listed.status == 0, "\(listed.output)")
         #expect(listed.output.contains("合同估算价与招标公告不一致"))
+        // The morning check shows it, and when the consumer last read.
+        let status = try await CLI.run(["status", "--data-dir", hub.dataDir])
+        #expect(status.output.contains("open disputes: \(Fixtures.platformID.rawValue) 1"), "\(status.output)")
+        #expect(status.output.contains("wuhan-supervision") && !status.output.contains("wuhan-supervision  active  -"))
 
         // A new version that leaves the field alone does not answer the dispute.
         let renamed = try Fixtures.record("502", changing: ["BID_SECTION_NAME": "示范学校新建工程施工（第一标段）"])
