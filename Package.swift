@@ -119,6 +119,7 @@ let package = Package(
             name: "ShuniuConnectors",
             dependencies: [
                 "ShuniuCore", "ShuniuStore", "ShuniuIngest", "ShuniuTransport", "ShuniuMapping", "ShuniuTrust",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -99,7 +99,8 @@ public struct Hub: Sendable {
         // Pull connectors take the ingest path and the same curl loop; each fails on its own.
         let connectors = configuration.connectors.map { connector in
             ServiceGroupConfiguration.ServiceConfiguration(service: PullConnector(
-                configuration: connector, store: store, ingest: ingest, mappings: mappings, send: { try await http.send($0) }, logger: logger
+                configuration: connector, store: store, ingest: ingest, mappings: mappings, send: { try await http.send($0) },
+                metrics: metrics, logger: logger
             ))
         }
         return ServiceGroup(

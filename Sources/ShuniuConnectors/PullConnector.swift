@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -19,13 +20,16 @@ public struct PullConnector: Service {
     let mappings: MappingRegistry?
     let send: @Sendable (OutgoingRequest) async throws -> ReceivedResponse
     let backoff: ConnectorBackoff
+    let metrics: any MetricsFactory
     let logger: Logger
 
     /// `send`: the hub's libcurl client (``CurlMultiClient/send(_:)``).
     public init(
         configuration: ConnectorConfiguration, store: HubStore, ingest: IngestService, mappings: MappingRegistry?,
-        send: @escaping @Sendable (OutgoingRequest) async throws -> ReceivedResponse, logger: Logger
+        send: @escaping @Sendable (OutgoingRequest) async throws -> ReceivedResponse,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance, logger: Logger
     ) {
+        self.metrics = metrics
         self.configuration = configuration
         self.store = store
         self.ingest = ingest
@@ -85,12 +89,15 @@ public struct PullConnector: Service {
             try await store.recordConnectorSuccess(connector: configuration.name, endpoint: endpoint.name, platform: configuration.platform, nextRunAt: next)
             if pages > 0 {
                 logger.info("pulled", metadata: ["endpoint": "\(endpoint.name)", "pages": "\(pages)", "records": "\(records)"])
+                count("shuniu_connector_pages_total", endpoint, by: pages)
+                count("shuniu_connector_records_total", endpoint, by: records)
             }
             return next
         } catch {
             let failures = (state?.consecutiveFailures ?? 0) + 1
             let next = Date().addingTimeInterval(backoff.delay(afterFailures: failures, retryAfter: (error as? ConnectorError)?.retryAfter))
             let message = PullConnector.describe(error)
+            count("shuniu_connector_failures_total", endpoint, by: 1)
             logger.warning("pull failed", metadata: [
                 "endpoint": "\(endpoint.name)", "error": "\(message)", "failures": "\(failures)", "nextRunAt": "\(next)",
             ])
@@ -104,6 +111,11 @@ public struct PullConnector: Service {
             }
             return next
         }
+    }
+
+    /// Prometheus counters per connector and endpoint: pages and records taken, failed runs.
+    private func count(_ label: String, _ endpoint: ConnectorConfiguration.Endpoint, by amount: Int) {
+        Counter(label: label, dimensions: [("connector", configuration.name), ("endpoint", endpoint.name)], factory: metrics).increment(by: amount)
     }
 
     /// Fetches and ingests pages from `stored` on, until the last page, the page limit or an

@@ -6,6 +6,7 @@ import ShuniuSimulation
 import ShuniuStore
 import ShuniuTesting
 import ShuniuTrust
+import ShuniuTransport
 import Testing
 
 /// Pull connectors against a simulated platform API on loopback: a real hub, a real SQLite file,
@@ -111,6 +112,9 @@ struct ConnectorTests {
         #expect(try await eventually { try await connectorState(hub.store, "flat-pages")?.cursor == "4" })
         #expect(!api.received.dropFirst(3).contains { $0.query["page"] == "1" }, "restarted from page 1: \(api.received.map(\.query))")
         #expect(try await hub.store.versionCount() == 7)
+        // Prometheus sees the connector's pages and records.
+        let metrics = try await CurlHTTPClient().send(OutgoingRequest(method: "GET", url: "http://127.0.0.1:\(hub.port)/metrics")).bodyText
+        #expect(metrics.contains(#"shuniu_connector_records_total{connector="flat-pages",endpoint="#), "\(metrics)")
         try await hub.stop()
         try await api.stop()
     }
