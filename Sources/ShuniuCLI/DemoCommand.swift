@@ -3,13 +3,15 @@ import Foundation
 import Logging
 import ShuniuApp
 import ShuniuClient
+import ShuniuConnectors
 import ShuniuCore
 import ShuniuIngest
 import ShuniuSimulation
 import ShuniuStore
 
-/// `shuniu demo`: the whole loop on loopback — platforms push, the hub routes, upstreams receive,
-/// one upstream fails for a while and its queue drains when it recovers.
+/// `shuniu demo`: the whole loop on loopback — platforms push or are pulled from, the hub routes,
+/// upstreams receive, one fails for a while and its queue drains when it recovers, a superior hub
+/// pulls the feed.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
@@ -19,7 +21,9 @@ struct DemoCommand: AsyncParsableCommand {
             CEB-style XML), mapped by their files in Mappings/platforms; then two simulated trading platforms (Wuhan and
             Beijing) push signed spec-shaped tenders; four simulated upstreams receive them:
             the national hub (everything), the Hubei and Beijing supervision platforms (by region) and the credit platform
-            (tender projects), which answers 503 for the first --fail-for seconds. Everything runs on 127.0.0.1 and stops by itself.
+            (tender projects), which answers 503 for the first --fail-for seconds. Meanwhile a pull connector takes projects
+            from E4201000004's own (simulated) API, and a simulated superior hub pulls the feed with long-poll.
+            Everything runs on 127.0.0.1 and stops by itself.
             """
     )
 
@@ -60,6 +64,18 @@ struct DemoCommand: AsyncParsableCommand {
                         circuitBreakerFailures: 3, circuitBreakerPause: 3)
         }
         configuration.routing = RoutingTable(routes: upstreams.map(\.route))
+        // E4201000004 also exposes its own API: a pull connector takes its projects by modification time.
+        let platformAPI = await SimulatedPlatformAPI.start(timeField: "修改时间")
+        platformAPI.put(try apiProjects(count: 6))
+        var connector = ConnectorConfiguration(
+            name: "e4201000004-api", platform: PlatformID(rawValue: "E4201000004")!, baseURL: platformAPI.baseURL,
+            endpoints: [.init(name: "projects", path: "/since")], paging: .since
+        )
+        connector.timePath = "修改时间"
+        connector.intervalSeconds = 2
+        connector.retrySeconds = 1
+        connector.maxRetrySeconds = 2
+        configuration.connectors = [connector]
         let hub = try Hub(configuration: configuration, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let group = hub.makeServiceGroup { continuation.yield($0) }
@@ -134,10 +150,29 @@ struct DemoCommand: AsyncParsableCommand {
         }
         pulling.cancel()
         _ = await pulling.value
+        let pulledRecords = try await hub.store.connectorStates(connector: connector.name).reduce(0) { $0 + $1.recordsFetched }
+        print("fetched from E4201000004's own API by its pull connector: \(pulledRecords) records, repeats included (shuniu connectors)")
         print("pulled by the superior hub through the feed: \(await superior.received.count) versions (cursor \(await superior.cursor); every read audited as read.feed)")
         await group.triggerGracefulShutdown()
         try await running.value
         for entry in upstreams { try await entry.upstream.stop() }
+        try await platformAPI.stop()
+    }
+
+    /// Projects in E4201000004's own flat shape, as its API serves them, from its sample payload.
+    func apiProjects(count: Int) throws -> [(key: String, value: JSONValue)] {
+        let sample = (samples as NSString).appendingPathComponent("E4201000004/project.json")
+        guard case .object(let fields)? = try? JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: sample))) else {
+            throw ValidationError("cannot read \(sample)")
+        }
+        return (1...count).map { number in
+            var project = fields
+            let key = "E4201000004" + String(format: "%06d", 900 + number)
+            project["项目编号"] = .string(key)
+            project["项目名称"] = .string("接口拉取示范项目 \(number)")
+            project["修改时间"] = .string(String(format: "2026-11-20 10:%02d:00", number))
+            return (key, .object(project))
+        }
     }
 }
 
