@@ -148,6 +148,12 @@ struct DemoCommand: AsyncParsableCommand {
         for (name, _, _, upstream) in upstreams {
             print("  \(name): \(upstream.receivedRecords.count) records in \(upstream.received.count) requests")
         }
+        // Give the connector's first runs and the superior hub's last poll a moment to finish (bounded).
+        for _ in 0..<100 {
+            let fetched = try await hub.store.connectorStates(connector: connector.name).reduce(0) { $0 + $1.recordsFetched }
+            if fetched > 0, try await superior.received.count >= hub.store.versionCount() { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
         pulling.cancel()
         _ = await pulling.value
         let pulledRecords = try await hub.store.connectorStates(connector: connector.name).reduce(0) { $0 + $1.recordsFetched }
