@@ -1,10 +1,8 @@
 import Foundation
 
 /// The real `shuniu serve` executable in a child process, for kill and signal tests.
-public final class HubProcess: @unchecked Sendable {
-    // @unchecked: `process` and `log` are set in init and only read afterwards; Foundation's
-    // Process is thread-safe for terminate/interrupt/wait from any thread.
-    public let process: Process
+public final class HubProcess: Sendable {
+    public let process: ChildProcess
     public let port: Int
     private let logFile: String
 
@@ -14,15 +12,10 @@ public final class HubProcess: @unchecked Sendable {
     }
 
     private init(dataDir: String, logFile: String, config: String?) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: RepositoryPaths.executable)
-        process.arguments = ["serve", "--data-dir", dataDir, "--host", "127.0.0.1", "--port", "0"] + (config.map { ["--config", $0] } ?? [])
-        process.currentDirectoryURL = URL(fileURLWithPath: RepositoryPaths.root)
-        FileManager.default.createFile(atPath: logFile, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
-        process.standardError = handle
-        process.standardOutput = handle
-        try process.run()
+        let process = try ChildProcess(
+            RepositoryPaths.executable, ["serve", "--data-dir", dataDir, "--host", "127.0.0.1", "--port", "0"] + (config.map { ["--config", $0] } ?? []),
+            directory: RepositoryPaths.root, outputFile: logFile
+        )
         self.process = process
         self.logFile = logFile
         var found: Int?
@@ -32,7 +25,7 @@ public final class HubProcess: @unchecked Sendable {
             found = HubProcess.listeningPort(in: (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "")
         }
         guard let found else {
-            process.terminate()
+            process.signal(SIGTERM)
             throw TestHubError(message: "shuniu serve did not start: \((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "")")
         }
         port = found
@@ -44,16 +37,13 @@ public final class HubProcess: @unchecked Sendable {
     /// Sends `signal` and waits for the process to end; returns its exit status.
     @discardableResult
     public func stop(signal: Int32) async throws -> Int32 {
-        kill(process.processIdentifier, signal)
+        process.signal(signal)
         return try await waitForExit()
     }
 
-    /// Waits for the process to end; returns its exit status.
+    /// Waits for the process to end; returns its exit status (128 + the signal when one ended it).
     public func waitForExit() async throws -> Int32 {
-        try await blocking { [process] in
-            process.waitUntilExit()
-            return process.terminationStatus
-        }
+        try await blocking { [process] in process.waitUntilExit() }
     }
 
     /// The port in the "shuniu listening address=127.0.0.1:PORT" log line.

@@ -92,18 +92,9 @@ public final class TestPKI: Sendable {
 
     /// Runs a command to its end; its output becomes the error's message when it fails.
     private static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], name: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestHubError(message: "\(name) failed: \(String(decoding: output, as: UTF8.self))")
+        let (status, output) = try ChildProcess.run(executable, arguments, environment: environment)
+        guard status == 0 else {
+            throw TestHubError(message: "\(name) failed: \(output)")
         }
     }
 }

@@ -47,7 +47,7 @@ struct DurabilityTests {
             acknowledged += answer.results.filter { $0.status == "accepted" }.compactMap(\.key)
         }
         try await daemon.stop(signal: SIGKILL)
-        #expect(daemon.process.terminationReason == .uncaughtSignal)
+        #expect(try await daemon.waitForExit() == 128 + SIGKILL)
 
         let reopened = try HubStore(directory: dataDir)
         defer { try? reopened.close() }
@@ -75,7 +75,7 @@ struct DurabilityTests {
         let connection = try RawHTTPConnection(port: daemon.port)
         try connection.send(Array(head.utf8) + body.prefix(body.count / 2))
         try await Task.sleep(for: .milliseconds(300))
-        kill(daemon.process.processIdentifier, SIGTERM)
+        daemon.process.signal(SIGTERM)
         try await Task.sleep(for: .milliseconds(300))
         // No new connections once shutting down…
         #expect(throws: TestHubError.self) { try RawHTTPConnection(port: daemon.port) }

@@ -177,7 +177,7 @@ struct MappedIngestTests {
         let config = folder.path + "/shuniu.yaml"
         try "storage:\n  dataDir: \(folder.path)/var\npaths:\n  mappings: \(mappings)\n".write(toFile: config, atomically: true, encoding: .utf8)
         let daemon = try await HubProcess.start(dataDir: folder.path + "/var", logFile: folder.path + "/hub.log", config: config)
-        defer { daemon.process.terminate() }
+        defer { daemon.process.signal(SIGTERM) }
 
         let file = mappings + "/platforms/E4201000003.yaml"
         let original = try String(contentsOfFile: file, encoding: .utf8)

@@ -30,15 +30,8 @@ struct TLSDeliveryTests {
 
     /// Runs a shell command, throwing when it fails.
     static func shell(_ command: String, in folder: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TestHubError(message: "failed: \(command)") }
+        let (status, output) = try ChildProcess.run("/bin/sh", ["-c", command], directory: folder)
+        guard status == 0 else { throw TestHubError(message: "failed: \(command): \(output)") }
     }
 
     @Test("The hub presents its client certificate and trusts the upstream's CA; without the certificate the upstream refuses")
@@ -56,16 +49,14 @@ struct TLSDeliveryTests {
                 """, in: folder.path)
         }
         try Self.server.write(toFile: folder.file("server.py"), atomically: true, encoding: .utf8)
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", folder.file("server.py"), folder.file("ca.pem"), folder.file("server.pem"), folder.file("server.key"), folder.file("requests.log")]
-        let output = Pipe()
-        python.standardOutput = output
-        python.standardError = FileHandle.nullDevice
-        try python.run()
-        defer { python.terminate() }
-        let portLine = try await blocking { String(decoding: output.fileHandleForReading.availableData, as: UTF8.self) }
-        let port = try #require(Int(portLine.trimmedWhitespace))
+        let python = try ChildProcess(
+            "/usr/bin/env", ["python3", "-u", folder.file("server.py"), folder.file("ca.pem"), folder.file("server.pem"), folder.file("server.key"), folder.file("requests.log")],
+            outputFile: folder.file("server.out")
+        )
+        defer { python.signal(SIGTERM) }
+        // The server prints its port on its first line once it listens.
+        #expect(await eventually(timeout: .seconds(20)) { python.output.contains("\n") })
+        let port = try #require(python.output.split(separator: "\n").first.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }, "\(python.output)")
         let url = "https://127.0.0.1:\(port)/records"
 
         let hub = try await RunningHub.start(dataDir: folder.file("hub")) { configuration in

@@ -1,4 +1,5 @@
 import Foundation
+import ShuniuTesting
 
 /// Runs the `openssl` command, for making test keys, certificates, CRLs and signatures.
 enum OpenSSLCommand {
@@ -12,19 +13,9 @@ enum OpenSSLCommand {
     /// Runs `openssl arguments…` in `folder`; throws with its output when it fails.
     @discardableResult
     static func run(_ arguments: [String], in folder: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        process.currentDirectoryURL = folder
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        // Read before waiting, so a chatty command cannot fill the pipe and stall.
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(arguments: arguments, status: process.terminationStatus, output: output)
+        let (status, output) = try ChildProcess.run("/usr/bin/env", ["openssl"] + arguments, directory: folder.path)
+        guard status == 0 else {
+            throw Failure(arguments: arguments, status: status, output: output)
         }
         return output
     }
