@@ -108,7 +108,11 @@ struct CRLRefreshTests {
         #expect(warned.valid && warned.warningCodes.contains("crlMissing"), "\(warned.codes) \(warned.warningCodes)")
 
         for path in ["demo-rsa/root.crl", "demo-rsa/intermediate.crl"] { server.behave(.serve, for: "/crl/" + path) }
-        #expect(try await eventually(timeout: .seconds(10)) { try await verify(pki, "leaves/demo-rsa/revoked.pem", on: hub).codes.contains("revoked") })
+        // The two CRLs arrive one after the other: wait until both are in force, not just the leaf's.
+        #expect(try await eventually(timeout: .seconds(10)) {
+            let codes = try await verify(pki, "leaves/demo-rsa/revoked.pem", on: hub).codes
+            return codes.contains("revoked") && !codes.contains("crlMissing")
+        })
         let good = try await verify(pki, "leaves/demo-rsa/org-sign.pem", on: hub)
         #expect(good.valid && good.warnings.isEmpty, "\(good.codes)")
         #expect(cachedFiles(folder, "demo-rsa") == rsa.map(CRLCache.fileName(for:)).sorted())
