@@ -124,7 +124,8 @@ public struct PullConnector: Service {
         // No point fetching what would be refused: a suspended or unknown platform is an error state.
         _ = try await ingest.pullStanding(of: configuration.platform)
         let engine = mappings?.engine(for: configuration.platform)
-        let format = engine?.mapping.format ?? .json
+        // The page is read as its mapping reads it (format and encoding); spec-shaped when unmapped.
+        let decode = { (body: [UInt8]) in try engine?.mapping.decodePayload(body) ?? PayloadFormat.json.decode(body) }
         let itemsPath = PayloadPath((configuration.itemsPath ?? (engine == nil ? "records" : "$")) + "[*]")
             ?? PayloadPath("[*]")!
         let cursorPath = configuration.cursorPath.flatMap(PayloadPath.init)
@@ -135,7 +136,7 @@ public struct PullConnector: Service {
         while pages < configuration.pageLimit && !Task.isShuttingDownGracefully {
             let url = try url(for: endpoint, cursor: cursor)
             let body = try await fetch(url)
-            let page = (try? format.decode(body)).map { PulledPage(document: $0, items: itemsPath, cursor: cursorPath, time: timePath) }
+            let page = (try? decode(body)).map { PulledPage(document: $0, items: itemsPath, cursor: cursorPath, time: timePath) }
             // An empty page ends the run; there is nothing to commit.
             if let page, page.items.isEmpty { break }
             // A page that does not read is refused (and audited) here, like a pushed one.

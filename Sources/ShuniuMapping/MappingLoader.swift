@@ -28,7 +28,7 @@ public enum MappingLoader {
             throw DiagnosticsError([Diagnostic(file: file, line: nil, message: "not valid YAML: \(error)")])
         }
         guard let top = root.mapping else { throw DiagnosticsError([Diagnostic(file: file, line: root.mark?.line, message: "a mapping file is a mapping")]) }
-        checkKeys(top, known: ["platform", "version", "format", "records"], path: "", report: report)
+        checkKeys(top, known: ["platform", "version", "format", "encoding", "records"], path: "", report: report)
         let platformText = top["platform"]?.string
         let platform = platformText.flatMap(PlatformID.init(rawValue:))
         if platform == nil { report(top["platform"] ?? root, "'platform' must be the 11-character 交易平台标识码") }
@@ -38,6 +38,12 @@ public enum MappingLoader {
         if let formatNode = top["format"] {
             if let chosen = formatNode.string.flatMap(PayloadFormat.init(rawValue:)) { format = chosen } else {
                 report(formatNode, "'format' must be one of \(PayloadFormat.allCases.map(\.rawValue).joined(separator: ", ")) (how the platform writes its payloads)")
+            }
+        }
+        var encoding = PayloadEncoding.utf8
+        if let encodingNode = top["encoding"] {
+            if let chosen = encodingNode.string.flatMap(PayloadEncoding.init(name:)) { encoding = chosen } else {
+                report(encodingNode, "'encoding' must be one of \(PayloadEncoding.names) (the character encoding of the platform's payloads)")
             }
         }
         var records: [RecordMapping] = []
@@ -50,7 +56,7 @@ public enum MappingLoader {
         }
         if !problems.isEmpty { throw DiagnosticsError(problems) }
         guard let platform else { throw DiagnosticsError(problems) }
-        return PlatformMapping(platform: platform, version: version, format: format, records: records, file: file)
+        return PlatformMapping(platform: platform, version: version, format: format, encoding: encoding, records: records, file: file)
     }
 
     static func checkKeys(_ mapping: Node.Mapping, known: Set<String>, path: String, report: (Node?, String) -> Void) {

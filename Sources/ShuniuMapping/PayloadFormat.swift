@@ -9,17 +9,24 @@ public enum PayloadFormat: String, Sendable, Hashable, CaseIterable {
     case xml
 
     /// The payload as a `JSONValue`, or a `mapping.payload_syntax` problem saying where it is broken.
-    public func decode(_ bytes: [UInt8]) throws(PayloadSyntaxError) -> JSONValue {
+    /// `encoding` is the mapping file's; an XML payload's own declaration wins over it.
+    public func decode(_ bytes: [UInt8], encoding: PayloadEncoding = .utf8) throws(PayloadSyntaxError) -> JSONValue {
         switch self {
         case .json:
+            let text: [UInt8]
             do {
-                return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+                text = try encoding.utf8(bytes)
             } catch {
-                throw PayloadSyntaxError(Problem(code: .mappingPayloadSyntax, path: "$", message: "the payload is not valid JSON: \(PayloadFormat.jsonReason(bytes))"))
+                throw PayloadSyntaxError(Problem(code: .mappingPayloadSyntax, path: "$", message: "the payload is not valid JSON: \(error)"))
+            }
+            do {
+                return try JSONDecoder().decode(JSONValue.self, from: Data(text))
+            } catch {
+                throw PayloadSyntaxError(Problem(code: .mappingPayloadSyntax, path: "$", message: "the payload is not valid JSON: \(PayloadFormat.jsonReason(text))"))
             }
         case .xml:
             do {
-                return try XMLPayload.decode(bytes)
+                return try XMLPayload.decode(bytes, encoding: encoding)
             } catch {
                 throw PayloadSyntaxError(Problem(code: .mappingPayloadSyntax, path: "$", message: "the payload is not acceptable XML: \(error)"))
             }

@@ -8,13 +8,16 @@ public struct PlatformMapping: Sendable {
     public var version: String
     /// How the platform writes its payloads (`format: json | xml`, default json).
     public var format: PayloadFormat = .json
+    /// The payloads' character encoding (`encoding: utf-8 | gb18030`, GBK and GB 2312 read as
+    /// GB 18030; default utf-8). An XML payload's own declaration wins.
+    public var encoding: PayloadEncoding = .utf8
     public var records: [RecordMapping]
     /// The file it was read from, for messages.
     public var file: String
 
     /// The payload's bytes, read by the mapping's format, ready for `MappingEngine.apply(to:)`.
     public func decodePayload(_ bytes: [UInt8]) throws(PayloadSyntaxError) -> JSONValue {
-        try format.decode(bytes)
+        try format.decode(bytes, encoding: encoding)
     }
 }
 

@@ -1,7 +1,7 @@
 import ShuniuCore
 
-/// A strict, small XML 1.0 reader for platform payloads: UTF-8 bytes in, a `JSONValue` out, so
-/// that the mapping engine reads XML and JSON payloads with the same paths.
+/// A strict, small XML 1.0 reader for platform payloads: UTF-8 or GB 18030 (GBK) bytes in, a
+/// `JSONValue` out, so that the mapping engine reads XML and JSON payloads with the same paths.
 ///
 /// The document becomes `{"<Root>": …}`. An element with only text becomes a string (an empty
 /// element `""`); an element with child elements becomes an object keyed by child name, repeated
@@ -11,18 +11,49 @@ import ShuniuCore
 ///
 /// Read: elements, attributes, text, CDATA, the five predefined entities and numeric character
 /// references. Skipped: the XML declaration, comments, processing instructions. Refused: any
-/// document type declaration (see `refuseDoctype`), input that is not UTF-8 or declares another
-/// encoding, nesting deeper than `maximumDepth`.
+/// document type declaration (see `refuseDoctype`), bytes that are not in the payload's encoding,
+/// a declared encoding other than UTF-8, GB 18030, GBK or GB 2312, nesting deeper than
+/// `maximumDepth`.
 public enum XMLPayload {
     /// Deep enough for any business object; shallow enough that recursion stays harmless.
     public static let defaultMaximumDepth = 64
 
-    public static func decode(_ bytes: [UInt8], maximumDepth: Int = defaultMaximumDepth) throws(XMLPayloadError) -> JSONValue {
+    /// Reads a payload in the encoding its XML declaration names (UTF-8, GB 18030, GBK or
+    /// GB 2312), else in `encoding` (the mapping file's), turning it into UTF-8 first when needed.
+    public static func decode(
+        _ bytes: [UInt8], encoding fallback: PayloadEncoding = .utf8, maximumDepth: Int = defaultMaximumDepth
+    ) throws(XMLPayloadError) -> JSONValue {
+        let encoding = try declaredEncoding(of: bytes) ?? fallback
+        let text: [UInt8]
+        do {
+            text = try encoding.utf8(bytes)
+        } catch {
+            throw XMLPayloadError(kind: .encoding, line: error.line, column: error.column, message: error.message)
+        }
+        return try read(text, maximumDepth: maximumDepth) { reader in try reader.document() }
+    }
+
+    /// The encoding the XML declaration names, if there is a declaration and it names one. The
+    /// declaration is ASCII in every encoding accepted, so it is read before anything is converted.
+    static func declaredEncoding(of bytes: [UInt8]) throws(XMLPayloadError) -> PayloadEncoding? {
+        guard let name = try read(bytes, maximumDepth: defaultMaximumDepth, { reader in try reader.declaredEncodingName() }) else {
+            return nil
+        }
+        guard let encoding = PayloadEncoding(name: name.value) else {
+            throw XMLPayloadError(kind: .encoding, line: 1, column: name.column,
+                                  message: "the payload declares encoding '\(name.value)'; accepted: \(PayloadEncoding.names)")
+        }
+        return encoding
+    }
+
+    private static func read<Result>(
+        _ bytes: [UInt8], maximumDepth: Int, _ body: (inout XMLByteReader) throws -> Result
+    ) throws(XMLPayloadError) -> Result {
         do {
             // The reader only reads through the buffer pointer, which lives for this closure.
             return try bytes.withUnsafeBufferPointer { buffer in
                 var reader = XMLByteReader(bytes: buffer, maximumDepth: maximumDepth)
-                return try reader.document()
+                return try body(&reader)
             }
         } catch let error as XMLPayloadError {
             throw error
@@ -46,15 +77,14 @@ private struct XMLByteReader {
 
     // MARK: Document
 
+    /// The whole document, its bytes already UTF-8 (converted, when the declaration named another
+    /// encoding).
     mutating func document() throws(XMLPayloadError) -> JSONValue {
         if bytes.count >= 2, (bytes[0] == 0xFE && bytes[1] == 0xFF) || (bytes[0] == 0xFF && bytes[1] == 0xFE) {
-            throw error(.encoding, "the payload is UTF-16; only UTF-8 is accepted", at: 0)
+            throw error(.encoding, "the payload is UTF-16; only UTF-8 and GB 18030 (GBK) are accepted", at: 0)
         }
         try validateUTF8()
-        if starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
-        if starts(with: Literal.declaration), position + 5 < bytes.count, isWhitespace(bytes[position + 5]) {
-            try declaration()
-        }
+        _ = try declaredEncodingName()
         try skipMisc()
         guard position < bytes.count else { throw error(.syntax, "the payload has no root element", at: position) }
         guard bytes[position] == Byte.lt else { throw error(.syntax, "text before the root element", at: position) }
@@ -66,14 +96,24 @@ private struct XMLByteReader {
         return .object([name: value])
     }
 
-    /// `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`: only the encoding matters.
-    mutating func declaration() throws(XMLPayloadError) {
+    /// Skips a UTF-8 byte order mark and the XML declaration, answering the encoding it names
+    /// (with its column) if it names one.
+    mutating func declaredEncodingName() throws(XMLPayloadError) -> (value: String, column: Int)? {
+        if starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+        guard starts(with: Literal.declaration), position + 5 < bytes.count, isWhitespace(bytes[position + 5]) else { return nil }
+        return try declaration()
+    }
+
+    /// `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`: only the version and the
+    /// encoding matter.
+    mutating func declaration() throws(XMLPayloadError) -> (value: String, column: Int)? {
         let start = position
+        var encoding: (value: String, column: Int)?
         position += 5
         while true {
             let hadSpace = skipWhitespace()
             guard position < bytes.count else { throw error(.unclosed, "the XML declaration is not closed with ?>", at: start) }
-            if starts(with: Literal.piEnd) { position += 2; return }
+            if starts(with: Literal.piEnd) { position += 2; return encoding }
             guard hadSpace else { throw error(.syntax, "expected whitespace in the XML declaration", at: position) }
             let nameStart = position
             let name = try self.name()
@@ -85,9 +125,7 @@ private struct XMLByteReader {
             case "version":
                 if !value.hasPrefix("1.") { throw error(.syntax, "XML version '\(value)' is not supported (1.x only)", at: nameStart) }
             case "encoding":
-                if !["utf-8", "utf8"].contains(value.lowercased()) {
-                    throw error(.encoding, "the payload declares encoding '\(value)'; only UTF-8 is accepted (convert it before sending)", at: nameStart)
-                }
+                encoding = (value, location(of: nameStart).column)
             case "standalone":
                 break
             default:
@@ -420,7 +458,7 @@ private struct XMLByteReader {
     }
 
     func notUTF8(at index: Int) -> XMLPayloadError {
-        error(.encoding, "byte 0x\(Self.hex(UInt32(bytes[index]), width: 2)) is not UTF-8: payloads must be UTF-8 (GBK and others are refused)", at: index)
+        error(.encoding, "byte 0x\(Self.hex(UInt32(bytes[index]), width: 2)) is not UTF-8: a payload in GBK declares it (<?xml version=\"1.0\" encoding=\"GBK\"?>), or its platform's mapping file says 'encoding: gb18030'", at: index)
     }
 
     // MARK: Helpers

@@ -65,6 +65,31 @@ struct MappedIngestTests {
         try await hub.stop()
     }
 
+    @Test("A GBK-declared XML payload is stored byte for byte as sent, its records in UTF-8 as the spec's")
+    func gbkPayloadStored() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let hub = try await RunningHub.start(dataDir: folder.path)
+        let credential = try await Fixtures.register(PlatformID(rawValue: "E4201000005")!, in: hub.store)
+        let body = [UInt8](try Data(contentsOf: URL(fileURLWithPath: RepositoryPaths.root + "/Ops/samples/platforms/E4201000005/project-gbk.xml")))
+        #expect(String(validating: body, as: UTF8.self) == nil, "the sample really is GBK")
+
+        let response = try await hub.client(credential).send(body: body)
+        #expect(response.status == 200, "\(response.bodyText)")
+        #expect(try answer(response).accepted == 1, "\(response.bodyText)")
+        let project = try #require(try await hub.store.latestVersion(dataset: "500", key: "E4201000005000022"))
+        #expect(project.normalizedPayload.contains(#""PROJECT_NAME":"洪山区示范图书馆改造工程""#))
+        let payloadID = try #require(project.payloadID)
+        let stored = try #require(try await hub.store.rawPayload(id: payloadID))
+        #expect(stored.body == body && stored.format == "xml")
+
+        // A byte that is not GB 18030 refuses the payload, saying where.
+        let broken = Array(body.prefix(200)) + [0xFF] + Array(body.dropFirst(200))
+        let refused = try await hub.client(credential).send(body: broken)
+        #expect(refused.status == 400 && refused.bodyText.contains("request.malformed_payload") && refused.bodyText.contains("0xFF is not GB 18030"), "\(refused.bodyText)")
+        try await hub.stop()
+    }
+
     @Test("A data mistake is reported at the payload's own path; the payload's other records are stored")
     func dataMistakeAtPayloadPath() async throws {
         let folder = try TemporaryDirectory()

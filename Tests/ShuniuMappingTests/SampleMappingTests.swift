@@ -115,4 +115,44 @@ struct SampleMappingTests {
         let defaulted = try MappingLoader.parse(yaml.replacingOccurrences(of: "format: yml\n", with: ""), file: "E4201000005.yaml", spec: spec)
         #expect(defaulted.format == .json)
     }
+
+    @Test("A mapping file's encoding is utf-8 by default; gb18030 and its subsets' names are taken; others are reported with the line")
+    func encodingKey() throws {
+        let yaml = """
+            platform: E4201000004
+            version: "1"
+            encoding: GBK
+            records:
+              - dataset: "500"
+                fields:
+                  PROJECT_CODE: 项目编号
+            """
+        #expect(try MappingLoader.parse(yaml, file: "E4201000004.yaml", spec: spec).encoding == .gb18030)
+        let defaulted = try MappingLoader.parse(yaml.replacingOccurrences(of: "encoding: GBK\n", with: ""), file: "E4201000004.yaml", spec: spec)
+        #expect(defaulted.encoding == .utf8)
+        let error = try #require(throws: DiagnosticsError.self) {
+            try MappingLoader.parse(yaml.replacingOccurrences(of: "encoding: GBK", with: "encoding: big5"), file: "E4201000004.yaml", spec: spec)
+        }
+        #expect(error.diagnostics.map(\.line) == [3])
+        #expect(error.diagnostics.first?.message.contains("'encoding' must be one of utf-8, gb18030, gbk, gb2312") == true, "\(error)")
+    }
+
+    @Test("A platform sending GBK JSON maps to the same records as its UTF-8 payload once its file says encoding: gb18030")
+    func gbkJSONPlatform() throws {
+        var mapping = try MappingLoader.load(file: RepositoryPaths.mappings + "/platforms/E4201000004.yaml", spec: spec)
+        let sample = Self.folder("E4201000004") + "/project.json"
+        let utf8 = try bytes(sample)
+        // The C library's own iconv command makes the GBK copy, so the test does not grade itself.
+        let gbkFile = NSTemporaryDirectory() + "shuniu-gbk-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: gbkFile) }
+        let iconv = try ChildProcess.run("/usr/bin/iconv", ["-f", "UTF-8", "-t", "GBK", "-o", gbkFile, sample], timeout: 30)
+        #expect(iconv.status == 0, "\(iconv.output)")
+        let gbk = try bytes(gbkFile)
+        #expect(gbk != utf8)
+        mapping.encoding = .gb18030
+        let converted = MappingTrial(payload: gbk, engine: MappingEngine(mapping: mapping, spec: spec))
+        let original = MappingTrial(payload: utf8, engine: try engine("E4201000004"))
+        #expect(converted.problems.isEmpty, "\(converted.problems)")
+        #expect(!original.records.isEmpty && converted.canonicalText == original.canonicalText)
+    }
 }

@@ -1,0 +1,56 @@
+import ShuniuCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// GB 18030 bytes to UTF-8, through the C library's iconv (glibc ships the converter in libc6).
+/// GB 18030 contains GBK and GB 2312, so payloads declared in any of the three read the same.
+/// The unsafe pointers iconv wants stay inside this file.
+enum GB18030Transcoder {
+    /// Why the input could not be read, and the UTF-8 of everything before the first bad byte,
+    /// so that the caller can say which line and column.
+    struct Failure: Error, Sendable, Hashable {
+        var reason: String
+        var decodedPrefix: [UInt8]
+    }
+
+    static func utf8(from bytes: [UInt8]) throws(Failure) -> [UInt8] {
+        guard !bytes.isEmpty else { return [] }
+        let converter = iconv_open("UTF-8", "GB18030")
+        // iconv_open answers (iconv_t)-1 when the converter is missing.
+        guard let converter, Int(bitPattern: converter) != -1 else {
+            throw Failure(reason: "this system's C library has no GB 18030 converter (glibc's gconv modules)", decodedPrefix: [])
+        }
+        defer { iconv_close(converter) }
+
+        var input = bytes
+        // A GB 18030 character of n bytes makes at most 3 bytes of UTF-8 for n = 2, 4 for n = 4.
+        var output = [UInt8](repeating: 0, count: bytes.count * 2 + 4)
+        let (consumed, produced, failure) = input.withUnsafeMutableBufferPointer { inBuffer in
+            output.withUnsafeMutableBufferPointer { outBuffer in
+                inBuffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: inBuffer.count) { inStart in
+                    outBuffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: outBuffer.count) { outStart in
+                        var inPointer: UnsafeMutablePointer<CChar>? = inStart
+                        var outPointer: UnsafeMutablePointer<CChar>? = outStart
+                        var inLeft = inBuffer.count
+                        var outLeft = outBuffer.count
+                        let result = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
+                        let failure: Int32? = result == -1 || inLeft > 0 ? errno : nil
+                        return (inBuffer.count - inLeft, outBuffer.count - outLeft, failure)
+                    }
+                }
+            }
+        }
+        output.removeSubrange(produced...)
+        if let failure {
+            // EINVAL: the input ends inside a character; EILSEQ: a byte that starts none.
+            let reason = failure == EINVAL || consumed >= bytes.count
+                ? "the payload ends inside a GB 18030 character"
+                : "byte 0x\(Hex.encode([bytes[consumed]]).uppercased()) is not GB 18030"
+            throw Failure(reason: reason, decodedPrefix: output)
+        }
+        return output
+    }
+}
