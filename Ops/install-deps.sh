@@ -3,9 +3,10 @@
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
 
-# The -dev packages build Shuniu; openssl and python3 make the TLS test's certificates and server.
+# The -dev packages build Shuniu; openssl and python3 make the TLS test's certificates and server
+# (python3 also runs the OpenAPI validator).
 packages=(libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config openssl ca-certificates)
-command -v python3 >/dev/null || packages+=(python3)
+command -v python3 >/dev/null || packages+=(python3 python3-pip)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -17,6 +18,13 @@ if ((${#missing[@]})); then
     [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
     "${sudo_cmd[@]}" apt-get update -qq
     DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# The OpenAPI test checks the served document with an independent validator from PyPI.
+if ! python3 -c 'import openapi_spec_validator' 2>/dev/null; then
+    echo "installing: openapi-spec-validator (PyPI)" >&2
+    python3 -m pip install -q openapi-spec-validator 2>/dev/null ||
+        python3 -m pip install -q --break-system-packages openapi-spec-validator
 fi
 
 command -v swift >/dev/null || { echo "swift is not on the PATH: install the Swift 6.3 toolchain first" >&2; exit 1; }

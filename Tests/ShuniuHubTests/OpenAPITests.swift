@@ -76,6 +76,24 @@ struct OpenAPITests {
         }
     }
 
+    @Test("An independent validator (openapi-spec-validator, installed by Ops/install-deps.sh) accepts the document")
+    func independentValidator() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let hub = try await RunningHub.start(dataDir: folder.path)
+        let response = try await CurlHTTPClient().send(OutgoingRequest(method: "GET", url: hub.baseURL + "/api/v1/openapi.json"))
+        try await hub.stop()
+        let file = folder.file("openapi.json")
+        try Data(response.body).write(to: URL(fileURLWithPath: file))
+        let outcome = try ChildProcess.run("/usr/bin/env", ["python3", "-m", "openapi_spec_validator", file], timeout: 60)
+        #expect(outcome.status == 0 && outcome.output.contains("OK"), "\(outcome.output)")
+
+        // The validator can fail: a document without responses is refused.
+        let broken = String(decoding: response.body, as: UTF8.self).replacingOccurrences(of: "\"responses\"", with: "\"answers\"")
+        try broken.write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try ChildProcess.run("/usr/bin/env", ["python3", "-m", "openapi_spec_validator", file], timeout: 60).status != 0)
+    }
+
     func resolve(_ object: [String: Any], in document: [String: Any]) throws -> [String: Any] {
         guard let reference = object["$ref"] as? String else { return object }
         return try #require(try lookUp(reference, in: document) as? [String: Any])
