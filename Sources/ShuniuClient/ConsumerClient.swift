@@ -11,6 +11,8 @@ public struct ConsumerClient: Sendable {
     public var baseURL: String
     public var signing: IngestClient.Signing
     let http = CurlHTTPClient()
+    /// A page of 1,000 large versions stays well under this.
+    static let maxPageBytes = 256 << 20
 
     /// A client signing with HMAC under the consumer's app key and secret.
     public init(baseURL: String, appKey: String, secret: String, method: SignatureMethod = .hmacSHA256) {
@@ -54,7 +56,8 @@ public struct ConsumerClient: Sendable {
 
     func send(_ method: String, _ target: String, body: [UInt8], timeoutSeconds: Int = 30, nonce: String = UUID().uuidString) async throws -> ReceivedResponse {
         let headers = [("Content-Type", "application/json")] + (try signing.headers(method: method, target: target, body: body, nonce: nonce))
-        return try await http.send(OutgoingRequest(method: method, url: baseURL + target, headers: headers, body: body, timeoutSeconds: timeoutSeconds))
+        return try await http.send(OutgoingRequest(method: method, url: baseURL + target, headers: headers, body: body, timeoutSeconds: timeoutSeconds,
+                                                     maxResponseBytes: ConsumerClient.maxPageBytes))
     }
 
     /// The record's path, its key percent-encoded (a composite key's `|` becomes `%7C`).

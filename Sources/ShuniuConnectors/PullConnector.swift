@@ -236,7 +236,8 @@ public struct PullConnector: Service {
                 (SignatureHeader.method, method.rawValue), (SignatureHeader.signature, signer.sign(canonical, secret: secret)),
             ]
         }
-        return OutgoingRequest(method: "GET", url: url, headers: headers, timeoutSeconds: configuration.timeoutSeconds)
+        // A page past the ingest body limit would be refused anyway: it is not even read whole.
+        return OutgoingRequest(method: "GET", url: url, headers: headers, timeoutSeconds: configuration.timeoutSeconds, maxResponseBytes: ingest.bodyLimit)
     }
 
     static func secret(in file: String, key: String) throws -> String {

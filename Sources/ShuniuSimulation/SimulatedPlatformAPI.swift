@@ -25,6 +25,8 @@ public final class SimulatedPlatformAPI: Sendable {
         case hang(Duration)
         /// 200 with a body that is not JSON.
         case malformed
+        /// 200 with a JSON array of this many bytes: a page past what the hub takes.
+        case oversized(bytes: Int)
     }
 
     /// One request as received.
@@ -125,6 +127,8 @@ public final class SimulatedPlatformAPI: Sendable {
             return Self.answer(status: .init(code: code), #"{"error": "simulated failure"}"#)
         case .malformed:
             return Self.answer(status: .ok, "<html>upstream proxy error</html>")
+        case .oversized(let bytes):
+            return Self.answer(status: .ok, "[" + String(repeating: " ", count: max(0, bytes - 2)) + "]")
         case .hang(let duration):
             let deadline = ContinuousClock.now + duration
             while ContinuousClock.now < deadline, state.withLock({ $0.behavior }) == behavior {

@@ -20,6 +20,9 @@ public final class SimulatedUpstream: Sendable {
         case hang(Duration)
         /// 200 with per-record results: records whose key is listed are rejected.
         case rejectKeys(Set<String>)
+        /// 200 with this many bytes of body, with a `Content-Length` or, when `declared` is
+        /// false, chunked (a server that never says how much is coming).
+        case flood(bytes: Int, declared: Bool)
     }
 
     /// One request as received.
@@ -104,6 +107,16 @@ public final class SimulatedUpstream: Sendable {
                          "message": .string(rejected.contains(record.1) ? "bad credit code" : "ok")])
             }
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: JSONValue.object(["results": .array(results)]).canonicalText)))
+        case .flood(let bytes, let declared):
+            let chunk = ByteBuffer(repeating: 0x20, count: 64 * 1024)
+            return Response(status: .ok, body: ResponseBody(contentLength: declared ? bytes : nil) { writer in
+                var left = bytes
+                while left > 0 {
+                    try await writer.write(chunk.getSlice(at: 0, length: min(left, chunk.readableBytes))!)
+                    left -= chunk.readableBytes
+                }
+                try await writer.finish(nil)
+            })
         }
     }
 }

@@ -9,6 +9,9 @@ final class CurlEasy {
     private var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     fileprivate var responseBody: [UInt8] = []
     fileprivate var responseHeaders: [String: String] = [:]
+    fileprivate var maxResponseBytes = OutgoingRequest.defaultMaxResponseBytes
+    /// Set when the write callback stopped the transfer for a body past `maxResponseBytes`.
+    fileprivate var responseTooLarge = false
 
     /// `curl_global_init` must run once before any handle is made.
     private static let globalInit: Void = {
@@ -39,6 +42,10 @@ final class CurlEasy {
         shuniu_curl_setopt_long(handle, CURLOPT_TIMEOUT, request.timeoutSeconds)
         shuniu_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, min(10, request.timeoutSeconds))
         shuniu_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+        // A declared length past the limit is refused before the body comes; an undeclared one
+        // (chunked) is stopped by the write callback as it passes the limit.
+        maxResponseBytes = request.maxResponseBytes
+        shuniu_curl_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(request.maxResponseBytes))
         if let certificate = request.clientCertificate, let key = request.clientKey {
             shuniu_curl_setopt_string(handle, CURLOPT_SSLCERT, certificate)
             shuniu_curl_setopt_string(handle, CURLOPT_SSLKEY, key)
@@ -78,6 +85,10 @@ final class CurlEasy {
     /// The response of a finished transfer whose result code is `code`.
     func response(for code: CURLcode) throws -> ReceivedResponse {
         guard code == CURLE_OK else {
+            if responseTooLarge || code == CURLE_FILESIZE_EXCEEDED {
+                throw TransportError(curlCode: TransportError.responseTooLarge,
+                                     message: "the response is larger than \(maxResponseBytes) bytes; the transfer was stopped")
+            }
             let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             throw TransportError(curlCode: Int(code.rawValue), message: message)
@@ -92,6 +103,10 @@ private func curlWriteBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ 
     guard let data, let context else { return 0 }
     let easy = Unmanaged<CurlEasy>.fromOpaque(context).takeUnretainedValue()
     let length = size * count
+    guard easy.responseBody.count + length <= easy.maxResponseBytes else {
+        easy.responseTooLarge = true
+        return 0  // anything but `length` makes libcurl stop the transfer
+    }
     data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
         easy.responseBody.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
     }

@@ -11,9 +11,17 @@ public struct OutgoingRequest: Sendable {
     public var clientKey: String?
     /// PEM bundle of CAs to trust for the server's certificate; nil for the system's.
     public var trustedCAs: String?
+    /// The largest response body taken: a longer one stops the transfer with a
+    /// ``TransportError`` (`CURLE_FILESIZE_EXCEEDED`), so a broken or hostile server cannot fill
+    /// the hub's memory.
+    public var maxResponseBytes: Int
+
+    /// Enough for any upstream's answer; CRLs and platforms' pages set their own.
+    public static let defaultMaxResponseBytes = 16 << 20
 
     public init(method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [], timeoutSeconds: Int = 30,
-                clientCertificate: String? = nil, clientKey: String? = nil, trustedCAs: String? = nil) {
+                clientCertificate: String? = nil, clientKey: String? = nil, trustedCAs: String? = nil,
+                maxResponseBytes: Int = OutgoingRequest.defaultMaxResponseBytes) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -22,6 +30,7 @@ public struct OutgoingRequest: Sendable {
         self.clientCertificate = clientCertificate
         self.clientKey = clientKey
         self.trustedCAs = trustedCAs
+        self.maxResponseBytes = maxResponseBytes
     }
 }
 
@@ -43,4 +52,8 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     public var message: String
 
     public var description: String { "transport error \(curlCode): \(message)" }
+
+    /// libcurl's code for a response larger than the request's `maxResponseBytes`.
+    public static let responseTooLarge = 63
+
 }

@@ -263,6 +263,9 @@ struct ConnectorTests {
         #expect(try await eventually(timeout: .seconds(30)) { try await connectorState(hub.store, "failing")?.lastError?.hasPrefix("connector.transport") == true })
         failing.behave(.malformed)
         #expect(try await eventually(timeout: .seconds(30)) { try await connectorState(hub.store, "failing")?.lastError?.hasPrefix("request.malformed_payload") == true })
+        // A page past the hub's body limit (8 MiB) is not read whole: the transfer stops there.
+        failing.behave(.oversized(bytes: 9 << 20))
+        #expect(try await eventually(timeout: .seconds(30)) { try await connectorState(hub.store, "failing")?.lastError?.contains("larger than 8388608 bytes") == true })
         let refusals = try await hub.store.auditEntries(limit: 10, action: "ingest.refused")
         #expect(refusals.contains { $0.outcome == "request.malformed_payload" && $0.detail.contains(#""connector":"failing""#) }, "\(refusals.map(\.detail))")
         #expect(try await stored(hub.store, try (1...3).map { try project(Self.wrapped, $0).key }))

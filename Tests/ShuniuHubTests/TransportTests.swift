@@ -29,6 +29,24 @@ struct TransportTests {
         try await upstream.stop()
     }
 
+    @Test("A response past the request's size limit stops the transfer, whether its length is declared or not", arguments: [true, false])
+    func responseTooLarge(declared: Bool) async throws {
+        let upstream = try await SimulatedUpstream.start()
+        let client = CurlMultiClient()
+        var request = post(upstream.url)
+        request.maxResponseBytes = 1 << 20
+        upstream.behave(.flood(bytes: 1 << 20, declared: declared))
+        #expect(try await client.send(request).body.count == 1 << 20, "exactly the limit is taken")
+        upstream.behave(.flood(bytes: 64 << 20, declared: declared))
+        let error = try await #require(throws: TransportError.self) { try await client.send(request) }
+        #expect(error.curlCode == TransportError.responseTooLarge && error.message.contains("larger than 1048576 bytes"), "\(error)")
+        // The easy interface's client keeps the same limit.
+        let easy = try await #require(throws: TransportError.self) { try await CurlHTTPClient().send(request) }
+        #expect(easy.curlCode == TransportError.responseTooLarge)
+        client.shutdown()
+        try await upstream.stop()
+    }
+
     @Test("Status, headers and body come back; refused connections and timeouts are transport errors")
     func outcomes() async throws {
         let upstream = try await SimulatedUpstream.start()

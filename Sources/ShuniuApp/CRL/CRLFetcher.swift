@@ -9,6 +9,10 @@ struct CRLFetcher: Sendable {
     let cache: CRLCache
     let timeoutSeconds: Int
 
+    /// Larger than any CA's full CRL; a server sending more is broken or hostile, and its answer
+    /// is dropped at this size instead of filling memory.
+    static let maxCRLBytes = 64 << 20
+
     /// What a good fetch found.
     struct Fetched: Sendable {
         var crl: X509CRL
@@ -19,7 +23,7 @@ struct CRLFetcher: Sendable {
     func fetch(_ source: CRLSource, of authority: RecognizedCA, now: Date) async -> Result<Fetched, CRLFetchError> {
         let response: ReceivedResponse
         do {
-            response = try await send(OutgoingRequest(method: "GET", url: source.url, timeoutSeconds: timeoutSeconds))
+            response = try await send(OutgoingRequest(method: "GET", url: source.url, timeoutSeconds: timeoutSeconds, maxResponseBytes: Self.maxCRLBytes))
         } catch let error as TransportError {
             return .failure(CRLFetchError(.transport, error.message))
         } catch {
