@@ -12,6 +12,18 @@ struct SpecCommand: AsyncParsableCommand {
     )
 
     struct Show: AsyncParsableCommand {
+        /// Which years' holidays are known, and a reminder when next year's are not.
+        static func calendarLine(_ calendar: WorkingCalendar, today: Int) -> String {
+            let year = SpecTime.civilDate(daysSinceEpoch: today).year
+            let known = calendar.years.sorted().map(String.init).joined(separator: ", ")
+            var line = "holiday calendar (Mappings/spec/calendar/): \(known.isEmpty ? "none: weekends only" : known)"
+            let missing = [year, year + 1].filter { !calendar.years.contains($0) }
+            if !missing.isEmpty {
+                line += "; add \(missing.map(String.init).joined(separator: " and ")) from the State Council's notice (weekends only until then)"
+            }
+            return line
+        }
+
         static let configuration = CommandConfiguration(abstract: "List the datasets, or one dataset's fields and rules.")
         @OptionGroup var hub: HubOptions
         @OptionGroup var output: OutputOptions
@@ -25,6 +37,7 @@ struct SpecCommand: AsyncParsableCommand {
                 print("spec \(spec.version)")
                 print(Output.table(["DATASET", "NAME", "LABEL", "SHARING", "FIELDS", "KEY"],
                                    datasets.map { [$0.dataset.rawValue, $0.name, $0.label, $0.sharing.rawValue, String($0.fields.count), $0.key.joined(separator: "+")] }))
+                print("\n" + Self.calendarLine(spec.calendar, today: SpecTime.day(Date())))
                 return
             }
             guard let found = spec.dataset(DatasetID(rawValue: dataset)) else {

@@ -158,11 +158,30 @@ struct BatchRules: Sendable {
             // The earliest origin: the deadline runs from the first time the obligation arose.
             guard let origin = origins.compactMap({ text in SpecTime.parseTimeOrDate(text).map { (text, $0) } }).min(by: { $0.1 < $1.1 }) else { continue }
             let unit = deadline.unit ?? .days
-            let elapsed = unit == .workingDays ? Double(SpecTime.workingDays(from: origin.1, to: later)) : SpecTime.days(from: origin.1, to: later)
+            let calendar = spec.calendar
+            let elapsed = unit == .workingDays ? Double(calendar.workingDays(from: origin.1, to: later)) : SpecTime.days(from: origin.1, to: later)
             let unitName = unit == .workingDays ? "working days" : "days"
             var breach: String?
-            if let most = deadline.atMostDays, elapsed > Double(most) { breach = "more than \(most) \(unitName)" }
+            if let most = deadline.atMostDays {
+                if unit == .workingDays {
+                    if elapsed > Double(most) { breach = "more than \(most) \(unitName)" }
+                } else {
+                    // "Within N days": the start day is not counted, and a last day that is a
+                    // rest day moves to the next working day (民法典 第二百零一条, 第二百零三条).
+                    let nominal = SpecTime.day(origin.1) + most
+                    let last = calendar.lastDay(of: most, from: origin.1)
+                    if SpecTime.day(later) > last {
+                        let moved = last == nominal ? "" : ", moved from \(SpecTime.dayText(nominal)) (\(calendar.restDayName(nominal) ?? "a rest day"))"
+                        breach = "after the last day of \(most) \(unitName), \(SpecTime.dayText(last))\(moved)"
+                    }
+                }
+            }
             if let least = deadline.atLeastDays, elapsed < Double(least) { breach = "less than \(least) \(unitName)" }
+            // Say so when the answer leaned on a year whose holidays the hub does not know.
+            let missing = calendar.uncoveredYears(from: origin.1, to: later)
+            if breach != nil, unit == .workingDays || deadline.atMostDays != nil, !missing.isEmpty {
+                breach? += "; no holiday calendar for \(missing.map(String.init).joined(separator: ", ")) in Mappings/spec/calendar/, so only weekends were taken as rest days"
+            }
             guard let breach else { continue }
             let source = deadline.source.map { " (\($0))" } ?? ""
             warnings.append(problem(.deadlineMissed, candidate, deadline.field,

@@ -25,9 +25,10 @@ public struct DeadlineSpec: Codable, Sendable, Hashable {
     }
 
     public enum Unit: String, Codable, Sendable {
-        /// Calendar days (日).
+        /// Calendar days (日); a period's last day that is a rest day moves to the next working day.
         case days
-        /// Monday to Friday (工作日); statutory holidays are not yet known to the hub.
+        /// Working days (工作日): Monday to Friday less holidays, plus make-up working days, by
+        /// the spec's ``WorkingCalendar``.
         case workingDays
     }
 }

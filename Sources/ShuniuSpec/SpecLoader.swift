@@ -2,8 +2,8 @@ import Foundation
 import ShuniuCore
 import Yams
 
-/// Loads `Mappings/spec/`: `spec.yaml` (the version), `datasets/*.yaml`, `codelists/*.yaml`
-/// and `regions/*.tsv`. Every problem in every file is reported, with its line.
+/// Loads `Mappings/spec/`: `spec.yaml` (the version), `datasets/*.yaml`, `codelists/*.yaml`,
+/// `regions/*.tsv` and `calendar/*.yaml`. Every problem in every file is reported, with its line.
 public enum SpecLoader {
     struct Manifest: Decodable {
         var version: String
@@ -32,6 +32,8 @@ public enum SpecLoader {
             diagnostics += bad.map { Diagnostic(file: file, line: $0, message: "expected 'code<TAB>name' with a 6-digit GB/T 2260 code") }
         }
 
+        let calendar = loadCalendar(directory: directory, into: &diagnostics)
+
         var datasets: [DatasetID: DatasetSpec] = [:]
         var sources: [DatasetID: (file: String, root: Node)] = [:]
         for file in files(in: directory, folder: "datasets", suffix: ".yaml", into: &diagnostics) {
@@ -50,7 +52,31 @@ public enum SpecLoader {
         }
 
         if !diagnostics.isEmpty { throw DiagnosticsError(diagnostics) }
-        return DataSpec(version: manifest?.version ?? "unknown", datasets: datasets, codeLists: codeLists, regions: RegionTable(names: regionNames))
+        return DataSpec(version: manifest?.version ?? "unknown", datasets: datasets, codeLists: codeLists, regions: RegionTable(names: regionNames),
+                        calendar: calendar)
+    }
+
+    /// The holiday calendar: one file per year. A missing folder is no error (Monday to Friday
+    /// is then counted); a file with a mistake is.
+    static func loadCalendar(directory: String, into diagnostics: inout [Diagnostic]) -> WorkingCalendar {
+        let folder = (directory as NSString).appendingPathComponent("calendar")
+        guard FileManager.default.fileExists(atPath: folder) else { return .weekdaysOnly }
+        var holidays: [Int: String] = [:]
+        var workdays = Set<Int>()
+        var years = Set<Int>()
+        for file in files(in: directory, folder: "calendar", suffix: ".yaml", into: &diagnostics) {
+            guard let (year, root) = decodeWithNode(CalendarFile.self, file: file, into: &diagnostics) else { continue }
+            let problems = year.problems(fileName: (file as NSString).lastPathComponent)
+            for problem in problems {
+                let keys: [any CodingKey] = problem.path.map { part in Int(part).map(IndexKey.init) ?? IndexKey(part) }
+                diagnostics.append(Diagnostic(file: file, line: YAMLLocator.line(in: root, at: keys), message: problem.message))
+            }
+            guard problems.isEmpty else { continue }
+            if !years.insert(year.year).inserted { diagnostics.append(Diagnostic(file: file, line: nil, message: "\(year.year) has two calendar files")) }
+            holidays.merge(year.restDays) { first, _ in first }
+            workdays.formUnion(year.makeUpWorkdays)
+        }
+        return WorkingCalendar(holidays: holidays, makeUpWorkdays: workdays, years: years)
     }
 
     /// Checks that names inside a dataset file refer to things that exist.

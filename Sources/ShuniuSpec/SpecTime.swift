@@ -32,18 +32,16 @@ public enum SpecTime {
         days.rounded() == days ? String(Int(days)) : String(format: "%.1f", days)
     }
 
-    /// Monday-to-Friday dates after `start`'s date up to and including `end`'s (Beijing time):
-    /// the start day is not counted, as the 民法典 counts periods. Statutory holidays and
-    /// make-up working days (调休) are not known here.
-    public static func workingDays(from start: Date, to end: Date) -> Int {
-        func day(_ instant: Date) -> Int {
-            let seconds = Int(instant.timeIntervalSince1970.rounded(.down)) + 8 * 3600
-            return seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        }
-        let (first, last) = (day(start), day(end))
-        guard last > first else { return 0 }
-        // 1970-01-01 was a Thursday: weekday index 0 = Monday.
-        return (first + 1...last).filter { (($0 % 7) + 7 + 3) % 7 < 5 }.count
+    /// The Beijing-time date of an instant, as a day count from 1970-01-01.
+    public static func day(_ instant: Date) -> Int {
+        let seconds = Int(instant.timeIntervalSince1970.rounded(.down)) + 8 * 3600
+        return seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+    }
+
+    /// `yyyy-MM-dd` of a day count from 1970-01-01.
+    public static func dayText(_ day: Int) -> String {
+        let (year, month, date) = civilDate(daysSinceEpoch: day)
+        return String(format: "%04d-%02d-%02d", year, month, date)
     }
 
     /// `yyyyMMddHHmmss` of an instant in Beijing time, without a Calendar (runs per mapped value).
@@ -59,7 +57,7 @@ public enum SpecTime {
     }
 
     /// The proleptic Gregorian date of a day count from 1970-01-01 (H. Hinnant's civil_from_days).
-    static func civilDate(daysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
+    public static func civilDate(daysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -73,7 +71,7 @@ public enum SpecTime {
 
     /// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil),
     /// without a Calendar: this runs for every time field of every record.
-    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+    public static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400

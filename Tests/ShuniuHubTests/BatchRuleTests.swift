@@ -145,6 +145,30 @@ struct BatchRuleTests {
         try await hub.stop()
     }
 
+    @Test("A deadline whose last day falls in a holiday runs to the next working day: 3 days from 29 September 2026 end on 8 October")
+    func deadlineAcrossHoliday() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let (hub, client) = try await hubWithChain(folder)
+        // The report came on Tuesday 29 September, 18:00; 2 October is in 国庆节 (1–7 October).
+        let report = try await send(client, [Fixtures.datasetRecord("509", changing: ["END_TIME": "20260929170000", "SUBMIT_TIME": "20260929180000"])])
+        #expect(report.accepted == 1, "\(report.results)")
+
+        let onTime = try await send(client, [Fixtures.datasetRecord("511", changing: [
+            "PUBLICITY_REFER_TIME": "20260930170000", "PUBLICITY_START_TIME": "20261008090000", "PUBLICITY_END_TIME": "20261011090000",
+        ])])
+        #expect(onTime.accepted == 1 && onTime.results.first?.warnings == nil, "9 calendar days, yet on time: \(onTime.results)")
+
+        let late = try await send(client, [Fixtures.datasetRecord("511", changing: [
+            "BULLETIN_CODE": "GS-2026-0003", "PUBLICITY_REFER_TIME": "20260930170000",
+            "PUBLICITY_START_TIME": "20261009090000", "PUBLICITY_END_TIME": "20261012090000",
+        ])])
+        let warning = try #require(late.results.first?.warnings?.first, "\(late.results)")
+        #expect(warning.code == "deadline.missed")
+        #expect(warning.message.contains("after the last day of 3 days, 2026-10-08, moved from 2026-10-02 (国庆节)"), "\(warning.message)")
+        try await hub.stop()
+    }
+
     @Test("Many problems of one kind come back grouped by rule and path, every instance listed")
     func groupedProblems() async throws {
         let folder = try TemporaryDirectory()

@@ -34,7 +34,7 @@ struct RecordValidatorTests {
         #expect(Set(spec.datasets.keys) == expected)
         #expect(spec.codeLists["TENDER_MODE"]?.contains("1") == true)
         #expect(spec.regions.problem(in: "420102") == nil)
-        #expect(spec.version == "2016.1-shuniu.2")
+        #expect(spec.version == "2016.1-shuniu.3")
     }
 
     @Test("Every sample record is valid", arguments: ["500", "501", "502", "503"])
