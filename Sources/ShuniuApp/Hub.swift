@@ -37,6 +37,12 @@ public struct Hub: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.spec = try SpecLoader.load(directory: configuration.specDir)
+        let thisYear = CalendarDay(Date()).year
+        if !spec.calendar.years.contains(thisYear) {
+            logger.warning("no holiday calendar for this year: working-day deadlines count weekends only", metadata: [
+                "year": "\(thisYear)", "add": "\(configuration.specDir)/calendar/\(thisYear).yaml",
+            ])
+        }
         self.mappings = MappingRegistry(folder: configuration.platformMappingsDir, spec: spec)
         self.mappingReport = mappings.reload()
         self.store = try HubStore(directory: configuration.dataDir)
