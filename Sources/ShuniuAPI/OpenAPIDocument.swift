@@ -229,7 +229,8 @@ enum OpenAPIDocument {
           "sequence": {"type": "integer", "format": "int64", "description": "position in commit order"},
           "idempotencyKey": {"type": "string"},
           "masked": {"type": "array", "items": {"type": "string"}, "description": "personal fields masked for this reader"},
-          "disputes": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "integer"}, "field": {"type": "string"}, "reason": {"type": "string"}, "raisedAt": {"type": "string", "format": "date-time"}, "version": {"type": "integer"}}}, "description": "open disputes about the record"}
+          "disputes": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "integer"}, "field": {"type": "string"}, "reason": {"type": "string"}, "raisedAt": {"type": "string", "format": "date-time"}, "version": {"type": "integer"}}}, "description": "open disputes about the record"},
+          "withdrawnBy": {"type": "array", "items": {"type": "object", "properties": {"dataset": {"type": "string"}, "key": {"type": "string"}, "version": {"type": "integer"}, "at": {"type": "string", "format": "date-time"}}}, "description": "the records that withdrew this one (a 303 撤销黑名单信息 for a 302 黑名单信息): the record stays, marked withdrawn"}
         }
       },
       "FeedPage": {

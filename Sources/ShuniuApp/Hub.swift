@@ -74,7 +74,8 @@ public struct Hub: Sendable {
         let wakeups = WakeSignal()
         let commits = CommitNotifier()
         let ingest = IngestService(
-            store: store, spec: spec, limits: configuration.ingest, routing: configuration.routing, mappings: mappings,
+            store: store, spec: spec, limits: configuration.ingest, routing: configuration.routing,
+            destinations: configuration.destinations.map(\.name), mappings: mappings,
             metrics: metrics, wakeups: wakeups, commits: commits, logger: logger, trust: trust
         )
         let reads = ReadService(

@@ -62,6 +62,10 @@ struct SpecCommand: AsyncParsableCommand {
                     print("  \(rule.rule.rawValue): \(names)\(days.isEmpty ? "" : " \(days)")\(rule.description.map { " — \($0)" } ?? "")")
                 }
             }
+            if let withdrawal = found.withdraws {
+                let target = spec.dataset(withdrawal.dataset).map { "\($0.dataset) \($0.label)" } ?? withdrawal.dataset.rawValue
+                print("\nwithdraws: \(target) by \(withdrawal.fields.joined(separator: " + ")) (kept, marked withdrawn; the withdrawal follows it to every destination that received it)")
+            }
             if !found.references.isEmpty {
                 print("\nreferences:")
                 for reference in found.references {
@@ -97,6 +101,7 @@ struct DatasetView: Encodable {
     var rules: [RuleSpec]
     var references: [ReferenceSpec]
     var deadlines: [DeadlineSpec]
+    var withdraws: WithdrawalSpec?
 
     init(_ spec: DatasetSpec) {
         dataset = spec.dataset.rawValue
@@ -108,5 +113,6 @@ struct DatasetView: Encodable {
         rules = spec.rules
         references = spec.references
         deadlines = spec.deadlines
+        withdraws = spec.withdraws
     }
 }

@@ -20,8 +20,11 @@ public struct ValidatedRecord: Sendable, Hashable {
     public var mapping: MappingProvenance?
     /// The verified detached signature and its evidence (canonical JSON), when the record was signed.
     public var signature: String?
+    /// The record this one withdraws, when its dataset withdraws another's records.
+    public var withdraws: WithdrawnRecord?
 
-    public init(dataset: DatasetID, businessKey: String, regionCode: String?, industryCode: String? = nil, rawPayload: String, normalizedPayload: String, contentHash: String, specVersion: String, mapping: MappingProvenance? = nil, signature: String? = nil) {
+    public init(dataset: DatasetID, businessKey: String, regionCode: String?, industryCode: String? = nil, rawPayload: String, normalizedPayload: String, contentHash: String, specVersion: String, mapping: MappingProvenance? = nil, signature: String? = nil,
+                withdraws: WithdrawnRecord? = nil) {
         self.dataset = dataset
         self.businessKey = businessKey
         self.regionCode = regionCode
@@ -32,6 +35,7 @@ public struct ValidatedRecord: Sendable, Hashable {
         self.specVersion = specVersion
         self.mapping = mapping
         self.signature = signature
+        self.withdraws = withdraws
     }
 }
 

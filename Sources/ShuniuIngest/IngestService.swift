@@ -19,6 +19,8 @@ public struct IngestService: Sendable {
     let limits: IngestLimits
     let authenticator: RequestAuthenticator
     let routing: RoutingTable
+    /// Every configured destination: a withdrawal follows its original to any that received it.
+    let destinations: [String]
     let metrics: IngestMetrics
     let wakeups: WakeSignal?
     /// Long-polling feed readers, told of every commit that stored a version.
@@ -29,7 +31,8 @@ public struct IngestService: Sendable {
     let trust: TrustState?
 
     public init(
-        store: HubStore, spec: DataSpec, limits: IngestLimits, routing: RoutingTable = RoutingTable(), mappings: MappingRegistry? = nil,
+        store: HubStore, spec: DataSpec, limits: IngestLimits, routing: RoutingTable = RoutingTable(), destinations: [String] = [],
+        mappings: MappingRegistry? = nil,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance, wakeups: WakeSignal? = nil, commits: CommitNotifier? = nil,
         logger: Logger, now: @escaping @Sendable () -> Date = Date.init, trust: TrustState? = nil
     ) {
@@ -37,6 +40,7 @@ public struct IngestService: Sendable {
         self.wakeups = wakeups
         self.commits = commits
         self.routing = routing
+        self.destinations = destinations
         self.metrics = IngestMetrics(factory: metrics)
         self.validator = RecordValidator(spec: spec)
         self.batchRules = BatchRules(spec: spec, store: store)
@@ -229,7 +233,12 @@ public struct IngestService: Sendable {
             dataset: spec.dataset, businessKey: checked.businessKey, regionCode: checked.regionCode, industryCode: checked.industryCode,
             rawPayload: raw, normalizedPayload: normalized,
             contentHash: DigestAlgorithm.sha256.hexHash(Array(normalized.utf8)), specVersion: validator.spec.version, mapping: mapping,
-            signature: signature
+            signature: signature,
+            withdraws: spec.withdraws.flatMap { withdrawal in
+                withdrawal.originalKey(in: checked.fields).map { key in
+                    WithdrawnRecord(dataset: withdrawal.dataset, key: key, mayFollowTo: spec.sharing == .none ? [] : self.destinations.filter { !destinations.contains($0) })
+                }
+            }
         )
         return Outcome(
             item: .valid(index: index, record: record, destinations: destinations),

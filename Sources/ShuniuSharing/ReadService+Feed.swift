@@ -36,9 +36,13 @@ extension ReadService {
                 await commits.wait(after: seen, upTo: deadline - ContinuousClock.now)
                 if Task.isCancelled { break }
             }
-            let disputes = try await store.openDisputes(records: Set(page.versions.map(\.hubId)))
+            let records = Set(page.versions.map(\.hubId))
+            let disputes = try await store.openDisputes(records: records)
+            let withdrawals = try await store.withdrawals(records: records)
             var masked = 0
-            let documents = page.versions.map { document($0, access: access, disputes: disputes[$0.hubId] ?? [], masked: &masked) }
+            let documents = page.versions.map {
+                document($0, access: access, disputes: disputes[$0.hubId] ?? [], withdrawals: withdrawals[$0.hubId] ?? [], masked: &masked)
+            }
             let json = "{\"more\":\(page.more),\"next\":\"\(page.next)\",\"versions\":[" + documents.joined(separator: ",") + "]}"
             return Served(json: json, count: documents.count, datasets: Set(page.versions.map(\.dataset)), masked: masked)
         }

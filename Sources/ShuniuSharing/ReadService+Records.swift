@@ -10,8 +10,9 @@ extension ReadService {
             let versions = try await readableVersions(DatasetID(dataset), key: key, access: access)
             guard let latest = versions.last else { throw Self.notFound(dataset, key) }
             let disputes = try await store.openDisputes(records: [latest.hubId])
+            let withdrawals = try await store.withdrawals(records: [latest.hubId])
             var masked = 0
-            let json = document(latest, access: access, disputes: disputes[latest.hubId] ?? [], masked: &masked)
+            let json = document(latest, access: access, disputes: disputes[latest.hubId] ?? [], withdrawals: withdrawals[latest.hubId] ?? [], masked: &masked)
             return Served(json: json, count: 1, datasets: [latest.dataset], masked: masked)
         }
     }
@@ -23,9 +24,10 @@ extension ReadService {
             let versions = try await readableVersions(DatasetID(dataset), key: key, access: access)
             guard let first = versions.first else { throw Self.notFound(dataset, key) }
             let disputes = try await store.openDisputes(records: [first.hubId])[first.hubId] ?? []
+            let withdrawals = try await store.withdrawals(records: [first.hubId])[first.hubId] ?? []
             var masked = 0
             let documents = versions.map { version in
-                document(version, access: access, disputes: disputes.filter { $0.version == version.version }, masked: &masked)
+                document(version, access: access, disputes: disputes.filter { $0.version == version.version }, withdrawals: withdrawals, masked: &masked)
             }
             let head = JSONValue.object(["dataset": .string(dataset), "key": .string(key)]).canonicalText.dropLast()
             return Served(json: head + ",\"versions\":[" + documents.joined(separator: ",") + "]}", count: documents.count,

@@ -102,8 +102,8 @@ public struct ReadService: Sendable {
     }
 
     /// One version as the reader gets it: the common document, its sequence, personal fields
-    /// masked unless a grant shows them, and the open disputes marked.
-    func document(_ version: StoredVersion, access: ReadAccess, disputes: [Dispute], masked: inout Int) -> String {
+    /// masked unless a grant shows them, the open disputes and the record's withdrawals marked.
+    func document(_ version: StoredVersion, access: ReadAccess, disputes: [Dispute], withdrawals: [Withdrawal], masked: inout Int) -> String {
         var extra: [String: JSONValue] = ["sequence": .number(Double(version.sequence))]
         var data: String?
         if !access.showsPersonalData(of: version.dataset), let masking = mask.mask(version.normalizedPayload, of: version.dataset) {
@@ -116,6 +116,15 @@ public struct ReadService: Sendable {
             extra["disputes"] = .array(disputes.map { dispute in
                 .object(["id": .number(Double(dispute.id)), "field": .string(dispute.field), "reason": .string(dispute.reason),
                          "raisedAt": .string(dispute.raisedAt.formatted(.iso8601)), "version": .number(Double(dispute.version))])
+            })
+        }
+        // Only withdrawals the reader may read are named (303 is shared like the 302 it withdraws).
+        let shown = withdrawals.filter { access.refusal(for: $0.dataset) == nil }
+        if !shown.isEmpty {
+            extra["withdrawnBy"] = .array(shown.map { withdrawal in
+                let key = access.showsPersonalData(of: withdrawal.dataset) ? nil : mask.maskKey(withdrawal.key, of: withdrawal.dataset)
+                return .object(["dataset": .string(withdrawal.dataset.rawValue), "key": .string(key ?? withdrawal.key),
+                                "version": .number(Double(withdrawal.version)), "at": .string(withdrawal.at.formatted(.iso8601))])
             })
         }
         return version.document(data: data, extra: extra)

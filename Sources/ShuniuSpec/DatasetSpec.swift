@@ -22,11 +22,13 @@ public struct DatasetSpec: Decodable, Sendable {
     public var deadlines: [DeadlineSpec]
     /// What a record's detached signature must be; none asked when absent.
     public var signature: SignaturePolicy?
+    /// The records of another dataset that records of this one withdraw.
+    public var withdraws: WithdrawalSpec?
     /// Field by code, for lookups on every value of every record.
     let fieldsByCode: [String: FieldSpec]
 
     enum CodingKeys: String, CodingKey {
-        case dataset, name, label, sharing, key, regionField, industryField, fields, rules, references, deadlines, signature
+        case dataset, name, label, sharing, key, regionField, industryField, fields, rules, references, deadlines, signature, withdraws
     }
 
     public init(from decoder: any Decoder) throws {
@@ -43,6 +45,7 @@ public struct DatasetSpec: Decodable, Sendable {
         references = try container.decodeIfPresent([ReferenceSpec].self, forKey: .references) ?? []
         deadlines = try container.decodeIfPresent([DeadlineSpec].self, forKey: .deadlines) ?? []
         signature = try container.decodeIfPresent(SignaturePolicy.self, forKey: .signature)
+        withdraws = try container.decodeIfPresent(WithdrawalSpec.self, forKey: .withdraws)
         fieldsByCode = Dictionary(fields.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
     }
 

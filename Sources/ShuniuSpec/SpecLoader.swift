@@ -158,6 +158,12 @@ public enum SpecLoader {
                 report(path + ["notBefore"], "\(comparison.theirs) is not a field of dataset \(other.dataset)")
             }
         }
+        if let withdrawal = spec.withdraws {
+            checkFields(withdrawal.fields, ["withdraws"])
+            if let other = checkTarget(withdrawal.dataset, keyParts: withdrawal.fields.count, ["withdraws"]), withdrawal.fields.count != other.key.count {
+                report(["withdraws", "fields"], "a withdrawal names the whole key of the record it withdraws: dataset \(other.dataset)'s key has \(other.key.count) fields (\(other.key.joined(separator: ", ")))")
+            }
+        }
         for (index, deadline) in spec.deadlines.enumerated() {
             let path = ["deadlines", "\(index)"]
             checkFields([deadline.field], path)

@@ -30,6 +30,7 @@ extension HubStore {
             }
             var results: [RecordResult] = []
             results.reserveCapacity(commit.items.count)
+            var withdrawals: [(WithdrawnRecord, RecordResult)] = []
             for item in commit.items {
                 switch item {
                 case .rejected(let index, let dataset, let key, let problems):
@@ -38,13 +39,22 @@ extension HubStore {
                     var result = try HubStore.store(record, index: index, from: commit.platform, payloadID: payloadID, destinations: destinations, at: receivedAt, in: db)
                     if !warnings.isEmpty { result.warnings = warnings }
                     results.append(result)
+                    if let withdrawn = record.withdraws, result.status == .accepted { withdrawals.append((withdrawn, result)) }
                 }
+            }
+            // After every version is stored, so that an original sent in the same batch is found.
+            let followed = try withdrawals.map { withdrawn, result in
+                IngestAuditDetail.Withdrawal(
+                    index: result.index, withdraws: "\(withdrawn.dataset)/\(withdrawn.key)",
+                    followedTo: try HubStore.recordWithdrawal(withdrawn, by: result, at: receivedAt, in: db)
+                )
             }
             try db.execute(sql: "UPDATE platform SET last_ingest_at = ? WHERE id = ?", arguments: [receivedAt, commit.platform.rawValue])
             let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
             let detail = JSONText.encode(IngestAuditDetail(
                 accepted: counts[.accepted] ?? 0, duplicate: counts[.duplicate] ?? 0, rejected: counts[.rejected] ?? 0,
-                records: results.map(IngestAuditDetail.Line.init), certificate: commit.certificate, pulled: commit.pulled
+                records: results.map(IngestAuditDetail.Line.init), certificate: commit.certificate, pulled: commit.pulled,
+                withdrawals: followed.isEmpty ? nil : followed
             ))
             let outcome = (counts[.rejected] ?? 0) == results.count && !results.isEmpty ? "rejected" : "ok"
             try HubStore.appendAudit(
@@ -154,4 +164,14 @@ struct IngestAuditDetail: Encodable {
     var certificate: String?
     /// The connector and URL of a pulled batch; absent for pushed ones.
     var pulled: PullProvenance?
+    /// The records this batch withdrew, and the destinations each withdrawal followed its
+    /// original to beyond its own routes; absent when none.
+    var withdrawals: [Withdrawal]?
+
+    struct Withdrawal: Encodable {
+        var index: Int
+        /// `dataset/key` of the original.
+        var withdraws: String
+        var followedTo: [String]
+    }
 }

@@ -296,6 +296,22 @@ extension HubStore {
                 BEGIN SELECT RAISE(ABORT, 'disputes are kept'); END;
                 """)
         }
+        migrator.registerMigration("9-withdrawals") { db in
+            try db.execute(sql: """
+                -- A record withdrawn by a version of another (a 302 blacklist entry by its 303
+                -- withdrawal): the original is kept and read as withdrawn.
+                CREATE TABLE record_withdrawal (
+                    record_id INTEGER NOT NULL REFERENCES record(id),
+                    withdrawal_version_id INTEGER NOT NULL REFERENCES record_version(id),
+                    withdrawn_at DATETIME NOT NULL,
+                    PRIMARY KEY (record_id, withdrawal_version_id)
+                ) WITHOUT ROWID;
+                CREATE TRIGGER record_withdrawal_no_update BEFORE UPDATE ON record_withdrawal
+                BEGIN SELECT RAISE(ABORT, 'withdrawals are immutable'); END;
+                CREATE TRIGGER record_withdrawal_no_delete BEFORE DELETE ON record_withdrawal
+                BEGIN SELECT RAISE(ABORT, 'withdrawals are immutable'); END;
+                """)
+        }
         return migrator
     }
 }

@@ -53,4 +53,28 @@ struct SpecLoaderTests {
     func missingFolder() {
         #expect(throws: DiagnosticsError.self) { try SpecLoader.load(directory: "/nonexistent/spec") }
     }
+
+    @Test("A withdrawal must name a dataset of the spec and its whole key, with fields of its own")
+    func badWithdrawal() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let copy = folder.file("spec")
+        try FileManager.default.copyItem(atPath: RepositoryPaths.spec, toPath: copy)
+        let file = copy + "/datasets/303.yaml"
+        let original = try String(contentsOfFile: file, encoding: .utf8)
+        for (withdraws, words) in [
+            (#"{dataset: "999", fields: [BLACKLIST_CODE]}"#, "no dataset 999 in the spec"),
+            (#"{dataset: "302", fields: [BLACKLIST_CODE, BODY_NAME]}"#, "gives 2 values but dataset 302's key has 1 fields"),
+            (#"{dataset: "510", fields: [BLACKLIST_CODE]}"#, "a withdrawal names the whole key of the record it withdraws: dataset 510's key has 2 fields"),
+            (#"{dataset: "302", fields: [NO_SUCH_FIELD]}"#, "NO_SUCH_FIELD is not a field of dataset 303"),
+        ] {
+            let changed = original.replacingOccurrences(of: #"withdraws: {dataset: "302", fields: [BLACKLIST_CODE]}"#, with: "withdraws: \(withdraws)")
+            #expect(changed != original)
+            try changed.write(toFile: file, atomically: true, encoding: .utf8)
+            let error = try #require(throws: DiagnosticsError.self) { try SpecLoader.load(directory: copy) }
+            #expect(error.diagnostics.contains { $0.file.hasSuffix("303.yaml") && $0.line != nil && $0.message.contains(words) }, "\(error.diagnostics)")
+        }
+        try original.write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try SpecLoader.load(directory: copy).dataset("303")?.withdraws?.dataset == "302")
+    }
 }

@@ -1,0 +1,95 @@
+import Foundation
+import ShuniuClient
+import ShuniuCore
+import ShuniuSimulation
+import ShuniuTesting
+import Testing
+
+/// A blacklist withdrawal (303) follows its original (302) to every destination that received it,
+/// and the original stays in history, marked withdrawn (DATA-SPEC §3.5, §3.6).
+@Suite("Withdrawals: the original is kept and marked; the withdrawal follows it")
+struct WithdrawalTests {
+    static let entry = "0b9e7d52-41a3-4c6f-8e2d-5a7c9f1b3d01"
+
+    func keys(_ upstream: SimulatedUpstream) -> [String] {
+        upstream.receivedRecords.map(\.key)
+    }
+
+    @Test("A 303 routed to the credit platform only also reaches the two supervision platforms that got the 302, not one that never did")
+    func withdrawalFollowsOriginal() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let names = ["credit", "supervision-wuhan", "supervision-hubei", "national"]
+        var upstreams: [(String, SimulatedUpstream)] = []
+        for name in names { upstreams.append((name, try await SimulatedUpstream.start())) }
+        let hub = try await DeliveryTests.hub(in: folder, upstreams: upstreams, routes: [
+            // Last year's routes sent blacklist entries to the credit platform and both supervisors;
+            // withdrawals are routed to the credit platform alone; the national hub takes projects.
+            Route(destination: "credit", datasets: ["302", "303"]),
+            Route(destination: "supervision-wuhan", datasets: ["302"]),
+            Route(destination: "supervision-hubei", datasets: ["302"]),
+            Route(destination: "national", datasets: ["500"]),
+        ])
+        let client = hub.client(try await Fixtures.register(in: hub.store, datasets: ["302", "303", "500"]))
+        #expect(try await client.send(body: Fixtures.batch([Fixtures.datasetRecord("302")])).status == 200)
+        let upstream = Dictionary(uniqueKeysWithValues: upstreams)
+        #expect(await eventually { ["credit", "supervision-wuhan", "supervision-hubei"].allSatisfy { keys(upstream[$0]!) == [Self.entry] } })
+
+        let answer = try await client.send(body: Fixtures.batch([Fixtures.datasetRecord("303")]))
+        #expect(answer.status == 200 && answer.bodyText.contains(#""status":"accepted""#), "\(answer.bodyText)")
+        #expect(await eventually { ["credit", "supervision-wuhan", "supervision-hubei"].allSatisfy { keys(upstream[$0]!).count == 2 } })
+        for name in ["credit", "supervision-wuhan", "supervision-hubei"] {
+            let received = upstream[name]!.receivedRecords
+            #expect(received.map(\.key) == [Self.entry, Self.entry] && received[1].idempotencyKey != received[0].idempotencyKey, "\(name): \(received)")
+        }
+        #expect(upstream["national"]!.receivedRecords.isEmpty, "the national hub never had the entry")
+
+        // The batch's audit entry says where the withdrawal followed the original beyond its routes.
+        let audit = try #require(try await hub.store.auditEntries(limit: 1, action: "ingest.batch").first)
+        #expect(audit.detail.contains(#""followedTo":["supervision-wuhan","supervision-hubei"]"#) && audit.detail.contains(#""withdraws":"302/\#(Self.entry)""#), "\(audit.detail)")
+
+        // The original stays: one version, its data unchanged, read as withdrawn.
+        let reader = try await Fixtures.registerConsumer(on: hub)
+        let latest = try await reader.record(dataset: "302", key: Self.entry)
+        #expect(latest.status == 200, "\(latest.bodyText)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(latest.body)) as? [String: Any])
+        #expect(document["version"] as? Int == 1)
+        let marks = try #require(document["withdrawnBy"] as? [[String: Any]], "\(latest.bodyText)")
+        #expect(marks.count == 1 && marks[0]["dataset"] as? String == "303" && marks[0]["key"] as? String == Self.entry && marks[0]["version"] as? Int == 1)
+        let versions = try await reader.record(dataset: "302", key: Self.entry, versions: true)
+        #expect(versions.bodyText.contains(#""withdrawnBy":[{"#), "\(versions.bodyText)")
+        let feed = try await reader.feed(datasets: ["302"])
+        #expect(feed.bodyText.contains(#""withdrawnBy":[{"#), "\(feed.bodyText)")
+        // A record nobody withdrew carries no mark.
+        #expect(try await client.send(body: Fixtures.batch([Fixtures.record("500")])).status == 200)
+        let project = try await reader.record(dataset: "500", key: "E4201000001000001")
+        #expect(project.status == 200 && !project.bodyText.contains("withdrawnBy"), "\(project.bodyText)")
+
+        try await hub.stop()
+        for (_, server) in upstreams { try await server.stop() }
+    }
+
+    @Test("A withdrawal follows an original still waiting in a paused queue, and the two arrive once the queue resumes")
+    func followsPendingOriginal() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let credit = try await SimulatedUpstream.start()
+        let supervision = try await SimulatedUpstream.start()
+        let hub = try await DeliveryTests.hub(in: folder, upstreams: [("credit", credit), ("supervision", supervision)], routes: [
+            Route(destination: "credit", datasets: ["302", "303"]),
+            Route(destination: "supervision", datasets: ["302"]),
+        ])
+        try await hub.store.setDestinationPaused("supervision", paused: true, by: "test", reason: nil)
+        let client = hub.client(try await Fixtures.register(in: hub.store, datasets: ["302", "303"]))
+        // Sent together: the withdrawal finds the original stored earlier in the same commit.
+        #expect(try await client.send(body: Fixtures.batch([Fixtures.datasetRecord("302"), Fixtures.datasetRecord("303")])).status == 200)
+        let queued = try await DeliveryTests.stats(hub, "supervision")
+        #expect(queued.pending == 2, "\(queued)")
+        try await hub.store.setDestinationPaused("supervision", paused: false, by: "test", reason: nil)
+        #expect(await eventually { supervision.receivedRecords.count == 2 })
+        #expect(await eventually { credit.receivedRecords.count == 2 })
+        try await hub.stop()
+        try await credit.stop()
+        try await supervision.stop()
+    }
+}
