@@ -28,6 +28,16 @@ struct HubOptions: ParsableArguments {
     }
 }
 
+extension HubConfiguration {
+    /// The process id of the daemon serving this data directory, when one runs (its pid file
+    /// names a live process).
+    var runningDaemon: Int32? {
+        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+              let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0, kill(pid, 0) == 0 else { return nil }
+        return pid
+    }
+}
+
 /// Who runs an operator command, for the audit log: `--operator`, else the login name.
 struct OperatorOption: ParsableArguments {
     @Option(name: .customLong("operator"), help: "Your name for the audit log (default: $SUDO_USER or $USER).")

@@ -21,8 +21,7 @@ extension MappingsCommand {
             let configuration = try hub.configuration()
             let store = try hub.openStore()
             defer { try? store.close() }
-            guard let text = try? String(contentsOfFile: configuration.pidFile, encoding: .utf8),
-                  let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), kill(pid, 0) == 0 else {
+            guard let pid = configuration.runningDaemon else {
                 throw ValidationError("no running hub found (\(configuration.pidFile)); a hub reads the mapping files when it starts — check them with `shuniu mappings check`")
             }
             let request = try await store.appendAudit(AuditEvent(

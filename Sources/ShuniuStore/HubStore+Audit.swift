@@ -92,20 +92,23 @@ extension HubStore {
 
     /// Walks the whole chain and reports the first entry whose hash or link does not match.
     public func verifyAuditChain() async throws -> AuditChainReport {
-        try await pool.read { db in
-            var previous = HubStore.auditGenesisHash
-            var count = 0
-            let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_entry ORDER BY id")
-            while let row = try cursor.next() {
-                let entry = try HubStore.auditEntry(from: row)
-                if entry.previousHash != previous || HubStore.chainHash(of: entry, atText: row["at"]) != entry.hash {
-                    return AuditChainReport(entries: count + 1, firstBrokenID: entry.id)
-                }
-                previous = entry.hash
-                count += 1
+        try await pool.read(HubStore.auditChain)
+    }
+
+    /// The chain check on any connection to a store's file (the live store, or a backup's copy).
+    static func auditChain(in db: Database) throws -> AuditChainReport {
+        var previous = HubStore.auditGenesisHash
+        var count = 0
+        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_entry ORDER BY id")
+        while let row = try cursor.next() {
+            let entry = try HubStore.auditEntry(from: row)
+            if entry.previousHash != previous || HubStore.chainHash(of: entry, atText: row["at"]) != entry.hash {
+                return AuditChainReport(entries: count + 1, firstBrokenID: entry.id)
             }
-            return AuditChainReport(entries: count, firstBrokenID: nil)
+            previous = entry.hash
+            count += 1
         }
+        return AuditChainReport(entries: count, firstBrokenID: nil)
     }
 }
 

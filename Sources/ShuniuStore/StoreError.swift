@@ -22,6 +22,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let disputeNotFound = Code(rawValue: "store.dispute_not_found")
         /// The dispute was closed already (corrected or rejected).
         public static let disputeClosed = Code(rawValue: "store.dispute_closed")
+        /// A backup's target exists already.
+        public static let backupExists = Code(rawValue: "store.backup_exists")
+        /// A backup file fails its checks (integrity, audit chain, schema): nothing was changed.
+        public static let backupUnsound = Code(rawValue: "store.backup_unsound")
     }
 
     public var code: Code

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import ShuniuStore
+
+/// `shuniu restore FILE`: the store replaced by a checked backup, with the hub stopped.
+struct RestoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Replace the store with a backup (the hub must be stopped); the current store is kept beside it, the restore audited.",
+        discussion: """
+            The backup is checked first (integrity, audit chain, schema no newer than this Shuniu); a backup that fails \
+            changes nothing. The current store is renamed shuniu.sqlite.replaced-<time>, never deleted. Start the hub \
+            afterwards: queues resume from the backup's state, and upstreams drop what they already had by its idempotency key.
+            """
+    )
+    @OptionGroup var hub: HubOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var operatorOption: OperatorOption
+    @Argument(help: "A file written by shuniu backup.") var file: String
+
+    func run() async throws {
+        let configuration = try hub.configuration()
+        if let pid = configuration.runningDaemon {
+            throw ValidationError("the hub is running (pid \(pid), \(configuration.pidFile)): stop it first (SIGTERM), then restore")
+        }
+        let (check, replaced) = try await HubStore.restore(from: file, into: configuration.dataDir, by: operatorOption.resolved)
+        if output.json {
+            struct Restored: Encodable { var backup: BackupCheck; var replaced: String? }
+            return try Output.json(Restored(backup: check, replaced: replaced))
+        }
+        print("restored \(BackupCommand.describe(check))")
+        print(replaced.map { "the previous store is kept as \($0)" } ?? "there was no store before")
+    }
+}
