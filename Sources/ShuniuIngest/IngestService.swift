@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import Logging
+import NIOPosix
 import ShuniuCore
 import ShuniuMapping
 import ShuniuSpec
@@ -63,7 +64,7 @@ public struct IngestService: Sendable {
         let payload: RawPayload?
         do {
             caller = try await authenticator.authenticate(request, now: receivedAt)
-            (outcomes, payload) = try records(from: request.body, platform: caller.platform)
+            (outcomes, payload) = try await pushedRecords(request.body, platform: caller.platform)
         } catch let refusal as IngestRefusal {
             try await audit(refusal, request: request)
             throw refusal
@@ -90,6 +91,16 @@ public struct IngestService: Sendable {
         }
     }
 
+    /// A pushed batch's records. Checking a record's detached signature blocks in OpenSSL (SM2 as
+    /// the hub checks it: ~4 ms a record), so a batch that may carry signatures is read on NIO's
+    /// thread pool, holding no cooperative thread that other requests and long-polls need.
+    func pushedRecords(_ body: [UInt8], platform: Platform) async throws -> (outcomes: [Outcome], payload: RawPayload?) {
+        guard body.firstRange(of: Self.signatureKey) != nil else { return try records(from: body, platform: platform) }
+        return try await NIOThreadPool.singleton.runIfActive { try records(from: body, platform: platform) }
+    }
+
+    private static let signatureKey = Array(#""signature""#.utf8)
+
     /// A batch's records from its body: mapped through the platform's mapping file when it has one,
     /// else read as spec-shaped records. Pushed and pulled batches alike come through here.
     func records(from body: [UInt8], platform: Platform) throws -> (outcomes: [Outcome], payload: RawPayload?) {
@@ -111,7 +122,7 @@ public struct IngestService: Sendable {
     }
 
     /// One record's fate so far, and what the batch-wide rules need to know of a valid one.
-    struct Outcome {
+    struct Outcome: Sendable {
         var item: IngestCommit.Item
         var candidate: BatchRules.Candidate?
 
