@@ -289,6 +289,29 @@ struct CertificateIngestTests {
         try await hub.stop()
     }
 
+    @Test("Ops/push-with-curl.sh signs with each CA's certificate, as a vendor would with openssl and curl alone", arguments: authorities)
+    func curlScriptWithCertificate(ca: String) async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let hub = try await startHub(in: folder)
+        let platform = Self.platform(for: ca)
+        try await register(platform, operatorCode: Self.operatorCode(of: ca), on: hub)
+        #expect(try await addCertificate("leaves/\(ca)/org-sign.pem", to: platform, on: hub))
+        let file = folder.path + "/batch.json"
+        try Data(body(1, for: platform)).write(to: URL(fileURLWithPath: file))
+        let method = ["demo-rsa": "RSA-SHA256", "demo-ecdsa": "ECDSA-SHA256"][ca] ?? "SM2-SM3"
+        let environment = ["SHUNIU_CERTIFICATE": Self.pki.path("leaves/\(ca)/org-sign.pem"), "SHUNIU_KEY": Self.pki.path("leaves/\(ca)/org-sign.key"),
+                           "SHUNIU_SM2_ID": Self.sm2ID(of: ca)]
+        let script = RepositoryPaths.root + "/Ops/push-with-curl.sh"
+        let pushed = try await blocking { try ChildProcess.run("/bin/bash", [script, file, "-", method, hub.baseURL], environment: environment, timeout: 30) }
+        #expect(pushed.status == 0 && pushed.output.contains("HTTP 200") && pushed.output.contains(#""accepted""#), "\(pushed.output)")
+        // Signed with another key than the registered certificate's, it is refused.
+        let wrongKey = environment.merging(["SHUNIU_KEY": Self.pki.path("leaves/\(ca)/person-sign.key")]) { $1 }
+        let refused = try await blocking { try ChildProcess.run("/bin/bash", [script, file, "-", method, hub.baseURL], environment: wrongKey, timeout: 30) }
+        #expect(refused.output.contains("HTTP 401") && refused.output.contains("auth.bad_signature"), "\(refused.output)")
+        try await hub.stop()
+    }
+
     @Test("shuniu push --certificate --key signs as the platform")
     func pushWithCertificate() async throws {
         let folder = try TemporaryDirectory()
