@@ -60,6 +60,22 @@ struct WithdrawalTests {
         #expect(versions.bodyText.contains(#""withdrawnBy":[{"#), "\(versions.bodyText)")
         let feed = try await reader.feed(datasets: ["302"])
         #expect(feed.bodyText.contains(#""withdrawnBy":[{"#), "\(feed.bodyText)")
+        // The operator's view: versions, where each went, the withdrawal; personal fields masked
+        // unless asked for, and then the read is audited.
+        let shown = try await CLI.run(["records", "show", "302", Self.entry, "--data-dir", hub.dataDir])
+        #expect(shown.status == 0, "\(shown.output)")
+        #expect(shown.output.contains("WITHDRAWN by 303 \(Self.entry) version 1"), "\(shown.output)")
+        for name in ["credit", "supervision-wuhan", "supervision-hubei"] {
+            #expect(shown.output.split(separator: "\n").contains { $0.hasPrefix(name) && $0.contains("delivered") }, "\(name): \(shown.output)")
+        }
+        #expect(shown.output.contains("personal fields masked") && !shown.output.contains("91420100MA4K000537"), "\(shown.output)")
+        let unmasked = try await CLI.run(["records", "show", "302", Self.entry, "--personal-data", "--operator", "zhou.min", "--json", "--data-dir", hub.dataDir])
+        #expect(unmasked.status == 0 && unmasked.output.contains(#""personalDataMasked" : false"#) && unmasked.output.contains("91420100MA4K000537"), "\(unmasked.output)")
+        let read = try #require(try await hub.store.auditEntries(limit: 1, action: "record.read").first)
+        #expect(read.actor == "zhou.min" && read.subject == "302/\(Self.entry)")
+        let unknown = try await CLI.run(["records", "show", "302", "no-such-entry", "--data-dir", hub.dataDir])
+        #expect(unknown.status != 0 && unknown.output.contains("no record 302 no-such-entry"), "\(unknown.output)")
+
         // A record nobody withdrew carries no mark.
         #expect(try await client.send(body: Fixtures.batch([Fixtures.record("500")])).status == 200)
         let project = try await reader.record(dataset: "500", key: "E4201000001000001")
