@@ -119,7 +119,8 @@ public struct Hub: Sendable {
                     .init(service: NonceJanitor(ingest: ingest, logger: logger)),
                     .init(service: MappingReloader(registry: mappings, initial: mappingReport, store: store, logger: logger)),
                     .init(service: QueueMetricsSampler(
-                        store: store, destinations: configuration.destinations.map(\.name), factory: metrics, interval: .seconds(5), logger: logger
+                        store: store, destinations: configuration.destinations.map(\.name), withdrawals: WithdrawalDeadlines(spec: spec, store: store),
+                        factory: metrics, interval: .seconds(5), logger: logger
                     )),
                 ] + workers + connectors + [
                     .init(service: application),

@@ -4,10 +4,12 @@ import ServiceLifecycle
 import ShuniuStore
 
 /// Publishes each destination's queue as gauges every few seconds, from the store's counters:
-/// `shuniu_queue_depth{destination, state}` and `shuniu_queue_oldest_pending_seconds{destination}`.
+/// `shuniu_queue_depth{destination, state}`, `shuniu_queue_oldest_pending_seconds{destination}`
+/// and `shuniu_withdrawals_overdue{destination}` (withdrawals past their working-day deadline).
 struct QueueMetricsSampler: Service {
     let store: HubStore
     let destinations: [String]
+    let withdrawals: WithdrawalDeadlines
     let factory: any MetricsFactory
     let interval: Duration
     let logger: Logger
@@ -22,6 +24,10 @@ struct QueueMetricsSampler: Service {
                     }
                     Gauge(label: "shuniu_queue_oldest_pending_seconds", dimensions: [("destination", stats.destination)], factory: factory)
                         .record(stats.oldestPendingSeconds ?? 0)
+                }
+                let overdue = Dictionary(uniqueKeysWithValues: try await withdrawals.overdue().map { ($0.destination, $0.count) })
+                for destination in destinations {
+                    Gauge(label: "shuniu_withdrawals_overdue", dimensions: [("destination", destination)], factory: factory).record(overdue[destination] ?? 0)
                 }
             } catch {
                 logger.warning("sampling queue metrics failed", metadata: ["error": "\(error)"])

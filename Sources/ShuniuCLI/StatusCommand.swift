@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import ShuniuApp
+import ShuniuSpec
 import ShuniuStore
 
 /// `shuniu status`: what the hub holds.
@@ -16,7 +18,12 @@ struct StatusCommand: AsyncParsableCommand {
         let store = try hub.openStore()
         defer { try? store.close() }
         let status = try await store.status()
-        if output.json { return try Output.json(status) }
+        let spec = try SpecLoader.load(directory: hub.configuration().specDir)
+        let overdue = try await WithdrawalDeadlines(spec: spec, store: store).overdue()
+        if output.json {
+            struct StatusView: Encodable { var status: HubStatus; var overdueWithdrawals: [OverdueWithdrawals] }
+            return try Output.json(StatusView(status: status, overdueWithdrawals: overdue))
+        }
         print("store: \(status.storePath) (\(Output.bytes(status.storeBytes)))")
         print("records: \(status.records), versions: \(status.versions), audit entries: \(status.auditEntries)")
         print("")
@@ -47,6 +54,9 @@ struct StatusCommand: AsyncParsableCommand {
         if !status.openDisputes.isEmpty {
             let byPlatform = status.openDisputes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             print("\nopen disputes: \(byPlatform) (shuniu disputes --platform ID)")
+        }
+        for late in overdue {
+            print("\nwithdrawals overdue at \(late.destination): \(late.count), waiting since \(Output.time(late.oldestEnqueuedAt)) (shuniu queues --items \(late.destination))")
         }
     }
 }

@@ -8,6 +8,10 @@ public struct WithdrawalSpec: Codable, Sendable, Hashable {
     public var dataset: DatasetID
     /// Fields of this dataset whose values, in order, are the withdrawn record's whole key.
     public var fields: [String]
+    /// Working days within which the withdrawal must reach every destination that has the
+    /// original (DATA-SPEC §6 D18: a repair result is shared within 3 working days); a delivery
+    /// still waiting after them is overdue. Nil: no deadline.
+    public var withinWorkingDays: Int?
 
     /// The withdrawn record's business key, from a withdrawal's fields; nil when one is empty.
     public func originalKey(in fields: [String: String]) -> String? {

@@ -55,6 +55,20 @@ public struct WorkingCalendar: Sendable {
         return last
     }
 
+    /// The instant before which something that happened is more than `days` working days old
+    /// at `now`: the start (Beijing midnight) of the day after which `days` working days have
+    /// passed by today.
+    public func cutoff(moreThan days: Int, workingDaysBefore now: Date) -> Date {
+        var day = SpecTime.day(now)
+        var counted = 0
+        while true {
+            if isWorkingDay(day) { counted += 1 }
+            if counted > days { break }
+            day -= 1
+        }
+        return Date(timeIntervalSince1970: TimeInterval(day * 86_400 - 8 * 3600))
+    }
+
     /// The years from `start` to `end` that have no calendar file, for messages.
     public func uncoveredYears(from start: Date, to end: Date) -> [Int] {
         let first = SpecTime.civilDate(daysSinceEpoch: SpecTime.day(min(start, end))).year

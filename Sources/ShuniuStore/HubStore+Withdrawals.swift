@@ -49,3 +49,37 @@ extension HubStore {
         }
     }
 }
+
+/// Deliveries of withdrawals still waiting after their deadline, for one destination.
+public struct OverdueWithdrawals: Codable, Sendable, Hashable {
+    public var destination: String
+    public var count: Int
+    public var oldestEnqueuedAt: Date
+
+    public init(destination: String, count: Int, oldestEnqueuedAt: Date) {
+        self.destination = destination
+        self.count = count
+        self.oldestEnqueuedAt = oldestEnqueuedAt
+    }
+}
+
+extension HubStore {
+    /// Deliveries of `dataset`'s withdrawals enqueued before `cutoff` and not delivered yet
+    /// (waiting, retrying or dead), per destination.
+    public func overdueWithdrawals(dataset: DatasetID, enqueuedBefore cutoff: Date) async throws -> [OverdueWithdrawals] {
+        try await pool.read { db in
+            // record_withdrawal is small; each of its versions' deliveries through (version_id, destination).
+            try Row.fetchAll(db, sql: """
+                SELECT d.destination, COUNT(*) AS count, MIN(d.enqueued_at) AS oldest
+                FROM record_withdrawal w
+                JOIN record_version v ON v.id = w.withdrawal_version_id AND v.dataset = ?
+                JOIN delivery d ON d.version_id = w.withdrawal_version_id
+                WHERE d.state IN ('pending', 'in_flight', 'retrying', 'dead') AND d.enqueued_at < ?
+                GROUP BY d.destination ORDER BY d.destination
+                """, arguments: [dataset.rawValue, cutoff.timeIntervalSince1970]
+            ).map { row in
+                OverdueWithdrawals(destination: row["destination"], count: row["count"], oldestEnqueuedAt: Date(timeIntervalSince1970: row["oldest"]))
+            }
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import ShuniuApp
 import ShuniuClient
 import ShuniuCore
 import ShuniuSimulation
@@ -101,6 +102,11 @@ struct WithdrawalTests {
         #expect(try await client.send(body: Fixtures.batch([Fixtures.datasetRecord("302"), Fixtures.datasetRecord("303")])).status == 200)
         let queued = try await DeliveryTests.stats(hub, "supervision")
         #expect(queued.pending == 2, "\(queued)")
+        // 303 must reach it within 3 working days: not overdue now, overdue if it still waits in ten days.
+        let deadlines = WithdrawalDeadlines(spec: hub.hub.spec, store: hub.store)
+        #expect(try await deadlines.overdue().isEmpty)
+        let later = try await deadlines.overdue(at: Date().addingTimeInterval(10 * 86_400)).first { $0.destination == "supervision" }
+        #expect(later?.count == 1, "only the withdrawal has a deadline: \(String(describing: later))")
         try await hub.store.setDestinationPaused("supervision", paused: false, by: "test", reason: nil)
         #expect(await eventually { supervision.receivedRecords.count == 2 })
         #expect(await eventually { credit.receivedRecords.count == 2 })

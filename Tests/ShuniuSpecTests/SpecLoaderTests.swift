@@ -68,7 +68,7 @@ struct SpecLoaderTests {
             (#"{dataset: "510", fields: [BLACKLIST_CODE]}"#, "a withdrawal names the whole key of the record it withdraws: dataset 510's key has 2 fields"),
             (#"{dataset: "302", fields: [NO_SUCH_FIELD]}"#, "NO_SUCH_FIELD is not a field of dataset 303"),
         ] {
-            let changed = original.replacingOccurrences(of: #"withdraws: {dataset: "302", fields: [BLACKLIST_CODE]}"#, with: "withdraws: \(withdraws)")
+            let changed = original.replacingOccurrences(of: #"withdraws: {dataset: "302", fields: [BLACKLIST_CODE], withinWorkingDays: 3}"#, with: "withdraws: \(withdraws)")
             #expect(changed != original)
             try changed.write(toFile: file, atomically: true, encoding: .utf8)
             let error = try #require(throws: DiagnosticsError.self) { try SpecLoader.load(directory: copy) }

@@ -53,6 +53,18 @@ struct WorkingCalendarTests {
         #expect(SpecTime.dayText(calendar.lastDay(of: 2, from: time("20261202180000"))) == "2026-12-04")
     }
 
+    @Test("The cutoff for 'more than 3 working days' looks back past the holiday and counts the make-up Saturday")
+    func cutoffBeforeNow() {
+        let now = time("20261012100000")  // Monday after 国庆节; Saturday 10 October was worked
+        let cutoff = calendar.cutoff(moreThan: 3, workingDaysBefore: now)
+        #expect(cutoff == time("20261008000000"), "\(cutoff)")
+        // Just before the cutoff is more than 3 working days ago; the cutoff itself is not.
+        #expect(calendar.workingDays(from: cutoff.addingTimeInterval(-1), to: now) == 4)
+        #expect(calendar.workingDays(from: cutoff, to: now) == 3)
+        // With weekends only, the same question looks back to Wednesday 7 October.
+        #expect(WorkingCalendar.weekdaysOnly.cutoff(moreThan: 3, workingDaysBefore: now) == time("20261007000000"))
+    }
+
     @Test("Years without a calendar file are named, so that a warning can say it counted weekends only")
     func uncovered() {
         #expect(calendar.years.isSuperset(of: [2025, 2026]))
