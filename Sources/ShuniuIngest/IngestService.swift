@@ -244,17 +244,21 @@ public struct IngestService: Sendable {
             dataset: spec.dataset, businessKey: checked.businessKey, regionCode: checked.regionCode, industryCode: checked.industryCode,
             rawPayload: raw, normalizedPayload: normalized,
             contentHash: DigestAlgorithm.sha256.hexHash(Array(normalized.utf8)), specVersion: validator.spec.version, mapping: mapping,
-            signature: signature,
-            withdraws: spec.withdraws.flatMap { withdrawal in
-                withdrawal.originalKey(in: checked.fields).map { key in
-                    WithdrawnRecord(dataset: withdrawal.dataset, key: key, mayFollowTo: spec.sharing == .none ? [] : self.destinations.filter { !destinations.contains($0) })
-                }
-            }
+            signature: signature, withdraws: withdrawn(by: checked, spec: spec, routed: destinations)
         )
         return Outcome(
             item: .valid(index: index, record: record, destinations: destinations),
             candidate: BatchRules.Candidate(index: index, dataset: spec, key: checked.businessKey, fields: checked.fields, path: path)
         )
+    }
+
+    /// The record a withdrawal withdraws, with the destinations beyond its own routes that it
+    /// follows the original to (where the original went); nil for a record that withdraws nothing.
+    private func withdrawn(by checked: RecordValidator.Checked, spec: DatasetSpec, routed: [String]) -> WithdrawnRecord? {
+        guard let withdrawal = spec.withdraws, let key = withdrawal.originalKey(in: checked.fields) else { return nil }
+        // 不予共享 goes nowhere, not even after its original.
+        let others = spec.sharing == .none ? [] : destinations.filter { !routed.contains($0) }
+        return WithdrawnRecord(dataset: withdrawal.dataset, key: key, mayFollowTo: others)
     }
 
     /// References, sequences and deadlines, over the batch's valid records and the store.
