@@ -1,3 +1,4 @@
+import Foundation
 import ShuniuCore
 import ShuniuSpec
 
@@ -23,12 +24,26 @@ public struct MappingEngine: Sendable {
         public var fieldPaths: [String: String] = [:]
         /// What the mapping could not translate for this record, at the payload's paths.
         public var problems: [Problem] = []
+        /// Where in the mapping file each field's value came from, the line of the entry that
+        /// made the record, and the file's name: so that a problem can say which line to look at.
+        public var mappedFields: [String: MappedField] = [:]
+        public var mappingLine: Int?
+        public var mappingFile: String = ""
 
         /// `{"dataset": …, "data": {…}}`.
         public var envelope: JSONValue {
             .object(["dataset": .string(dataset.rawValue), "data": .object(data)])
         }
     }
+
+    /// One field's entry in the mapping file: its line, and the payload path it reads, if any.
+    public struct MappedField: Sendable, Hashable {
+        public var line: Int?
+        public var path: String?
+    }
+
+    /// The mapping file's name, for messages (the platform's vendor knows it by that name).
+    var fileName: String { (mapping.file as NSString).lastPathComponent }
 
     public func apply(to payload: JSONValue) -> (records: [MappedRecord], problems: [Problem]) {
         var records: [MappedRecord] = []
@@ -51,11 +66,15 @@ public struct MappingEngine: Sendable {
                         data[code] = .string(text)
                         if let path = found.path { fieldPaths[code] = path }
                     case .failure(let problem):
-                        recordProblems.append(Problem(code: problem.code, path: problem.path, label: label, message: "\(label ?? code) (\(code)): \(problem.message)"))
+                        let line = field.line.map { " (\(fileName) line \($0))" } ?? ""
+                        recordProblems.append(Problem(code: problem.code, path: problem.path, label: label, message: "\(label ?? code) (\(code)): \(problem.message)\(line)"))
                     }
                 }
                 problems += recordProblems
-                records.append(MappedRecord(dataset: recordMapping.dataset, data: data, sourcePath: sourcePath, fieldPaths: fieldPaths, problems: recordProblems))
+                let mappedFields = Dictionary(recordMapping.fields.map { ($0.code, MappedField(line: $0.mapping.line, path: $0.mapping.path?.description)) },
+                                              uniquingKeysWith: { first, _ in first })
+                records.append(MappedRecord(dataset: recordMapping.dataset, data: data, sourcePath: sourcePath, fieldPaths: fieldPaths, problems: recordProblems,
+                                            mappedFields: mappedFields, mappingLine: recordMapping.line, mappingFile: fileName))
             }
         }
         return (records, problems)

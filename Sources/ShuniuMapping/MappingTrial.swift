@@ -55,12 +55,26 @@ public struct MappingTrial: Sendable {
         records.isEmpty ? "[]\n" : "[\n" + records.map(\.json.canonicalText).joined(separator: ",\n") + "\n]\n"
     }
 
-    /// A validation problem at `<source>.<FIELD>` moved to the payload path the value was read from.
+    /// A validation problem at `<source>.<FIELD>` moved to the payload path the value was read
+    /// from, and told which line of the mapping file made the value — or, for a required field
+    /// without one, that the file maps nothing to it or reads it from a path the payload lacks.
     public static func located(_ problem: Problem, in record: MappingEngine.MappedRecord) -> Problem {
         let prefix = record.sourcePath + "."
-        guard problem.path.hasPrefix(prefix), let payloadPath = record.fieldPaths[String(problem.path.dropFirst(prefix.count))] else { return problem }
+        guard problem.path.hasPrefix(prefix) else { return problem }
+        let code = String(problem.path.dropFirst(prefix.count))
+        let entry = record.mappedFields[code]
         var moved = problem
-        moved.path = payloadPath
+        if let payloadPath = record.fieldPaths[code] {
+            moved.path = payloadPath
+            if let line = entry?.line { moved.message += " (\(record.mappingFile) line \(line))" }
+        } else if problem.code == .fieldRequired {
+            if let entry, let path = entry.path {
+                moved.message += "; \(record.mappingFile) line \(entry.line.map(String.init) ?? "?") reads it from \(path), which this payload does not have"
+            } else if entry == nil {
+                let at = record.mappingLine.map { " (its \(record.dataset) records at line \($0))" } ?? ""
+                moved.message += "; \(record.mappingFile) maps nothing to \(code)\(at)"
+            }
+        }
         return moved
     }
 }

@@ -51,6 +51,29 @@ struct MappingTests {
         #expect(problems.count == 2)
     }
 
+    @Test("A mapped record's problems name the mapping file's line: a value it cannot translate, a required field it maps to nothing or reads from a path the payload lacks")
+    func problemsNameTheFileLine() throws {
+        let yaml = """
+            platform: E4201000007
+            version: "1"
+            records:
+              - dataset: "500"
+                from: 项目
+                fields:
+                  PROJECT_CODE: 项目编号
+                  PROJECT_NAME: 项目名称
+                  ADDRESS: 地址
+                  CREATE_TIME: {path: 创建时间, transform: "dateTime yyyy-MM-dd HH:mm"}
+            """
+        let engine = MappingEngine(mapping: try MappingLoader.parse(yaml, file: "/somewhere/E4201000007.yaml", spec: spec), spec: spec)
+        let payload = Array(#"{"项目": {"项目编号": "E4201000007000001", "项目名称": "示范工程", "创建时间": "2026-11-01 09:30:00"}}"#.utf8)
+        let trial = MappingTrial(payload: payload, engine: engine)
+        let messages = Dictionary(trial.problems.map { ($0.path, $0.message) }, uniquingKeysWith: { first, _ in first })
+        #expect(messages["$.项目.创建时间"]?.hasSuffix("does not match yyyy-MM-dd HH:mm (E4201000007.yaml line 10)") == true, "\(messages)")
+        #expect(messages["$.项目.ADDRESS"]?.hasSuffix("is required; E4201000007.yaml line 9 reads it from 地址, which this payload does not have") == true, "\(messages)")
+        #expect(messages["$.项目.LEGAL_PERSON"]?.hasSuffix("is required; E4201000007.yaml maps nothing to LEGAL_PERSON (its 500 records at line 4)") == true, "\(messages)")
+    }
+
     @Test("Mistakes in a mapping file are all reported with their lines")
     func fileProblems() throws {
         let yaml = """
