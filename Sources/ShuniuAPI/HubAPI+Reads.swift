@@ -30,7 +30,7 @@ extension HubAPI {
             }
         }
         router.post("/api/v1/records/:dataset/:key/disputes") { request, context in
-            var body = request.body
+            let body = request.body
             let bytes: [UInt8]
             do {
                 bytes = Array(try await body.collect(upTo: HubAPI.disputeBodyLimit).readableBytesView)

@@ -76,7 +76,7 @@ public struct HubAPI: Sendable {
     private func postRecords(_ request: Request, context: HubRequestContext) async throws -> Response {
         var signed = SignedRequest(request, context: context)
         do {
-            var body = request.body
+            let body = request.body
             let buffer: ByteBuffer
             do {
                 buffer = try await body.collect(upTo: ingest.bodyLimit)
@@ -101,7 +101,7 @@ extension HubAPI {
         guard let trust else {
             return try json(ErrorBody(code: "service.unavailable", message: "certificate verification is not configured"), status: .serviceUnavailable)
         }
-        var body = request.body
+        let body = request.body
         let buffer: ByteBuffer
         do {
             buffer = try await body.collect(upTo: HubAPI.verifyBodyLimit)

@@ -19,7 +19,7 @@ struct MappingReloader: Service {
         // At start-up only trouble is worth an audit entry; a reload is always one.
         if !initial.isClean { await record(initial, trigger: "start") }
         let hangups = await UnixSignalsSequence(trapping: .sighup)
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             for await _ in hangups {
                 await record(registry.reload(), trigger: "SIGHUP")
             }

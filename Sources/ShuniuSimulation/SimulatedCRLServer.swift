@@ -42,7 +42,7 @@ public final class SimulatedCRLServer: Sendable {
         // `self` is not available yet: the handler reaches the server through a box made first.
         let box = CRLServerBox()
         router.get("/crl/**") { request, _ in
-            try box.server?.answer(request.uri.path) ?? Response(status: .serviceUnavailable)
+            box.server?.answer(request.uri.path) ?? Response(status: .serviceUnavailable)
         }
         server = await LoopbackServer.start(router, label: "test-crl-server")
         port = server.port

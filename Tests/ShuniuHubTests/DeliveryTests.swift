@@ -177,7 +177,7 @@ struct DeliveryTests {
         // the whole first batch with 500); the others must still go out in the second round.
         upstream.behave(.status(500))
         try await hub.store.setDestinationPaused("national", paused: false, by: "test", reason: nil)
-        #expect(try await eventually { upstream.received.count >= 1 })
+        #expect(await eventually { upstream.received.count >= 1 })
         upstream.behave(.accept)
         #expect(try await eventually { try await Self.stats(hub, "national").delivered == 4 })
         let versionsOfFirst = upstream.receivedRecords.filter { $0.key == "E4201000001000001" }.map(\.version)
@@ -309,7 +309,7 @@ struct DeliveryOperationsTests {
 
         let queued = try await hub.store.replay(ReplaySelection(destination: "late", since: Date().addingTimeInterval(-3600), dataset: "502"), by: "zhao.liu")
         #expect(queued == 1)
-        #expect(try await eventually { upstream.receivedRecords.count == 1 })
+        #expect(await eventually { upstream.receivedRecords.count == 1 })
         #expect(upstream.receivedRecords.first?.key == "E4201000001000001001001")
         #expect(try await hub.store.replay(ReplaySelection(destination: "late", since: Date().addingTimeInterval(60)), by: "zhao.liu") == 0)
         let audit = try await hub.store.auditEntries(limit: 5, action: "delivery.replay")
