@@ -89,7 +89,9 @@ public struct HubAPI: Sendable {
             let response = try await ingest.ingest(signed)
             return try json(response, status: HTTPStatusMapping.status(for: response))
         } catch let refusal as IngestRefusal {
-            return try json(ErrorBody(code: refusal.code.rawValue, message: refusal.message), status: HTTPStatusMapping.status(for: refusal.code))
+            var response = try json(ErrorBody(code: refusal.code.rawValue, message: refusal.message), status: HTTPStatusMapping.status(for: refusal.code))
+            if let seconds = refusal.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
+            return response
         }
     }
 }

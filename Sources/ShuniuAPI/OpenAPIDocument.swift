@@ -72,6 +72,7 @@ enum OpenAPIDocument {
           "409": {"description": "the nonce was used before, or every record's key belongs to another platform", "content": {"application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/ErrorBody"}, {"$ref": "#/components/schemas/IngestResponse"}]}}}},
           "413": {"$ref": "#/components/responses/Refused"},
           "422": {"description": "every record was rejected, or a mapped payload made no record", "content": {"application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/ErrorBody"}, {"$ref": "#/components/schemas/IngestResponse"}]}}}},
+          "429": {"$ref": "#/components/responses/RateLimited"},
           "503": {"$ref": "#/components/responses/Refused"}
         }
       }
@@ -213,7 +214,7 @@ enum OpenAPIDocument {
     },
     "responses": {
       "ReadRefused": {"description": "the read is refused (auth.*, consumer.suspended, sharing.not_shared, sharing.grant_required, read.bad_query, read.not_found, dispute.invalid); the refusal is audited", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
-      "RateLimited": {"description": "read.rate_limited: over the consumer's requests a minute", "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds until a request will be taken"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
+      "RateLimited": {"description": "read.rate_limited or platform.rate_limited: over the consumer's requests or the platform's pushes a minute", "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds until a request will be taken"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
       "Refused": {"description": "the request as a whole is refused; nothing is stored and the refusal is audited", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
     },
     "schemas": {

@@ -9,7 +9,7 @@ struct PlatformsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "platforms",
         abstract: "Register, list, show, suspend and resume trading platforms; their operators and signing certificates.",
-        subcommands: [Add.self, List.self, Show.self, Suspend.self, Resume.self, SetOperatorCode.self, Certs.self]
+        subcommands: [Add.self, List.self, Show.self, Suspend.self, Resume.self, SetOperatorCode.self, SetRateLimit.self, Certs.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -38,6 +38,9 @@ struct PlatformsCommand: AsyncParsableCommand {
         @Option(name: .customLong("operator-code"), help: "The operator's 统一社会信用代码 (18 characters): whose certificates may sign for the platform.")
         var operatorCode: String?
 
+        @Option(name: .customLong("requests-per-minute"), help: "Pushes a minute before 429 (default 600).")
+        var requestsPerMinute = Platform.defaultRequestsPerMinute
+
         func validate() throws {
             guard PlatformID(rawValue: id) != nil else {
                 throw ValidationError("--id must be 11 characters of 0-9 and A-Z (交易平台标识码), got '\(id)'")
@@ -53,6 +56,7 @@ struct PlatformsCommand: AsyncParsableCommand {
             if let operatorCode, let problem = CreditCode.problem(in: OperatorCode.normalized(operatorCode)) {
                 throw ValidationError("--operator-code must be a 统一社会信用代码: \(problem)")
             }
+            guard (1...100_000).contains(requestsPerMinute) else { throw ValidationError("--requests-per-minute must be from 1 to 100000") }
         }
 
         var parsedDatasets: [DatasetID] {
@@ -67,7 +71,7 @@ struct PlatformsCommand: AsyncParsableCommand {
             let platform = Platform(
                 id: PlatformID(rawValue: id)!, name: name, status: .active, certifiedUntil: CalendarDay(certifiedUntil)!,
                 allowedDatasets: parsedDatasets, appKey: credential.appKey, createdAt: now, updatedAt: now,
-                operatorCode: operatorCode.map(OperatorCode.normalized)
+                operatorCode: operatorCode.map(OperatorCode.normalized), requestsPerMinute: requestsPerMinute
             )
             try await store.addPlatform(platform, secret: credential.secret, by: operatorOption.resolved)
             if output.json {
@@ -127,6 +131,7 @@ struct PlatformsCommand: AsyncParsableCommand {
                 datasets:         \(platform.allowedDatasets.map(\.rawValue).joined(separator: ", "))
                 app key:          \(platform.appKey)
                 operator code:    \(platform.operatorCode ?? "- (not set: no certificate may sign for it)")
+                rate limit:       \(platform.requestsPerMinute) pushes a minute
                 registered:       \(Output.time(platform.createdAt))
                 updated:          \(Output.time(platform.updatedAt))
                 """)

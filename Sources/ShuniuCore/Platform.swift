@@ -18,12 +18,15 @@ public struct Platform: Codable, Sendable, Hashable {
     /// The 统一社会信用代码 of the platform's operator: the organization whose certificates may
     /// sign for it. Nil until an operator sets it.
     public var operatorCode: String?
+    /// Pushes taken a minute; more are answered 429 with `Retry-After`.
+    public var requestsPerMinute: Int
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: PlatformID, name: String, status: PlatformStatus, certifiedUntil: CalendarDay,
-        allowedDatasets: [DatasetID], appKey: String, createdAt: Date, updatedAt: Date, operatorCode: String? = nil
+        allowedDatasets: [DatasetID], appKey: String, createdAt: Date, updatedAt: Date, operatorCode: String? = nil,
+        requestsPerMinute: Int = Platform.defaultRequestsPerMinute
     ) {
         self.id = id
         self.name = name
@@ -32,9 +35,14 @@ public struct Platform: Codable, Sendable, Hashable {
         self.allowedDatasets = allowedDatasets
         self.appKey = appKey
         self.operatorCode = operatorCode
+        self.requestsPerMinute = requestsPerMinute
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
+
+    /// Ten batches a second: far above any platform's honest pace, low enough that a runaway
+    /// client cannot take the hub's cores from the others.
+    public static let defaultRequestsPerMinute = 600
 
     /// True when the certification still covers the given instant's day in China Standard Time.
     public func isCertified(at instant: Date) -> Bool {

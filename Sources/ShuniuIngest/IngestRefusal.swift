@@ -1,7 +1,7 @@
 import ShuniuCore
 
 /// Why a whole ingest request was refused before any record was looked at. Nothing is stored;
-/// the refusal is audited. The API maps each code to its HTTP status.
+/// the refusal is audited (all but a rate limit's: a flood must not flood the audit log too). The API maps each code to its HTTP status.
 public struct IngestRefusal: Error, Sendable, Hashable, CustomStringConvertible {
     /// Stable codes, documented in the README; new ones are added, never renamed.
     public struct Code: RawRepresentable, Sendable, Hashable, Codable {
@@ -39,17 +39,22 @@ public struct IngestRefusal: Error, Sendable, Hashable, CustomStringConvertible 
         public static let certificationExpired = Code(rawValue: "platform.certification_expired")
         /// A pull connector names a platform that is not registered (never answered over HTTP).
         public static let platformNotRegistered = Code(rawValue: "platform.not_registered")
+        /// The platform pushed more than its requests a minute: 429 with `Retry-After`.
+        public static let rateLimited = Code(rawValue: "platform.rate_limited")
     }
 
     public var code: Code
     public var message: String
     /// The platform, once the caller proved who it is (suspended, expired, replayed).
     public var platform: PlatformID?
+    /// For ``Code/rateLimited``: whole seconds until a push will be taken.
+    public var retryAfterSeconds: Int?
 
-    public init(_ code: Code, _ message: String, platform: PlatformID? = nil) {
+    public init(_ code: Code, _ message: String, platform: PlatformID? = nil, retryAfterSeconds: Int? = nil) {
         self.code = code
         self.message = message
         self.platform = platform
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public var description: String { "\(code.rawValue): \(message)" }

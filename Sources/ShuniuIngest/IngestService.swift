@@ -22,6 +22,8 @@ public struct IngestService: Sendable {
     let routing: RoutingTable
     /// Every configured destination: a withdrawal follows its original to any that received it.
     let destinations: [String]
+    /// Each platform's pushes a minute.
+    let limiter = RateLimiter()
     let metrics: IngestMetrics
     let wakeups: WakeSignal?
     /// Long-polling feed readers, told of every commit that stored a version.
@@ -64,7 +66,15 @@ public struct IngestService: Sendable {
         let payload: RawPayload?
         do {
             caller = try await authenticator.authenticate(request, now: receivedAt)
-            (outcomes, payload) = try await pushedRecords(request.body, platform: caller.platform)
+            let platform = caller.platform
+            if let wait = limiter.take(platform.id.rawValue, perMinute: platform.requestsPerMinute, at: receivedAt) {
+                metrics.recordRefusal(platform: platform.id.rawValue, code: IngestRefusal.Code.rateLimited.rawValue)
+                throw IngestRefusal(.rateLimited, "platform \(platform.id) may push \(platform.requestsPerMinute) batches a minute; retry in \(wait) s",
+                                    platform: platform.id, retryAfterSeconds: wait)
+            }
+            (outcomes, payload) = try await pushedRecords(request.body, platform: platform)
+        } catch let refusal as IngestRefusal where refusal.code == .rateLimited {
+            throw refusal
         } catch let refusal as IngestRefusal {
             try await audit(refusal, request: request)
             throw refusal

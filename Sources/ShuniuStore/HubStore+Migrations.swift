@@ -312,6 +312,12 @@ extension HubStore {
                 BEGIN SELECT RAISE(ABORT, 'withdrawals are immutable'); END;
                 """)
         }
+        migrator.registerMigration("10-platform-rate-limit") { db in
+            try db.execute(sql: """
+                -- Pushes a platform may make a minute (answered 429 with Retry-After beyond them).
+                ALTER TABLE platform ADD COLUMN requests_per_minute INTEGER NOT NULL DEFAULT 600;
+                """)
+        }
         return migrator
     }
 }

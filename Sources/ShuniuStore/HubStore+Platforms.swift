@@ -14,17 +14,18 @@ extension HubStore {
             }
             try db.execute(
                 sql: """
-                    INSERT INTO platform (id, name, status, certified_until, allowed_datasets, app_key, app_secret, created_at, updated_at, operator_code)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO platform (id, name, status, certified_until, allowed_datasets, app_key, app_secret, created_at, updated_at, operator_code,
+                                          requests_per_minute)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [platform.id.rawValue, platform.name, platform.status.rawValue, platform.certifiedUntil.description,
                             HubStore.encodeDatasets(platform.allowedDatasets), platform.appKey, secret, platform.createdAt, platform.updatedAt,
-                            platform.operatorCode]
+                            platform.operatorCode, platform.requestsPerMinute]
             )
             let detail = JSONText.object([
                 "name": platform.name, "certifiedUntil": platform.certifiedUntil.description,
                 "allowedDatasets": platform.allowedDatasets.map(\.rawValue).joined(separator: ","), "appKey": platform.appKey,
-                "operatorCode": platform.operatorCode ?? "",
+                "operatorCode": platform.operatorCode ?? "", "requestsPerMinute": "\(platform.requestsPerMinute)",
             ])
             try HubStore.appendAudit(
                 AuditEvent(actorKind: .operator, actor: operatorName, action: "platform.add", subject: platform.id.rawValue, detail: detail),
@@ -76,6 +77,26 @@ extension HubStore {
         }
     }
 
+    /// Sets the pushes a platform may make a minute, audited as `platform.rate_limit`.
+    @discardableResult
+    public func setPlatformRateLimit(_ id: PlatformID, to perMinute: Int, by operatorName: String) async throws -> Platform {
+        try await pool.write { db in
+            guard var platform = try HubStore.platform(id, in: db) else {
+                throw StoreError(.platformNotFound, "no platform \(id) is registered")
+            }
+            let now = Date()
+            try db.execute(sql: "UPDATE platform SET requests_per_minute = ?, updated_at = ? WHERE id = ?", arguments: [perMinute, now, id.rawValue])
+            let detail = JSONText.object(["from": "\(platform.requestsPerMinute)", "to": "\(perMinute)"])
+            try HubStore.appendAudit(
+                AuditEvent(actorKind: .operator, actor: operatorName, action: "platform.rate_limit", subject: id.rawValue, detail: detail),
+                at: now, in: db
+            )
+            platform.requestsPerMinute = perMinute
+            platform.updatedAt = now
+            return platform
+        }
+    }
+
     public func platforms() async throws -> [Platform] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM platform ORDER BY id").map(HubStore.platform(from:))
@@ -107,7 +128,8 @@ extension HubStore {
         return Platform(
             id: id, name: row["name"], status: status, certifiedUntil: certifiedUntil,
             allowedDatasets: decodeDatasets(row["allowed_datasets"]), appKey: row["app_key"],
-            createdAt: row["created_at"], updatedAt: row["updated_at"], operatorCode: row["operator_code"]
+            createdAt: row["created_at"], updatedAt: row["updated_at"], operatorCode: row["operator_code"],
+            requestsPerMinute: row["requests_per_minute"]
         )
     }
 

@@ -7,17 +7,19 @@ public enum Fixtures {
     public static let platformID = PlatformID(rawValue: "E4201000001")!
     public static let otherPlatformID = PlatformID(rawValue: "E4201000002")!
 
-    /// Registers a platform straight in the store and returns its credential.
+    /// Registers a platform straight in the store and returns its credential. Its rate limit is
+    /// high enough that no load test meets it (the rate limit's own test sets it low).
     @discardableResult
     public static func register(
         _ id: PlatformID = platformID, in store: HubStore, status: PlatformStatus = .active,
-        certifiedUntil: CalendarDay = CalendarDay("2099-12-31")!, datasets: [DatasetID] = ["500", "501", "502", "503"]
+        certifiedUntil: CalendarDay = CalendarDay("2099-12-31")!, datasets: [DatasetID] = ["500", "501", "502", "503"],
+        requestsPerMinute: Int = 100_000
     ) async throws -> PlatformCredential {
         let credential = PlatformCredential(appKey: "ak-\(id.rawValue)", secret: "secret-\(id.rawValue)-\(UUID().uuidString)")
         let now = Date()
         let platform = Platform(
             id: id, name: "测试交易平台 \(id)", status: status, certifiedUntil: certifiedUntil,
-            allowedDatasets: datasets, appKey: credential.appKey, createdAt: now, updatedAt: now
+            allowedDatasets: datasets, appKey: credential.appKey, createdAt: now, updatedAt: now, requestsPerMinute: requestsPerMinute
         )
         try await store.addPlatform(platform, secret: credential.secret, by: "test")
         return credential

@@ -138,4 +138,31 @@ struct RefusalTests {
         #expect(!String(describing: credential).contains(credential.secret))
         try await hub.stop()
     }
+
+    @Test("A platform over its pushes a minute gets 429 with Retry-After; nothing is stored or audited for it; others push on")
+    func rateLimited() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let hub = try await RunningHub.start(dataDir: folder.path)
+        let client = hub.client(try await Fixtures.register(in: hub.store))
+        try await InProcessCommand.run(["platforms", "set-rate-limit", Fixtures.platformID.rawValue, "3", "--data-dir", folder.path, "--operator", "li.si"])
+        let change = try #require(try await hub.store.auditEntries(limit: 1, action: "platform.rate_limit").first)
+        #expect(change.actor == "li.si" && change.detail.contains(#""to":"3""#), "\(change.detail)")
+
+        for number in 1...3 { #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 1, start: number))).status == 200) }
+        let refusalsBefore = try await hub.store.auditEntries(limit: 100, action: "ingest.refused").count
+        let limited = try await client.send(body: Fixtures.batch(Fixtures.projects(count: 1, start: 4)))
+        #expect(limited.status == 429 && limited.bodyText.contains("platform.rate_limited"), "\(limited.bodyText)")
+        let retryAfter = try #require(limited.headers["retry-after"].flatMap(Int.init))
+        #expect((1...20).contains(retryAfter))
+        #expect(try await hub.store.versionCount() == 3)
+        #expect(try await hub.store.auditEntries(limit: 100, action: "ingest.refused").count == refusalsBefore)
+
+        // Another platform is not held back; the refusal is counted in the metrics.
+        let other = hub.client(try await Fixtures.register(Fixtures.otherPlatformID, in: hub.store))
+        #expect(try await other.send(body: Fixtures.batch([Fixtures.record("500", changing: ["PROJECT_CODE": "E4201000002000001"])])).status == 200)
+        let metrics = try await CurlHTTPClient().send(OutgoingRequest(method: "GET", url: hub.baseURL + "/metrics")).bodyText
+        #expect(metrics.contains(#"shuniu_ingest_requests_total{platform="E4201000001",outcome="platform.rate_limited"} 1"#), "\(metrics)")
+        try await hub.stop()
+    }
 }
