@@ -62,6 +62,12 @@ struct SpecCommand: AsyncParsableCommand {
                     print("  \(rule.rule.rawValue): \(names)\(days.isEmpty ? "" : " \(days)")\(rule.description.map { " — \($0)" } ?? "")")
                 }
             }
+            if let listing = found.lists {
+                print("\nlists: the subject in \(listing.subjectField) as \(listing.label)\(listing.inactiveWhen.map { ", unless \($0.field) is \($0.equals)" } ?? "") or withdrawn; participants who are listed are flagged (participant.listed)")
+            }
+            if !found.participants.isEmpty {
+                print("\nparticipants checked against 失信被执行人 and 黑名单: \(found.participants.joined(separator: ", "))")
+            }
             if let withdrawal = found.withdraws {
                 let target = spec.dataset(withdrawal.dataset).map { "\($0.dataset) \($0.label)" } ?? withdrawal.dataset.rawValue
                 print("\nwithdraws: \(target) by \(withdrawal.fields.joined(separator: " + ")) (kept, marked withdrawn; the withdrawal follows it to every destination that received it)")

@@ -71,6 +71,9 @@ public struct ProblemCode: StringIdentifier {
     public static let signatureSignerMismatch: ProblemCode = "signature.signer_mismatch"
     // Deadlines: warnings, never refusals.
     public static let deadlineMissed: ProblemCode = "deadline.missed"
+    /// A warning: a participant (bidder, candidate, winner, agency) is listed as 失信被执行人 or
+    /// on a 黑名单 in force.
+    public static let participantListed: ProblemCode = "participant.listed"
     // Platform mappings (data that the mapping cannot translate).
     public static let mappingValueType: ProblemCode = "mapping.value_type"
     public static let mappingValueUnmapped: ProblemCode = "mapping.value_unmapped"

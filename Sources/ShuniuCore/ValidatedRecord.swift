@@ -22,9 +22,11 @@ public struct ValidatedRecord: Sendable, Hashable {
     public var signature: String?
     /// The record this one withdraws, when its dataset withdraws another's records.
     public var withdraws: WithdrawnRecord?
+    /// The subject code this record lists as barred from tendering, when its dataset is a list.
+    public var listedSubject: String?
 
     public init(dataset: DatasetID, businessKey: String, regionCode: String?, industryCode: String? = nil, rawPayload: String, normalizedPayload: String, contentHash: String, specVersion: String, mapping: MappingProvenance? = nil, signature: String? = nil,
-                withdraws: WithdrawnRecord? = nil) {
+                withdraws: WithdrawnRecord? = nil, listedSubject: String? = nil) {
         self.dataset = dataset
         self.businessKey = businessKey
         self.regionCode = regionCode
@@ -36,6 +38,7 @@ public struct ValidatedRecord: Sendable, Hashable {
         self.mapping = mapping
         self.signature = signature
         self.withdraws = withdraws
+        self.listedSubject = listedSubject
     }
 }
 

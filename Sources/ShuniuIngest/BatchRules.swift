@@ -32,6 +32,7 @@ struct BatchRules: Sendable {
     func check(_ candidates: [Candidate]) async throws -> [Int: Verdict] {
         let lookups = Set(candidates.flatMap(lookups(for:)))
         let stored = try await store.latestFields(lookups)
+        let listings = try await store.listings(of: Set(candidates.flatMap(participantCodes(of:)).map(\.code)))
         let index = BatchIndex(candidates: candidates)
         func records(_ lookup: RecordLookup) -> [[String: String]] {
             let fromStore = (stored[lookup] ?? []).filter { !index.contains(lookup.dataset, key: $0.businessKey) }.map(\.fields)
@@ -43,6 +44,7 @@ struct BatchRules: Sendable {
             verdict.problems += referenceProblems(candidate, records: records)
             verdict.problems += sequenceProblems(candidate, records: records)
             verdict.warnings += missedDeadlines(candidate, records: records)
+            verdict.warnings += listedParticipants(candidate, listings: listings)
             if !verdict.problems.isEmpty || !verdict.warnings.isEmpty { verdicts[candidate.index] = verdict }
         }
         return verdicts
@@ -142,6 +144,31 @@ struct BatchRules: Sendable {
                 "\(name(field, in: candidate.dataset)) must run 1..n without gaps or repeats across \(groupBy.joined(separator: ", ")) \(parts.joined(separator: "|")): found \(ranks.map(String.init).joined(separator: ", ")) (\(detail.joined(separator: "; ")))"))
         }
         return problems
+    }
+
+    /// The subject codes in a record's participant fields; a 联合体's members are separated by
+    /// commas or semicolons, and each is checked.
+    func participantCodes(of candidate: Candidate) -> [(field: String, code: String)] {
+        candidate.dataset.participants.flatMap { field in
+            (candidate.fields[field] ?? "").split(whereSeparator: { ",;，；".contains($0) })
+                .map { (field, $0.trimmingCharacters(in: .whitespaces)) }.filter { !$0.1.isEmpty }
+        }
+    }
+
+    /// Participants listed as 失信被执行人 or on a 黑名单 in force: warnings for the supervisor, never
+    /// refusals. A listing is in force while its latest version still names the code, its
+    /// dataset's `inactiveWhen` does not hold, and no withdrawal (303) withdrew it.
+    private func listedParticipants(_ candidate: Candidate, listings: [String: [SubjectListing]]) -> [Problem] {
+        var warnings: [Problem] = []
+        for (field, code) in participantCodes(of: candidate) {
+            for listing in listings[code] ?? [] {
+                guard let list = spec.dataset(listing.dataset)?.lists, listing.fields[list.subjectField] == code,
+                      list.isInForce(listing.fields), !listing.withdrawn else { continue }
+                warnings.append(problem(.participantListed, candidate, field,
+                    "\(name(field, in: candidate.dataset)) \(code) is listed as \(list.label) (\(listing.dataset) \(listing.key)): it may not bid, act as a tendering agency or evaluate bids (法〔2016〕285号)"))
+            }
+        }
+        return warnings
     }
 
     private func missedDeadlines(_ candidate: Candidate, records: (RecordLookup) -> [[String: String]]) -> [Problem] {

@@ -254,7 +254,8 @@ public struct IngestService: Sendable {
             dataset: spec.dataset, businessKey: checked.businessKey, regionCode: checked.regionCode, industryCode: checked.industryCode,
             rawPayload: raw, normalizedPayload: normalized,
             contentHash: DigestAlgorithm.sha256.hexHash(Array(normalized.utf8)), specVersion: validator.spec.version, mapping: mapping,
-            signature: signature, withdraws: withdrawn(by: checked, spec: spec, routed: destinations)
+            signature: signature, withdraws: withdrawn(by: checked, spec: spec, routed: destinations),
+            listedSubject: spec.lists.flatMap { checked.fields[$0.subjectField] }
         )
         return Outcome(
             item: .valid(index: index, record: record, destinations: destinations),
@@ -274,7 +275,9 @@ public struct IngestService: Sendable {
     /// References, sequences and deadlines, over the batch's valid records and the store.
     func applyBatchRules(to outcomes: inout [Outcome]) async throws {
         let candidates = outcomes.compactMap(\.candidate)
-        guard candidates.contains(where: { !$0.dataset.references.isEmpty || !$0.dataset.deadlines.isEmpty || $0.dataset.rules.contains { $0.rule == .sequence } }) else { return }
+        guard candidates.contains(where: {
+            !$0.dataset.references.isEmpty || !$0.dataset.deadlines.isEmpty || !$0.dataset.participants.isEmpty || $0.dataset.rules.contains { $0.rule == .sequence }
+        }) else { return }
         let verdicts = try await batchRules.check(candidates)
         for position in outcomes.indices {
             guard let candidate = outcomes[position].candidate, let verdict = verdicts[candidate.index],

@@ -24,11 +24,17 @@ public struct DatasetSpec: Decodable, Sendable {
     public var signature: SignaturePolicy?
     /// The records of another dataset that records of this one withdraw.
     public var withdraws: WithdrawalSpec?
+    /// Records of this dataset list subjects barred from tendering (失信被执行人, 黑名单).
+    public var lists: ListingSpec?
+    /// Fields naming the subjects that take part (bidders, candidates, winners, agencies):
+    /// checked against the listings in force. A field may hold several codes (a 联合体),
+    /// separated by commas or semicolons.
+    public var participants: [String]
     /// Field by code, for lookups on every value of every record.
     let fieldsByCode: [String: FieldSpec]
 
     enum CodingKeys: String, CodingKey {
-        case dataset, name, label, sharing, key, regionField, industryField, fields, rules, references, deadlines, signature, withdraws
+        case dataset, name, label, sharing, key, regionField, industryField, fields, rules, references, deadlines, signature, withdraws, lists, participants
     }
 
     public init(from decoder: any Decoder) throws {
@@ -46,6 +52,8 @@ public struct DatasetSpec: Decodable, Sendable {
         deadlines = try container.decodeIfPresent([DeadlineSpec].self, forKey: .deadlines) ?? []
         signature = try container.decodeIfPresent(SignaturePolicy.self, forKey: .signature)
         withdraws = try container.decodeIfPresent(WithdrawalSpec.self, forKey: .withdraws)
+        lists = try container.decodeIfPresent(ListingSpec.self, forKey: .lists)
+        participants = try container.decodeIfPresent([String].self, forKey: .participants) ?? []
         fieldsByCode = Dictionary(fields.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
     }
 

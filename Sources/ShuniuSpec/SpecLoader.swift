@@ -109,6 +109,14 @@ public enum SpecLoader {
         for name in spec.signature?.signerFields ?? [] where !seen.contains(name) {
             report(["signature", "signerFields"], "signer field \(name) is not a field of dataset \(spec.dataset)")
         }
+        if let listing = spec.lists {
+            for name in [listing.subjectField, listing.inactiveWhen?.field].compactMap({ $0 }) where !seen.contains(name) {
+                report(["lists"], "listing field \(name) is not a field of dataset \(spec.dataset)")
+            }
+        }
+        for (index, name) in spec.participants.enumerated() where !seen.contains(name) {
+            report(["participants", "\(index)"], "participant field \(name) is not a field of dataset \(spec.dataset)")
+        }
         if let industry = spec.industryField, !seen.contains(industry) {
             report(["industryField"], "industry field \(industry) is not a field of dataset \(spec.dataset)")
         }

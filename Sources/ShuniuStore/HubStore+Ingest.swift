@@ -111,6 +111,9 @@ extension HubStore {
                                      payloadID, record.mapping?.sourcePath, record.mapping?.mappingVersion, record.signature])
         // The transactional outbox: the delivery rows commit with the version, or neither does.
         let versionID = db.lastInsertedRowID
+        if let subject = record.listedSubject {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO subject_listing (code, record_id) VALUES (?, ?)").execute(arguments: [subject, recordID])
+        }
         for destination in destinations {
             try enqueue(versionID: versionID, recordID: recordID, destination: destination, at: instant, in: db)
         }

@@ -318,6 +318,24 @@ extension HubStore {
                 ALTER TABLE platform ADD COLUMN requests_per_minute INTEGER NOT NULL DEFAULT 600;
                 """)
         }
+        migrator.registerMigration("11-subject-listings") { db in
+            try db.execute(sql: """
+                -- Which records list which subject codes (失信被执行人 3103, 黑名单 302): insert-only;
+                -- whether a listing is still in force is read from the record's latest version.
+                CREATE TABLE subject_listing (
+                    code TEXT NOT NULL,
+                    record_id INTEGER NOT NULL REFERENCES record(id),
+                    PRIMARY KEY (code, record_id)
+                ) WITHOUT ROWID;
+                -- The records stored before this migration, by the spec's listing fields of its day.
+                INSERT OR IGNORE INTO subject_listing (code, record_id)
+                    SELECT json_extract(normalized_payload, '$.SX_BZXR_DM'), record_id FROM record_version
+                    WHERE dataset = '3103' AND json_extract(normalized_payload, '$.SX_BZXR_DM') IS NOT NULL;
+                INSERT OR IGNORE INTO subject_listing (code, record_id)
+                    SELECT json_extract(normalized_payload, '$.BODY_CODE'), record_id FROM record_version
+                    WHERE dataset = '302' AND json_extract(normalized_payload, '$.BODY_CODE') IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

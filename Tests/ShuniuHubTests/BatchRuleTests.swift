@@ -169,6 +169,36 @@ struct BatchRuleTests {
         try await hub.stop()
     }
 
+    @Test("A candidate listed as 失信被执行人 or on a 黑名单 in force is flagged, not refused; a revoked or withdrawn entry flags nothing")
+    func listedParticipantsFlagged() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let (hub, client) = try await hubWithChain(folder)
+        let (first, second, third) = ("91420102MA4K010137", "91420106MA4K02024C", "91420111MA4K03035Y")
+        let lists = try await send(client, [
+            Fixtures.datasetRecord("3103", changing: ["SX_BZXR_DM": first]),
+            Fixtures.datasetRecord("302", changing: ["BODY_CODE": second, "REVOCATION_STATUS": "0"]),
+            Fixtures.datasetRecord("302", changing: ["BLACKLIST_CODE": "0b9e7d52-41a3-4c6f-8e2d-5a7c9f1b3d02", "BODY_CODE": third, "REVOCATION_STATUS": "1"]),
+            Fixtures.datasetRecord("509"),
+        ])
+        #expect(lists.accepted == 4, "\(lists.results)")
+
+        let publicity = try await send(client, [Fixtures.datasetRecord("511")])
+        #expect(publicity.accepted == 1, "\(publicity.results)")
+        let flagged = (publicity.results.first?.warnings ?? []).filter { $0.code == "participant.listed" }
+        #expect(Set(flagged.map(\.path)) == ["$.records[0].data.FIRST_BIDDER_CODE", "$.records[0].data.SECOND_BIDDER_CODE"], "\(flagged)")
+        #expect(flagged.contains { $0.message.contains("失信被执行人 (3103") } && flagged.contains { $0.message.contains("黑名单 (302") })
+        let audit = try #require(try await hub.store.auditEntries(limit: 1, action: "ingest.batch").first)
+        #expect(audit.detail.contains("participant.listed $.records[0].data.FIRST_BIDDER_CODE"), "\(audit.detail)")
+
+        // The blacklist entry is withdrawn: the next version flags only the 失信被执行人.
+        #expect(try await send(client, [Fixtures.datasetRecord("303", changing: ["BODY_CODE": second])]).accepted == 1)
+        let corrected = try await send(client, [Fixtures.datasetRecord("511", changing: ["PUBLICITY_END_TIME": "20261208090000"])])
+        let still = (corrected.results.first?.warnings ?? []).filter { $0.code == "participant.listed" }
+        #expect(corrected.accepted == 1 && still.map(\.path) == ["$.records[0].data.FIRST_BIDDER_CODE"], "\(corrected.results)")
+        try await hub.stop()
+    }
+
     @Test("Many problems of one kind come back grouped by rule and path, every instance listed")
     func groupedProblems() async throws {
         let folder = try TemporaryDirectory()

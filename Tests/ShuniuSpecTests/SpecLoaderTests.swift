@@ -77,4 +77,26 @@ struct SpecLoaderTests {
         try original.write(toFile: file, atomically: true, encoding: .utf8)
         #expect(try SpecLoader.load(directory: copy).dataset("303")?.withdraws?.dataset == "302")
     }
+
+    @Test("Listing and participant fields must be fields of their dataset")
+    func badListingFields() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let copy = folder.file("spec")
+        try FileManager.default.copyItem(atPath: RepositoryPaths.spec, toPath: copy)
+        for (file, from, to, words) in [
+            ("510", "participants: [WIN_CANDIDATE_CODE]", "participants: [WIN_CANDIDATE_CODE, NO_SUCH]", "participant field NO_SUCH is not a field of dataset 510"),
+            ("302", "inactiveWhen: {field: REVOCATION_STATUS", "inactiveWhen: {field: REVOKED", "listing field REVOKED is not a field of dataset 302"),
+        ] {
+            let path = copy + "/datasets/\(file).yaml"
+            let original = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(original.contains(from))
+            try original.replacingOccurrences(of: from, with: to).write(toFile: path, atomically: true, encoding: .utf8)
+            let error = try #require(throws: DiagnosticsError.self) { try SpecLoader.load(directory: copy) }
+            #expect(error.diagnostics.contains { $0.file.hasSuffix("\(file).yaml") && $0.line != nil && $0.message.contains(words) }, "\(error.diagnostics)")
+            try original.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        let spec = try SpecLoader.load(directory: copy)
+        #expect(spec.dataset("3103")?.lists?.subjectField == "SX_BZXR_DM" && spec.dataset("511")?.participants.count == 3)
+    }
 }

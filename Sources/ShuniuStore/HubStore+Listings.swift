@@ -1,0 +1,37 @@
+import Foundation
+import GRDB
+import ShuniuCore
+
+/// A record that listed a subject code at some version: its latest fields, and whether it was
+/// withdrawn, for the caller to judge whether the listing is still in force.
+public struct SubjectListing: Sendable, Hashable {
+    public var dataset: DatasetID
+    public var key: String
+    public var fields: [String: String]
+    public var withdrawn: Bool
+}
+
+extension HubStore {
+    /// Every record that ever listed one of `codes`, by code.
+    public func listings(of codes: Set<String>) async throws -> [String: [SubjectListing]] {
+        guard !codes.isEmpty else { return [:] }
+        return try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT s.code, r.dataset, r.business_key, v.normalized_payload,
+                       EXISTS (SELECT 1 FROM record_withdrawal w WHERE w.record_id = r.id) AS withdrawn
+                FROM subject_listing s
+                JOIN record r ON r.id = s.record_id
+                JOIN record_version v ON v.record_id = r.id AND v.version = r.latest_version
+                WHERE s.code IN (\(databaseQuestionMarks(count: codes.count)))
+                """, arguments: StatementArguments(Array(codes)))
+            var found: [String: [SubjectListing]] = [:]
+            for row in rows {
+                found[row["code"], default: []].append(SubjectListing(
+                    dataset: DatasetID(rawValue: row["dataset"]), key: row["business_key"],
+                    fields: LatestFields.decode(row["normalized_payload"]), withdrawn: row["withdrawn"]
+                ))
+            }
+            return found
+        }
+    }
+}
