@@ -231,6 +231,7 @@ enum OpenAPIDocument {
           "idempotencyKey": {"type": "string"},
           "masked": {"type": "array", "items": {"type": "string"}, "description": "personal fields masked for this reader"},
           "disputes": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "integer"}, "field": {"type": "string"}, "reason": {"type": "string"}, "raisedAt": {"type": "string", "format": "date-time"}, "version": {"type": "integer"}}}, "description": "open disputes about the record"},
+          "flags": {"type": "array", "items": {"type": "object", "properties": {"code": {"type": "string"}, "path": {"type": "string"}, "label": {"type": "string"}, "message": {"type": "string"}}}, "description": "what a supervisor must see about this version: the warnings it was accepted with (deadline.missed, participant.listed); the path is as the platform sent it"},
           "withdrawnBy": {"type": "array", "items": {"type": "object", "properties": {"dataset": {"type": "string"}, "key": {"type": "string"}, "version": {"type": "integer"}, "at": {"type": "string", "format": "date-time"}}}, "description": "the records that withdrew this one (a 303 撤销黑名单信息 for a 302 黑名单信息): the record stays, marked withdrawn"}
         }
       },

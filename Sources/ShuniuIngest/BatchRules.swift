@@ -32,7 +32,7 @@ struct BatchRules: Sendable {
     func check(_ candidates: [Candidate]) async throws -> [Int: Verdict] {
         let lookups = Set(candidates.flatMap(lookups(for:)))
         let stored = try await store.latestFields(lookups)
-        let listings = try await store.listings(of: Set(candidates.flatMap(participantCodes(of:)).map(\.code)))
+        let listings = try await store.listings(of: Set(candidates.flatMap { participantCodes(of: $0).map(\.code) }))
         let index = BatchIndex(candidates: candidates)
         func records(_ lookup: RecordLookup) -> [[String: String]] {
             let fromStore = (stored[lookup] ?? []).filter { !index.contains(lookup.dataset, key: $0.businessKey) }.map(\.fields)
@@ -147,25 +147,29 @@ struct BatchRules: Sendable {
     }
 
     /// The subject codes in a record's participant fields; a 联合体's members are separated by
-    /// commas or semicolons, and each is checked.
-    func participantCodes(of candidate: Candidate) -> [(field: String, code: String)] {
+    /// commas or semicolons, and each is checked (`member` counts from 1 among `members`).
+    func participantCodes(of candidate: Candidate) -> [(field: String, code: String, member: Int, members: Int)] {
         candidate.dataset.participants.flatMap { field in
-            (candidate.fields[field] ?? "").split(whereSeparator: { ",;，；".contains($0) })
-                .map { (field, $0.trimmingCharacters(in: .whitespaces)) }.filter { !$0.1.isEmpty }
+            let codes = (candidate.fields[field] ?? "").split(whereSeparator: { ",;，；".contains($0) })
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            return codes.enumerated().map { (field, $0.element, $0.offset + 1, codes.count) }
         }
     }
 
     /// Participants listed as 失信被执行人 or on a 黑名单 in force: warnings for the supervisor, never
     /// refusals. A listing is in force while its latest version still names the code, its
-    /// dataset's `inactiveWhen` does not hold, and no withdrawal (303) withdrew it.
+    /// dataset's `inactiveWhen` does not hold, and no withdrawal (303) withdrew it. The message
+    /// names the listing by its hub id, not its key or the code, which may be an ID number:
+    /// the warning travels with the record to readers who see personal data masked.
     private func listedParticipants(_ candidate: Candidate, listings: [String: [SubjectListing]]) -> [Problem] {
         var warnings: [Problem] = []
-        for (field, code) in participantCodes(of: candidate) {
+        for (field, code, member, members) in participantCodes(of: candidate) {
             for listing in listings[code] ?? [] {
                 guard let list = spec.dataset(listing.dataset)?.lists, listing.fields[list.subjectField] == code,
                       list.isInForce(listing.fields), !listing.withdrawn else { continue }
+                let who = members > 1 ? "member \(member) of the 联合体 in \(name(field, in: candidate.dataset))" : name(field, in: candidate.dataset)
                 warnings.append(problem(.participantListed, candidate, field,
-                    "\(name(field, in: candidate.dataset)) \(code) is listed as \(list.label) (\(listing.dataset) \(listing.key)): it may not bid, act as a tendering agency or evaluate bids (法〔2016〕285号)"))
+                    "\(who) is listed as \(list.label) (dataset \(listing.dataset), hub record \(listing.hubId)): it may not bid, act as a tendering agency or evaluate bids (法〔2016〕285号)"))
             }
         }
         return warnings

@@ -36,7 +36,8 @@ extension HubStore {
                 case .rejected(let index, let dataset, let key, let problems):
                     results.append(RecordResult(index: index, dataset: dataset, key: key, status: .rejected, problems: problems))
                 case .valid(let index, let record, let destinations, let warnings):
-                    var result = try HubStore.store(record, index: index, from: commit.platform, payloadID: payloadID, destinations: destinations, at: receivedAt, in: db)
+                    var result = try HubStore.store(record, index: index, from: commit.platform, payloadID: payloadID, destinations: destinations,
+                                                    flags: warnings, at: receivedAt, in: db)
                     if !warnings.isEmpty { result.warnings = warnings }
                     results.append(result)
                     if let withdrawn = record.withdraws, result.status == .accepted { withdrawals.append((withdrawn, result)) }
@@ -66,7 +67,10 @@ extension HubStore {
         }
     }
 
-    private static func store(_ record: ValidatedRecord, index: Int, from platform: PlatformID, payloadID: Int64?, destinations: [String], at instant: Date, in db: Database) throws -> RecordResult {
+    private static func store(
+        _ record: ValidatedRecord, index: Int, from platform: PlatformID, payloadID: Int64?, destinations: [String], flags: [Problem],
+        at instant: Date, in db: Database
+    ) throws -> RecordResult {
         // Cached statements: these four run for every record of every batch.
         let existing = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT id, owner_platform, latest_version, latest_hash FROM record WHERE dataset = ? AND business_key = ?"),
@@ -104,11 +108,12 @@ extension HubStore {
         try db.cachedStatement(sql: """
             INSERT INTO record_version (record_id, version, dataset, business_key, source_platform, region_code,
                                         raw_payload, normalized_payload, content_hash, spec_version, received_at,
-                                        payload_id, source_path, mapping_version, signature)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                        payload_id, source_path, mapping_version, signature, flags)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [recordID, version, record.dataset.rawValue, record.businessKey, platform.rawValue, record.regionCode,
                                      record.rawPayload, record.normalizedPayload, record.contentHash, record.specVersion, instant,
-                                     payloadID, record.mapping?.sourcePath, record.mapping?.mappingVersion, record.signature])
+                                     payloadID, record.mapping?.sourcePath, record.mapping?.mappingVersion, record.signature,
+                                     flags.isEmpty ? nil : JSONText.encode(flags)])
         // The transactional outbox: the delivery rows commit with the version, or neither does.
         let versionID = db.lastInsertedRowID
         if let subject = record.listedSubject {

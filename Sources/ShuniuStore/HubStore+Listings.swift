@@ -5,6 +5,7 @@ import ShuniuCore
 /// A record that listed a subject code at some version: its latest fields, and whether it was
 /// withdrawn, for the caller to judge whether the listing is still in force.
 public struct SubjectListing: Sendable, Hashable {
+    public var hubId: Int64
     public var dataset: DatasetID
     public var key: String
     public var fields: [String: String]
@@ -17,7 +18,7 @@ extension HubStore {
         guard !codes.isEmpty else { return [:] }
         return try await pool.read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT s.code, r.dataset, r.business_key, v.normalized_payload,
+                SELECT s.code, r.id, r.dataset, r.business_key, v.normalized_payload,
                        EXISTS (SELECT 1 FROM record_withdrawal w WHERE w.record_id = r.id) AS withdrawn
                 FROM subject_listing s
                 JOIN record r ON r.id = s.record_id
@@ -27,7 +28,7 @@ extension HubStore {
             var found: [String: [SubjectListing]] = [:]
             for row in rows {
                 found[row["code"], default: []].append(SubjectListing(
-                    dataset: DatasetID(rawValue: row["dataset"]), key: row["business_key"],
+                    hubId: row["id"], dataset: DatasetID(rawValue: row["dataset"]), key: row["business_key"],
                     fields: LatestFields.decode(row["normalized_payload"]), withdrawn: row["withdrawn"]
                 ))
             }

@@ -336,6 +336,13 @@ extension HubStore {
                     WHERE dataset = '302' AND json_extract(normalized_payload, '$.BODY_CODE') IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("12-version-flags") { db in
+            try db.execute(sql: """
+                -- What a supervisor must see about a version (a missed deadline, a listed
+                -- participant): the warnings it was accepted with, as JSON; travels with it.
+                ALTER TABLE record_version ADD COLUMN flags TEXT;
+                """)
+        }
         return migrator
     }
 }

@@ -4,7 +4,8 @@ import ShuniuCore
 extension StoredVersion {
     /// The version as every reader gets it — push destinations and feed consumers alike:
     /// `{"data": {…}, "dataset", "key", "version", "hubId", "sourcePlatform", "regionCode",
-    /// "specVersion", "contentHash", "receivedAt"}` plus the reader's own `extra` fields.
+    /// "specVersion", "contentHash", "receivedAt"}`, `"flags"` when it was accepted with warnings
+    /// (a missed deadline, a listed participant), plus the reader's own `extra` fields.
     ///
     /// `data` is canonical JSON text: the stored normalized payload unless the caller gives
     /// another (a masked copy). It is spliced in rather than parsed and printed again.
@@ -20,6 +21,7 @@ extension StoredVersion {
             "contentHash": .string(contentHash),
             "receivedAt": .string(receivedAt.formatted(.iso8601)),
         ]
+        if let flags, let value = try? JSONDecoder().decode(JSONValue.self, from: Data(flags.utf8)) { fields["flags"] = value }
         fields.merge(extra) { _, reader in reader }
         return "{\"data\":" + (data ?? normalizedPayload) + "," + JSONValue.object(fields).canonicalText.dropFirst()
     }

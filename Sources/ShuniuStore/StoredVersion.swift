@@ -23,4 +23,7 @@ public struct StoredVersion: Codable, Sendable, Hashable {
     public var payloadID: Int64?
     /// The verified detached signature with its evidence (canonical JSON), when signed.
     public var signature: String?
+    /// The warnings the version was accepted with (JSON array of problems: missed deadlines,
+    /// listed participants), for the supervisors it travels to; nil when none.
+    public var flags: String?
 }

@@ -187,7 +187,13 @@ struct BatchRuleTests {
         #expect(publicity.accepted == 1, "\(publicity.results)")
         let flagged = (publicity.results.first?.warnings ?? []).filter { $0.code == "participant.listed" }
         #expect(Set(flagged.map(\.path)) == ["$.records[0].data.FIRST_BIDDER_CODE", "$.records[0].data.SECOND_BIDDER_CODE"], "\(flagged)")
-        #expect(flagged.contains { $0.message.contains("失信被执行人 (3103") } && flagged.contains { $0.message.contains("黑名单 (302") })
+        #expect(flagged.contains { $0.message.contains("失信被执行人 (dataset 3103, hub record") } && flagged.contains { $0.message.contains("黑名单 (dataset 302") })
+        #expect(!flagged.contains { $0.message.contains(first) || $0.message.contains(second) }, "no code in the message: \(flagged)")
+        // The flags travel with the version: to every destination and feed reader (one document for both).
+        let stored = try #require(try await hub.store.latestVersion(dataset: "511", key: "E4201000001000001001|GS-2026-0001"))
+        #expect(stored.document().contains(#""flags":[{"code":"participant.listed""#), "\(stored.document())")
+        let reader = try await Fixtures.registerConsumer(on: hub)
+        #expect(try await reader.record(dataset: "511", key: "E4201000001000001001|GS-2026-0001").bodyText.contains(#""code":"participant.listed""#))
         let audit = try #require(try await hub.store.auditEntries(limit: 1, action: "ingest.batch").first)
         #expect(audit.detail.contains("participant.listed $.records[0].data.FIRST_BIDDER_CODE"), "\(audit.detail)")
 
