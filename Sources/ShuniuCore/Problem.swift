@@ -63,6 +63,8 @@ public struct ProblemCode: StringIdentifier {
     // References to other records, checked at ingest.
     public static let referenceMissing: ProblemCode = "reference.missing"
     public static let referenceTimeOrder: ProblemCode = "reference.time_order"
+    /// A withdrawal of a record that another platform is the source of (一数一源).
+    public static let referenceOtherOwner: ProblemCode = "reference.other_owner"
     // A record's detached signature.
     public static let signatureMissing: ProblemCode = "signature.missing"
     public static let signatureMalformed: ProblemCode = "signature.malformed"

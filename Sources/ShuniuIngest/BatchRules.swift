@@ -17,6 +17,8 @@ struct BatchRules: Sendable {
     struct Candidate: Sendable {
         var index: Int
         var dataset: DatasetSpec
+        /// The platform that sent it.
+        var platform: PlatformID
         var key: String
         var fields: [String: String]
         /// The JSON path of the record's fields in the request (`$.records[2].data`).
@@ -43,6 +45,7 @@ struct BatchRules: Sendable {
             var verdict = Verdict()
             verdict.problems += referenceProblems(candidate, records: records)
             verdict.problems += sequenceProblems(candidate, records: records)
+            verdict.problems += withdrawalProblems(candidate, stored: stored)
             verdict.warnings += missedDeadlines(candidate, records: records)
             verdict.warnings += listedParticipants(candidate, listings: listings)
             if !verdict.problems.isEmpty || !verdict.warnings.isEmpty { verdicts[candidate.index] = verdict }
@@ -54,6 +57,9 @@ struct BatchRules: Sendable {
 
     private func lookups(for candidate: Candidate) -> [RecordLookup] {
         var found: [RecordLookup] = []
+        if let withdrawal = candidate.dataset.withdraws, let parts = values(withdrawal.fields, of: candidate), let original = lookup(withdrawal.dataset, parts) {
+            found.append(original)
+        }
         for reference in candidate.dataset.references {
             found += keyParts(reference.fields, of: candidate).compactMap { lookup(reference.dataset, $0) }
         }
@@ -144,6 +150,17 @@ struct BatchRules: Sendable {
                 "\(name(field, in: candidate.dataset)) must run 1..n without gaps or repeats across \(groupBy.joined(separator: ", ")) \(parts.joined(separator: "|")): found \(ranks.map(String.init).joined(separator: ", ")) (\(detail.joined(separator: "; ")))"))
         }
         return problems
+    }
+
+    /// A withdrawal is sent by the platform that owns the record it withdraws (一数一源): another
+    /// platform may not take a blacklist entry out of force.
+    private func withdrawalProblems(_ candidate: Candidate, stored: [RecordLookup: [LatestFields]]) -> [Problem] {
+        guard let withdrawal = candidate.dataset.withdraws, let parts = values(withdrawal.fields, of: candidate),
+              let original = lookup(withdrawal.dataset, parts),
+              let owner = stored[original]?.first(where: { $0.businessKey == parts.joined(separator: "|") })?.platform,
+              owner != candidate.platform.rawValue else { return [] }
+        return [problem(.referenceOtherOwner, candidate, withdrawal.fields[0],
+            "\(withdrawal.dataset) \(parts.joined(separator: "|")) belongs to platform \(owner), its source (一数一源): only it may withdraw it")]
     }
 
     /// The subject codes in a record's participant fields; a 联合体's members are separated by

@@ -259,7 +259,7 @@ public struct IngestService: Sendable {
         )
         return Outcome(
             item: .valid(index: index, record: record, destinations: destinations),
-            candidate: BatchRules.Candidate(index: index, dataset: spec, key: checked.businessKey, fields: checked.fields, path: path)
+            candidate: BatchRules.Candidate(index: index, dataset: spec, platform: platform.id, key: checked.businessKey, fields: checked.fields, path: path)
         )
     }
 
@@ -276,7 +276,8 @@ public struct IngestService: Sendable {
     func applyBatchRules(to outcomes: inout [Outcome]) async throws {
         let candidates = outcomes.compactMap(\.candidate)
         guard candidates.contains(where: {
-            !$0.dataset.references.isEmpty || !$0.dataset.deadlines.isEmpty || !$0.dataset.participants.isEmpty || $0.dataset.rules.contains { $0.rule == .sequence }
+            !$0.dataset.references.isEmpty || !$0.dataset.deadlines.isEmpty || !$0.dataset.participants.isEmpty || $0.dataset.withdraws != nil
+                || $0.dataset.rules.contains { $0.rule == .sequence }
         }) else { return }
         let verdicts = try await batchRules.check(candidates)
         for position in outcomes.indices {
