@@ -69,6 +69,8 @@ struct RecordView: Encodable {
         var mappingVersion: String?
         var sourcePath: String?
         var signed: Bool
+        /// The warnings it was accepted with (missed deadlines, listed participants).
+        var flags: [Problem]
 
         init(_ stored: StoredVersion) {
             version = stored.version
@@ -79,6 +81,7 @@ struct RecordView: Encodable {
             mappingVersion = stored.mappingVersion
             sourcePath = stored.sourcePath
             signed = stored.signature != nil
+            flags = stored.flags.flatMap { try? JSONDecoder().decode([Problem].self, from: Data($0.utf8)) } ?? []
         }
     }
 
@@ -118,6 +121,9 @@ struct RecordView: Encodable {
             [String($0.version), String($0.sequence), Output.time($0.receivedAt), $0.specVersion,
              $0.mappingVersion ?? "-", $0.signed ? "yes" : "-", String($0.contentHash.prefix(16))]
         }))
+        for version in versions {
+            for flag in version.flags { lines.append("version \(version.version) flagged \(flag.code.rawValue): \(flag.message)") }
+        }
         lines.append("")
         if deliveries.isEmpty {
             lines.append("deliveries: none (no route selected it)")

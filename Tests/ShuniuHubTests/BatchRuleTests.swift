@@ -194,6 +194,8 @@ struct BatchRuleTests {
         #expect(stored.document().contains(#""flags":[{"code":"participant.listed""#), "\(stored.document())")
         let reader = try await Fixtures.registerConsumer(on: hub)
         #expect(try await reader.record(dataset: "511", key: "E4201000001000001001|GS-2026-0001").bodyText.contains(#""code":"participant.listed""#))
+        let shown = try await CLI.run(["records", "show", "511", "E4201000001000001001|GS-2026-0001", "--data-dir", hub.dataDir])
+        #expect(shown.output.contains("version 1 flagged participant.listed: 第一中标候选人"), "\(shown.output)")
         let audit = try #require(try await hub.store.auditEntries(limit: 1, action: "ingest.batch").first)
         #expect(audit.detail.contains("participant.listed $.records[0].data.FIRST_BIDDER_CODE"), "\(audit.detail)")
 
