@@ -50,7 +50,7 @@ struct DemoCommand: AsyncParsableCommand {
             ("national", .nationalHub, Route(destination: "national"), try await SimulatedUpstream.start()),
             ("supervision-hubei", .supervision, Route(destination: "supervision-hubei", regionPrefixes: ["42"]), try await SimulatedUpstream.start()),
             ("supervision-beijing", .supervision, Route(destination: "supervision-beijing", regionPrefixes: ["11"]), try await SimulatedUpstream.start()),
-            ("credit", .credit, Route(destination: "credit", datasets: ["501"]), try await SimulatedUpstream.start()),
+            ("credit", .credit, Route(destination: "credit", datasets: ["501", "302", "303"]), try await SimulatedUpstream.start()),
         ]
         let credit = upstreams[3].upstream
         if failFor > 0 { credit.behave(.status(503, body: "credit platform under maintenance")) }
@@ -63,7 +63,9 @@ struct DemoCommand: AsyncParsableCommand {
             Destination(name: $0.name, kind: $0.kind, url: $0.upstream.url, batchSize: 50, retrySchedule: [2, 2, 4, 4, 8, 8, 16],
                         circuitBreakerFailures: 3, circuitBreakerPause: 3)
         }
-        configuration.routing = RoutingTable(routes: upstreams.map(\.route))
+        // Blacklist entries also go to the Hubei supervisor; their withdrawals are routed to the
+        // credit platform alone, and follow each entry wherever it went.
+        configuration.routing = RoutingTable(routes: upstreams.map(\.route) + [Route(destination: "supervision-hubei", datasets: ["302"])])
         // E4201000004 also exposes its own API: a pull connector takes its projects by modification time.
         let platformAPI = await SimulatedPlatformAPI.start(timeField: "修改时间")
         platformAPI.put(try apiProjects(count: 6))
@@ -144,6 +146,8 @@ struct DemoCommand: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(500))
         }
 
+        try await creditRepair(hub: hub, port: port, upstreams: upstreams.map { ($0.name, $0.upstream) })
+
         print("\nreceived upstream:")
         for (name, _, _, upstream) in upstreams {
             print("  \(name): \(upstream.receivedRecords.count) records in \(upstream.received.count) requests")
@@ -163,6 +167,49 @@ struct DemoCommand: AsyncParsableCommand {
         try await running.value
         for entry in upstreams { try await entry.upstream.stop() }
         try await platformAPI.stop()
+    }
+
+    /// Story 8: a 黑名单 entry (302) reaches the credit platform, the national hub and the Hubei
+    /// supervisor; its withdrawal (303) is routed to the first two alone and follows the entry to
+    /// the third.
+    func creditRepair(hub: Hub, port: Int, upstreams: [(name: String, upstream: SimulatedUpstream)]) async throws {
+        let id = PlatformID(rawValue: "E4201000008")!
+        let credential = PlatformCredential(appKey: "demo-\(id)", secret: UUID().uuidString)
+        let now = Date()
+        try await hub.store.addPlatform(
+            Platform(id: id, name: "示范信用信息报送平台", status: .active, certifiedUntil: CalendarDay(now.addingTimeInterval(365 * 86400)),
+                     allowedDatasets: ["302", "303"], appKey: credential.appKey, createdAt: now, updatedAt: now),
+            secret: credential.secret, by: "demo"
+        )
+        let client = IngestClient(baseURL: "http://127.0.0.1:\(port)", credential: credential)
+        let entry = "7c1d2e3f-4a5b-4c6d-8e7f-90a1b2c3d4e5"
+        let subject: [String: JSONValue] = [
+            "BLACKLIST_CODE": .string(entry), "BODY_NAME": .string("武汉某建设工程有限公司"), "BODY_TYPE": .string("01"),
+            "BODY_CODE": .string("91420100MA4K000537"), "BODY_ROLE": .string("03"), "GOVERNMENT": .string("武汉市某区住房和城乡建设局"), "SCOPE": .string("0"),
+        ]
+        let listing = subject.merging([
+            "RECORD_REASON": .string("串通投标，情节严重"), "RECORD_DATE": .string("20250402090000"), "DOCUMENT_CODE": .string("武建罚〔2025〕15号"),
+            "REVOCATION_STATUS": .string("0"), "CONFINED_ACTION": .string("参加依法必须进行招标的项目的投标"),
+        ]) { $1 }
+        let withdrawal = subject.merging([
+            "REVOCATIONEASONS": .string("已完成信用修复"), "DOCUMENT_CODE": .string("武建信修〔2026〕3号"), "ROPOSER": .string("武汉某建设工程有限公司"),
+            "APPLICATION_DATE": .string("20261015100000"),
+        ]) { $1 }
+        func received(_ name: String) -> Int { upstreams.first { $0.name == name }?.upstream.receivedRecords.filter { $0.key == entry }.count ?? 0 }
+        print("\ncredit repair: \(id) lists 武汉某建设工程有限公司 (302 黑名单), then withdraws the entry (303)")
+        for (dataset, data) in [("302", listing), ("303", withdrawal)] {
+            let body = Array(JSONValue.object(["records": .array([.object(["dataset": .string(dataset), "data": .object(data)])])]).canonicalText.utf8)
+            let status = try await client.send(body: body).status
+            if status != 200 { print("  \(dataset) answered HTTP \(status)") }
+            let expected = dataset == "302" ? 1 : 2
+            for _ in 0..<100 where received("supervision-hubei") < expected { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        for (name, _) in upstreams where received(name) > 0 {
+            print("  \(name): the entry\(received(name) > 1 ? " and its withdrawal" : "")")
+        }
+        if received("supervision-hubei") == 2 {
+            print("  the withdrawal followed the entry to supervision-hubei, beyond its routes")
+        }
     }
 
     /// Projects in E4201000004's own flat shape, as its API serves them, from its sample payload.

@@ -144,6 +144,8 @@ struct CLITests {
         // The superior hub pulled what the hub holds, and the connector fetched from the platform's API.
         #expect(!outcome.output.contains("through the feed: 0 versions") && outcome.output.contains("through the feed:"), "\(outcome.output)")
         #expect(!outcome.output.contains("pull connector: 0 records") && outcome.output.contains("pull connector:"), "\(outcome.output)")
+        // A blacklist entry's withdrawal, routed to the credit platform, followed the entry to the Hubei supervisor.
+        #expect(outcome.output.contains("supervision-hubei: the entry and its withdrawal") && outcome.output.contains("followed the entry to supervision-hubei"), "\(outcome.output)")
     }
 
     @Test("Bad arguments are refused before anything is written", arguments: [
