@@ -37,21 +37,9 @@ extension HubStore {
     /// Suspends or resumes a platform, audited as `platform.suspend` / `platform.resume`.
     @discardableResult
     public func setPlatformStatus(_ id: PlatformID, to status: PlatformStatus, by operatorName: String, reason: String?) async throws -> Platform {
-        try await pool.write { db in
-            guard var platform = try HubStore.platform(id, in: db) else {
-                throw StoreError(.platformNotFound, "no platform \(id) is registered")
-            }
-            let now = Date()
+        try await updatePlatform(id, action: status == .suspended ? "platform.suspend" : "platform.resume", by: operatorName) { platform, db, now in
             try db.execute(sql: "UPDATE platform SET status = ?, updated_at = ? WHERE id = ?", arguments: [status.rawValue, now, id.rawValue])
-            let action = status == .suspended ? "platform.suspend" : "platform.resume"
-            let detail = JSONText.object(["from": platform.status.rawValue, "to": status.rawValue, "reason": reason ?? ""])
-            try HubStore.appendAudit(
-                AuditEvent(actorKind: .operator, actor: operatorName, action: action, subject: id.rawValue, detail: detail),
-                at: now, in: db
-            )
-            platform.status = status
-            platform.updatedAt = now
-            return platform
+            return ["from": platform.status.rawValue, "to": status.rawValue, "reason": reason ?? ""]
         }
     }
 
@@ -60,40 +48,39 @@ extension HubStore {
     /// platform at once: each request compares the holder with the code in force.
     @discardableResult
     public func setOperatorCode(_ id: PlatformID, to code: String, by operatorName: String, reason: String? = nil) async throws -> Platform {
-        try await pool.write { db in
-            guard var platform = try HubStore.platform(id, in: db) else {
-                throw StoreError(.platformNotFound, "no platform \(id) is registered")
-            }
-            let now = Date()
+        try await updatePlatform(id, action: "platform.operator_code", by: operatorName) { platform, db, now in
             try db.execute(sql: "UPDATE platform SET operator_code = ?, updated_at = ? WHERE id = ?", arguments: [code, now, id.rawValue])
-            let detail = JSONText.object(["from": platform.operatorCode ?? "", "to": code, "reason": reason ?? ""])
-            try HubStore.appendAudit(
-                AuditEvent(actorKind: .operator, actor: operatorName, action: "platform.operator_code", subject: id.rawValue, detail: detail),
-                at: now, in: db
-            )
-            platform.operatorCode = code
-            platform.updatedAt = now
-            return platform
+            return ["from": platform.operatorCode ?? "", "to": code, "reason": reason ?? ""]
         }
     }
 
     /// Sets the pushes a platform may make a minute, audited as `platform.rate_limit`.
     @discardableResult
     public func setPlatformRateLimit(_ id: PlatformID, to perMinute: Int, by operatorName: String) async throws -> Platform {
+        try await updatePlatform(id, action: "platform.rate_limit", by: operatorName) { platform, db, now in
+            try db.execute(sql: "UPDATE platform SET requests_per_minute = ?, updated_at = ? WHERE id = ?", arguments: [perMinute, now, id.rawValue])
+            return ["from": "\(platform.requestsPerMinute)", "to": "\(perMinute)"]
+        }
+    }
+
+    /// One operator's change to a registered platform and its audit entry, in one transaction;
+    /// `change` makes it and answers the entry's detail. Returns the platform as changed.
+    private func updatePlatform(
+        _ id: PlatformID, action: String, by operatorName: String,
+        change: @escaping @Sendable (Platform, Database, Date) throws -> [String: String]
+    ) async throws -> Platform {
         try await pool.write { db in
-            guard var platform = try HubStore.platform(id, in: db) else {
+            guard let platform = try HubStore.platform(id, in: db) else {
                 throw StoreError(.platformNotFound, "no platform \(id) is registered")
             }
             let now = Date()
-            try db.execute(sql: "UPDATE platform SET requests_per_minute = ?, updated_at = ? WHERE id = ?", arguments: [perMinute, now, id.rawValue])
-            let detail = JSONText.object(["from": "\(platform.requestsPerMinute)", "to": "\(perMinute)"])
+            let detail = try change(platform, db, now)
             try HubStore.appendAudit(
-                AuditEvent(actorKind: .operator, actor: operatorName, action: "platform.rate_limit", subject: id.rawValue, detail: detail),
+                AuditEvent(actorKind: .operator, actor: operatorName, action: action, subject: id.rawValue, detail: JSONText.object(detail)),
                 at: now, in: db
             )
-            platform.requestsPerMinute = perMinute
-            platform.updatedAt = now
-            return platform
+            guard let updated = try HubStore.platform(id, in: db) else { throw StoreError(.platformNotFound, "platform \(id) vanished") }
+            return updated
         }
     }
 
