@@ -84,8 +84,8 @@ extension HubStore {
     }
 
     /// Puts a checked backup in place of the store in `directory`, with the daemon stopped: the
-    /// current store (checkpointed first, so that its WAL is in the file) is kept beside it as
-    /// `shuniu.sqlite.replaced-<time>`, never deleted. The restored store is opened (pending
+    /// current store is kept beside it as `shuniu.sqlite.replaced-<time>` (with its WAL, if it
+    /// has one), never deleted. The restored store is opened (pending
     /// migrations run) and the restore is audited as `store.restore` in it. Returns the check of
     /// the backup and the name the replaced store got.
     public static func restore(from backup: String, into directory: String, by operatorName: String, at instant: Date = Date()) async throws -> (check: BackupCheck, replaced: String?) {
@@ -101,11 +101,15 @@ extension HubStore {
         let path = (directory as NSString).appendingPathComponent(HubStore.fileName)
         var replaced: String?
         if FileManager.default.fileExists(atPath: path) {
-            try HubStore(directory: directory, create: false).close()
+            // Moved aside as it is, its WAL beside it, without opening it: the store being
+            // replaced may be the broken one that the restore is for.
             let stamp = ISO8601DateFormatter().string(from: instant).replacingOccurrences(of: ":", with: "")
-            replaced = path + ".replaced-" + stamp
-            try FileManager.default.moveItem(atPath: path, toPath: replaced!)
-            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            let aside = path + ".replaced-" + stamp
+            try FileManager.default.moveItem(atPath: path, toPath: aside)
+            for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+                try FileManager.default.moveItem(atPath: path + suffix, toPath: aside + suffix)
+            }
+            replaced = aside
         } else {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }

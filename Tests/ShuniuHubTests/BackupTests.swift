@@ -49,7 +49,7 @@ struct BackupTests {
         #expect(try await store.verifyAuditChain().intact)
         try store.close()
         // The replaced store is kept whole, with every version and the backup's audit entry.
-        let replaced = try #require(try FileManager.default.contentsOfDirectory(atPath: dataDir).first { $0.hasPrefix("shuniu.sqlite.replaced-") })
+        let replaced = try #require(try FileManager.default.contentsOfDirectory(atPath: dataDir).first { $0.hasPrefix("shuniu.sqlite.replaced-") && !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") })
         let previous = try HubStore.check(backup: dataDir + "/" + replaced)
         #expect(previous.versions == 400 && previous.isSound, "\(previous)")
 
@@ -84,5 +84,26 @@ struct BackupTests {
         let untouched = try HubStore(directory: dataDir, create: false)
         #expect(try await untouched.auditEntries(limit: 1).first?.action == "store.backup")
         try untouched.close()
+    }
+
+    @Test("A store too broken to open is still moved aside whole, and the backup restored")
+    func restoreOverBrokenStore() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let dataDir = folder.file("data")
+        _ = try await Fixtures.registerBeforeStart(dataDir: dataDir)
+        let backup = folder.file("backup.sqlite")
+        let store = try HubStore(directory: dataDir, create: false)
+        _ = try await store.backup(to: backup, by: "test")
+        try store.close()
+        try Data("this is no longer a database".utf8).write(to: URL(fileURLWithPath: dataDir + "/" + HubStore.fileName))
+
+        let restored = try await CLI.run(["restore", "--data-dir", dataDir, backup])
+        #expect(restored.status == 0, "\(restored.output)")
+        let aside = try #require(try FileManager.default.contentsOfDirectory(atPath: dataDir).first { $0.hasPrefix("shuniu.sqlite.replaced-") })
+        #expect(try String(contentsOfFile: dataDir + "/" + aside, encoding: .utf8) == "this is no longer a database")
+        let reopened = try HubStore(directory: dataDir, create: false)
+        #expect(try await reopened.platforms().count == 1)
+        try reopened.close()
     }
 }
