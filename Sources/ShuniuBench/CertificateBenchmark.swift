@@ -41,15 +41,7 @@ struct CertificateBenchmark {
 
     /// `openssl speed -mr` lines turned into a small table.
     private func opensslSpeed() throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["speed", "-seconds", "3", "-mr", "rsa2048", "ecdsap256", "ecdsap384", "sm2"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let (_, output) = try ChildProcess.run("/usr/bin/openssl", ["speed", "-seconds", "3", "-mr", "rsa2048", "ecdsap256", "ecdsap384", "sm2"])
         var lines = ["ALGORITHM     SIGN/s    VERIFY/s"]
         for line in output.split(separator: "\n") where line.hasPrefix("+F") {
             let fields = line.split(separator: ":")

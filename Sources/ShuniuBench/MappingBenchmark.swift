@@ -110,23 +110,11 @@ struct MappingBenchmark {
     }
 
     /// Wall time, peak RSS (KiB) and exit status of `shuniu ARGUMENTS`, its output discarded.
-    /// Spawned and reaped here (not through Foundation's Process) so that `wait4` gets its rusage.
     private func runMeasured(_ arguments: [String]) throws -> (Double, Int, Int32) {
-        let argv = ([RepositoryPaths.executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var pid: pid_t = 0
         let start = Date()
-        let spawned = posix_spawn(&pid, RepositoryPaths.executable, &actions, nil, argv, environ)
-        guard spawned == 0 else { throw BenchmarkError("cannot start \(RepositoryPaths.executable): \(String(cString: strerror(spawned)))") }
-        var status: Int32 = 0
-        var usage = rusage()
-        _ = wait4(pid, &status, 0, &usage)
-        return (Date().timeIntervalSince(start), usage.ru_maxrss, (status >> 8) & 0xff)
+        let child = try ChildProcess(RepositoryPaths.executable, arguments, outputFile: "/dev/null")
+        let status = child.waitUntilExit()
+        return (Date().timeIntervalSince(start), child.peakResidentKiB ?? 0, status)
     }
 }
 

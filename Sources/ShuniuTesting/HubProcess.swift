@@ -1,14 +1,27 @@
 import Foundation
 
 /// The real `shuniu serve` executable in a child process, for kill and signal tests.
+/// Start one with ``withRunning(dataDir:logFile:config:_:)``, which stops it on every path.
 public final class HubProcess: Sendable {
     public let process: ChildProcess
     public let port: Int
     private let logFile: String
 
-    /// Starts `shuniu serve` on a free loopback port over `dataDir` and waits until it listens.
-    public static func start(dataDir: String, logFile: String, config: String? = nil) async throws -> HubProcess {
-        try await blocking { try HubProcess(dataDir: dataDir, logFile: logFile, config: config) }
+    /// Starts `shuniu serve` on a free loopback port over `dataDir`, waits until it listens, runs
+    /// `body` with it and stops it (SIGTERM, then SIGKILL) however `body` ends, unless it already has.
+    public static func withRunning<T: Sendable>(
+        dataDir: String, logFile: String, config: String? = nil, _ body: (HubProcess) async throws -> T
+    ) async throws -> T {
+        let daemon = try await blocking { try HubProcess(dataDir: dataDir, logFile: logFile, config: config) }
+        let result: T
+        do {
+            result = try await body(daemon)
+        } catch {
+            try await daemon.process.stopped()
+            throw error
+        }
+        try await daemon.process.stopped()
+        return result
     }
 
     private init(dataDir: String, logFile: String, config: String?) throws {
@@ -25,7 +38,7 @@ public final class HubProcess: Sendable {
             found = HubProcess.listeningPort(in: (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "")
         }
         guard let found else {
-            process.signal(SIGTERM)
+            process.stop()
             throw TestHubError(message: "shuniu serve did not start: \((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "")")
         }
         port = found

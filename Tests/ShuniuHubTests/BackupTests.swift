@@ -20,25 +20,27 @@ struct BackupTests {
         defer { folder.remove() }
         let dataDir = folder.file("data")
         let credential = try await Fixtures.registerBeforeStart(dataDir: dataDir)
-        let daemon = try await HubProcess.start(dataDir: dataDir, logFile: folder.file("serve.log"))
-        let client = IngestClient(baseURL: daemon.baseURL, credential: credential)
-        for batch in 0..<4 { try await push(client, batch: batch) }
-
-        // Pushes go on while the backup runs; the copy is one moment between them.
         let backup = folder.file("backup.sqlite")
-        async let pushing: Void = { for batch in 4..<8 { try await push(client, batch: batch) } }()
-        let taken = try await CLI.run(["backup", "--data-dir", dataDir, "--operator", "alice", backup])
-        try await pushing
-        #expect(taken.status == 0, "\(taken.output)")
-        let check = try HubStore.check(backup: backup)
-        #expect(check.isSound && check.versions >= 200 && check.versions <= 400 && check.versions % 50 == 0, "\(check)")
-        #expect(!FileManager.default.fileExists(atPath: backup + "-wal") && !FileManager.default.fileExists(atPath: backup + ".partial"))
-        let again = try await CLI.run(["backup", "--data-dir", dataDir, backup])
-        #expect(again.status != 0 && again.output.contains("never overwrites"), "\(again.output)")
+        let check = try await HubProcess.withRunning(dataDir: dataDir, logFile: folder.file("serve.log")) { daemon in
+            let client = IngestClient(baseURL: daemon.baseURL, credential: credential)
+            for batch in 0..<4 { try await push(client, batch: batch) }
 
-        let refused = try await CLI.run(["restore", "--data-dir", dataDir, backup])
-        #expect(refused.status != 0 && refused.output.contains("the hub is running"), "\(refused.output)")
-        #expect(try await daemon.stop(signal: SIGTERM) == 0)
+            // Pushes go on while the backup runs; the copy is one moment between them.
+            async let pushing: Void = { for batch in 4..<8 { try await push(client, batch: batch) } }()
+            let taken = try await CLI.run(["backup", "--data-dir", dataDir, "--operator", "alice", backup])
+            try await pushing
+            #expect(taken.status == 0, "\(taken.output)")
+            let check = try HubStore.check(backup: backup)
+            #expect(check.isSound && check.versions >= 200 && check.versions <= 400 && check.versions % 50 == 0, "\(check)")
+            #expect(!FileManager.default.fileExists(atPath: backup + "-wal") && !FileManager.default.fileExists(atPath: backup + ".partial"))
+            let again = try await CLI.run(["backup", "--data-dir", dataDir, backup])
+            #expect(again.status != 0 && again.output.contains("never overwrites"), "\(again.output)")
+
+            let refused = try await CLI.run(["restore", "--data-dir", dataDir, backup])
+            #expect(refused.status != 0 && refused.output.contains("the hub is running"), "\(refused.output)")
+            #expect(try await daemon.stop(signal: SIGTERM) == 0)
+            return check
+        }
 
         let restored = try await CLI.run(["restore", "--data-dir", dataDir, "--operator", "bob", backup])
         #expect(restored.status == 0, "\(restored.output)")
@@ -54,9 +56,10 @@ struct BackupTests {
         #expect(previous.versions == 400 && previous.isSound, "\(previous)")
 
         // The hub starts on the restored store and takes pushes again.
-        let second = try await HubProcess.start(dataDir: dataDir, logFile: folder.file("second.log"))
-        try await push(IngestClient(baseURL: second.baseURL, credential: credential), batch: 20)
-        #expect(try await second.stop(signal: SIGTERM) == 0)
+        try await HubProcess.withRunning(dataDir: dataDir, logFile: folder.file("second.log")) { second in
+            try await push(IngestClient(baseURL: second.baseURL, credential: credential), batch: 20)
+            #expect(try await second.stop(signal: SIGTERM) == 0)
+        }
     }
 
     /// A store with one platform under `folder/data`, and its backup at `folder/backup.sqlite`.

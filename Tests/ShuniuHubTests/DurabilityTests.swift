@@ -36,18 +36,19 @@ struct DurabilityTests {
         let dataDir = folder.file("data")
         let credential = try await Fixtures.registerBeforeStart(dataDir: dataDir)
 
-        let daemon = try await HubProcess.start(dataDir: dataDir, logFile: folder.file("serve.log"))
-        let client = IngestClient(baseURL: daemon.baseURL, credential: credential)
         var acknowledged: [String] = []
-        for batch in 0..<5 {
-            let records = try Fixtures.projects(count: 100, start: batch * 100 + 1)
-            let response = try await client.send(body: Fixtures.batch(records))
-            #expect(response.status == 200, "\(response.bodyText)")
-            let answer = try JSONDecoder().decode(IngestAnswer.self, from: Data(response.body))
-            acknowledged += answer.results.filter { $0.status == "accepted" }.compactMap(\.key)
+        try await HubProcess.withRunning(dataDir: dataDir, logFile: folder.file("serve.log")) { daemon in
+            let client = IngestClient(baseURL: daemon.baseURL, credential: credential)
+            for batch in 0..<5 {
+                let records = try Fixtures.projects(count: 100, start: batch * 100 + 1)
+                let response = try await client.send(body: Fixtures.batch(records))
+                #expect(response.status == 200, "\(response.bodyText)")
+                let answer = try JSONDecoder().decode(IngestAnswer.self, from: Data(response.body))
+                acknowledged += answer.results.filter { $0.status == "accepted" }.compactMap(\.key)
+            }
+            try await daemon.stop(signal: SIGKILL)
+            #expect(try await daemon.waitForExit() == 128 + SIGKILL)
         }
-        try await daemon.stop(signal: SIGKILL)
-        #expect(try await daemon.waitForExit() == 128 + SIGKILL)
 
         let reopened = try HubStore(directory: dataDir)
         defer { try? reopened.close() }
@@ -66,25 +67,26 @@ struct DurabilityTests {
         let dataDir = folder.file("data")
         let credential = try await Fixtures.registerBeforeStart(dataDir: dataDir)
 
-        let daemon = try await HubProcess.start(dataDir: dataDir, logFile: folder.file("serve.log"))
-        let client = IngestClient(baseURL: daemon.baseURL, credential: credential)
-        // Hold a request in flight: headers and half the body now, the rest after SIGTERM.
-        let body = try Fixtures.batch(Fixtures.projects(count: 200))
-        let head = "POST /api/v1/records HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n"
-            + (try client.signatureHeaders(path: "/api/v1/records", body: body)).map { "\($0.name): \($0.value)\r\n" }.joined() + "\r\n"
-        let connection = try RawHTTPConnection(port: daemon.port)
-        try connection.send(Array(head.utf8) + body.prefix(body.count / 2))
-        try await Task.sleep(for: .milliseconds(300))
-        daemon.process.signal(SIGTERM)
-        try await Task.sleep(for: .milliseconds(300))
-        // No new connections once shutting down…
-        #expect(throws: TestHubError.self) { try RawHTTPConnection(port: daemon.port) }
-        // …but the one in flight is finished and answered.
-        try connection.send(Array(body.suffix(from: body.count / 2)))
-        let response = try await connection.readAll()
-        #expect(response.hasPrefix("HTTP/1.1 200"), "\(response.prefix(300))")
-        #expect(try await daemon.waitForExit() == 0)
-        #expect(daemon.log.contains("shuniu stopped"))
+        try await HubProcess.withRunning(dataDir: dataDir, logFile: folder.file("serve.log")) { daemon in
+            let client = IngestClient(baseURL: daemon.baseURL, credential: credential)
+            // Hold a request in flight: headers and half the body now, the rest after SIGTERM.
+            let body = try Fixtures.batch(Fixtures.projects(count: 200))
+            let head = "POST /api/v1/records HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n"
+                + (try client.signatureHeaders(path: "/api/v1/records", body: body)).map { "\($0.name): \($0.value)\r\n" }.joined() + "\r\n"
+            let connection = try RawHTTPConnection(port: daemon.port)
+            try connection.send(Array(head.utf8) + body.prefix(body.count / 2))
+            try await Task.sleep(for: .milliseconds(300))
+            daemon.process.signal(SIGTERM)
+            try await Task.sleep(for: .milliseconds(300))
+            // No new connections once shutting down…
+            #expect(throws: TestHubError.self) { try RawHTTPConnection(port: daemon.port) }
+            // …but the one in flight is finished and answered.
+            try connection.send(Array(body.suffix(from: body.count / 2)))
+            let response = try await connection.readAll()
+            #expect(response.hasPrefix("HTTP/1.1 200"), "\(response.prefix(300))")
+            #expect(try await daemon.waitForExit() == 0)
+            #expect(daemon.log.contains("shuniu stopped"))
+        }
 
         let reopened = try HubStore(directory: dataDir)
         defer { try? reopened.close() }
@@ -111,24 +113,26 @@ struct DurabilityTests {
             """.write(toFile: config, atomically: true, encoding: .utf8)
         let credential = try await Fixtures.registerBeforeStart(dataDir: dataDir)
 
-        let first = try await HubProcess.start(dataDir: dataDir, logFile: folder.file("first.log"), config: config)
-        let client = IngestClient(baseURL: first.baseURL, credential: credential)
-        for batch in 0..<4 {
-            let response = try await client.send(body: Fixtures.batch(Fixtures.projects(count: 50, start: batch * 50 + 1)))
-            #expect(response.status == 200)
+        try await HubProcess.withRunning(dataDir: dataDir, logFile: folder.file("first.log"), config: config) { first in
+            let client = IngestClient(baseURL: first.baseURL, credential: credential)
+            for batch in 0..<4 {
+                let response = try await client.send(body: Fixtures.batch(Fixtures.projects(count: 50, start: batch * 50 + 1)))
+                #expect(response.status == 200)
+            }
+            #expect(await eventually { upstream.received.count >= 2 })
+            try await first.stop(signal: SIGKILL)
         }
-        #expect(await eventually { upstream.received.count >= 2 })
-        try await first.stop(signal: SIGKILL)
 
         upstream.behave(.accept)
-        let second = try await HubProcess.start(dataDir: dataDir, logFile: folder.file("second.log"), config: config)
-        #expect(await eventually(timeout: .seconds(30)) { Set(upstream.receivedRecords.map(\.key)).count == 200 })
-        let received = upstream.receivedRecords
-        // Every record arrived; a repeat carries the same idempotency key as its first arrival.
-        let keysByRecord = Dictionary(grouping: received, by: \.key).mapValues { Set($0.map(\.idempotencyKey)) }
-        #expect(keysByRecord.count == 200)
-        #expect(keysByRecord.values.allSatisfy { $0.count == 1 })
-        try await second.stop(signal: SIGTERM)
+        try await HubProcess.withRunning(dataDir: dataDir, logFile: folder.file("second.log"), config: config) { second in
+            #expect(await eventually(timeout: .seconds(30)) { Set(upstream.receivedRecords.map(\.key)).count == 200 })
+            let received = upstream.receivedRecords
+            // Every record arrived; a repeat carries the same idempotency key as its first arrival.
+            let keysByRecord = Dictionary(grouping: received, by: \.key).mapValues { Set($0.map(\.idempotencyKey)) }
+            #expect(keysByRecord.count == 200)
+            #expect(keysByRecord.values.allSatisfy { $0.count == 1 })
+            try await second.stop(signal: SIGTERM)
+        }
         try await upstream.stop()
     }
 }

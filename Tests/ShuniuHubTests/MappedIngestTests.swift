@@ -201,28 +201,28 @@ struct MappedIngestTests {
         let mappings = try mappingsCopy(in: folder)
         let config = folder.path + "/shuniu.yaml"
         try "storage:\n  dataDir: \(folder.path)/var\npaths:\n  mappings: \(mappings)\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let daemon = try await HubProcess.start(dataDir: folder.path + "/var", logFile: folder.path + "/hub.log", config: config)
-        defer { daemon.process.signal(SIGTERM) }
+        try await HubProcess.withRunning(dataDir: folder.path + "/var", logFile: folder.path + "/hub.log", config: config) { daemon in
 
-        let file = mappings + "/platforms/E4201000003.yaml"
-        let original = try String(contentsOfFile: file, encoding: .utf8)
-        try original.replacingOccurrences(of: #"version: "2026-11-01""#, with: #"version: "2026-11-30""#)
-            .write(toFile: file, atomically: true, encoding: .utf8)
-        let ok = try await CLI.run(["mappings", "reload", "--config", config, "--operator", "王工"])
-        #expect(ok.status == 0, "\(ok.output)")
-        #expect(ok.output.contains("E4201000003: version 2026-11-30 in force"), "\(ok.output)")
+            let file = mappings + "/platforms/E4201000003.yaml"
+            let original = try String(contentsOfFile: file, encoding: .utf8)
+            try original.replacingOccurrences(of: #"version: "2026-11-01""#, with: #"version: "2026-11-30""#)
+                .write(toFile: file, atomically: true, encoding: .utf8)
+            let ok = try await CLI.run(["mappings", "reload", "--config", config, "--operator", "王工"])
+            #expect(ok.status == 0, "\(ok.output)")
+            #expect(ok.output.contains("E4201000003: version 2026-11-30 in force"), "\(ok.output)")
 
-        try (original + "\nsurprise: 1\n").write(toFile: file, atomically: true, encoding: .utf8)
-        let refused = try await CLI.run(["mappings", "reload", "--config", config, "--operator", "王工"])
-        #expect(refused.status != 0)
-        #expect(refused.output.contains("surprise"), "\(refused.output)")
+            try (original + "\nsurprise: 1\n").write(toFile: file, atomically: true, encoding: .utf8)
+            let refused = try await CLI.run(["mappings", "reload", "--config", config, "--operator", "王工"])
+            #expect(refused.status != 0)
+            #expect(refused.output.contains("surprise"), "\(refused.output)")
 
-        let store = try HubStore(directory: folder.path + "/var", create: false)
-        defer { try? store.close() }
-        let requests = try await store.auditEntries(limit: 5, action: "mappings.reload.requested")
-        #expect(requests.count == 2 && requests.allSatisfy { $0.actor == "王工" })
-        let reloads = try await store.auditEntries(limit: 5, action: "mappings.reload")
-        #expect(reloads.map(\.outcome).contains("refused"))
-        #expect(try await daemon.stop(signal: SIGTERM) == 0)
+            let store = try HubStore(directory: folder.path + "/var", create: false)
+            defer { try? store.close() }
+            let requests = try await store.auditEntries(limit: 5, action: "mappings.reload.requested")
+            #expect(requests.count == 2 && requests.allSatisfy { $0.actor == "王工" })
+            let reloads = try await store.auditEntries(limit: 5, action: "mappings.reload")
+            #expect(reloads.map(\.outcome).contains("refused"))
+            #expect(try await daemon.stop(signal: SIGTERM) == 0)
+        }
     }
 }

@@ -49,30 +49,28 @@ struct TLSDeliveryTests {
                 """, in: folder.path)
         }
         try Self.server.write(toFile: folder.file("server.py"), atomically: true, encoding: .utf8)
-        let python = try ChildProcess(
-            "/usr/bin/env", ["python3", "-u", folder.file("server.py"), folder.file("ca.pem"), folder.file("server.pem"), folder.file("server.key"), folder.file("requests.log")],
-            outputFile: folder.file("server.out")
-        )
-        defer { python.signal(SIGTERM) }
-        // The server prints its port on its first line once it listens.
-        #expect(await eventually(timeout: .seconds(20)) { python.output.contains("\n") })
-        let port = try #require(python.output.split(separator: "\n").first.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }, "\(python.output)")
-        let url = "https://127.0.0.1:\(port)/records"
+        let server = ["python3", "-u", folder.file("server.py"), folder.file("ca.pem"), folder.file("server.pem"), folder.file("server.key"), folder.file("requests.log")]
+        try await ChildProcess.withRunning("/usr/bin/env", server, outputFile: folder.file("server.out")) { python in
+            // The server prints its port on its first line once it listens.
+            #expect(await eventually(timeout: .seconds(20)) { python.output.contains("\n") })
+            let port = try #require(python.output.split(separator: "\n").first.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }, "\(python.output)")
+            let url = "https://127.0.0.1:\(port)/records"
 
-        let hub = try await RunningHub.start(dataDir: folder.file("hub")) { configuration in
-            configuration.destinations = [
-                Destination(name: "mutual", url: url, tlsCertificate: folder.file("client.pem"), tlsKey: folder.file("client.key"), tlsCA: folder.file("ca.pem"), retrySchedule: [60]),
-                Destination(name: "anonymous", url: url, tlsCA: folder.file("ca.pem"), retrySchedule: [60]),
-            ]
-            configuration.routing = RoutingTable(routes: [Route(destination: "mutual"), Route(destination: "anonymous")])
+            let hub = try await RunningHub.start(dataDir: folder.file("hub")) { configuration in
+                configuration.destinations = [
+                    Destination(name: "mutual", url: url, tlsCertificate: folder.file("client.pem"), tlsKey: folder.file("client.key"), tlsCA: folder.file("ca.pem"), retrySchedule: [60]),
+                    Destination(name: "anonymous", url: url, tlsCA: folder.file("ca.pem"), retrySchedule: [60]),
+                ]
+                configuration.routing = RoutingTable(routes: [Route(destination: "mutual"), Route(destination: "anonymous")])
+            }
+            let client = hub.client(try await Fixtures.register(in: hub.store))
+            #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 3))).status == 200)
+            #expect(try await eventually { try await hub.store.queueStats(destinations: ["mutual"])[0].delivered == 3 })
+            #expect(try await eventually { try await hub.store.queueStats(destinations: ["anonymous"])[0].retrying == 3 })
+            let log = (try? String(contentsOfFile: folder.file("requests.log"), encoding: .utf8)) ?? ""
+            #expect(log.hasPrefix("shuniu-hub-4201 "))
+            #expect(try await hub.store.queueStats(destinations: ["anonymous"])[0].lastError != nil)
+            try await hub.stop()
         }
-        let client = hub.client(try await Fixtures.register(in: hub.store))
-        #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 3))).status == 200)
-        #expect(try await eventually { try await hub.store.queueStats(destinations: ["mutual"])[0].delivered == 3 })
-        #expect(try await eventually { try await hub.store.queueStats(destinations: ["anonymous"])[0].retrying == 3 })
-        let log = (try? String(contentsOfFile: folder.file("requests.log"), encoding: .utf8)) ?? ""
-        #expect(log.hasPrefix("shuniu-hub-4201 "))
-        #expect(try await hub.store.queueStats(destinations: ["anonymous"])[0].lastError != nil)
-        try await hub.stop()
     }
 }
