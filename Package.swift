@@ -206,6 +206,7 @@ let package = Package(
         // Runs ShuniuTrust's chain verification over NIST PKITS and the Tongsuo SM2 chains (Ops/pki-conformance.sh).
         .executableTarget(name: "shuniu-conformance", dependencies: ["ShuniuTrust"], path: "Sources/ShuniuConformance", swiftSettings: swiftSettings),
 
+        .testTarget(name: "ShuniuCoreTests", dependencies: ["ShuniuCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ShuniuSpecTests", dependencies: ["ShuniuSpec", "ShuniuCore", "ShuniuTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "ShuniuMappingTests", dependencies: ["ShuniuMapping", "ShuniuSpec", "ShuniuCore", "ShuniuTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "ShuniuTrustTests", dependencies: ["ShuniuTrust", "ShuniuCore", "ShuniuTesting", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),

@@ -7,7 +7,7 @@ import ShuniuSharing
 enum HTTPStatusMapping {
     static func status(for code: IngestRefusal.Code) -> HTTPResponse.Status {
         switch code {
-        case .malformedJSON, .malformedPayload, .invalidBatch: .badRequest
+        case .malformedJSON, .malformedPayload, .invalidBatch, .notUTF8, .duplicateKey, .nestingTooDeep: .badRequest
         case .nothingMapped: .unprocessableContent
         case .mappingUnavailable: .serviceUnavailable
         case .bodyTooLarge, .tooManyRecords: .contentTooLarge

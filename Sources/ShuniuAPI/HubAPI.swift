@@ -112,7 +112,10 @@ extension HubAPI {
         }
         let check: CertificateCheck
         do {
-            check = try JSONDecoder().decode(CertificateCheck.self, from: Data(buffer.readableBytesView))
+            // Read strictly first (UTF-8, no repeated member, shallow): the decoder then sees only a sound document.
+            let bytes = Array(buffer.readableBytesView)
+            _ = try JSONReader(maxDepth: 3).read(bytes)
+            check = try JSONDecoder().decode(CertificateCheck.self, from: Data(bytes))
         } catch {
             return try json(ErrorBody(code: "request.malformed_json", message: "expected {\"certificate\": PEM or base64 DER, \"chain\"?: […], \"data\"?: base64, \"signature\"?: base64, \"at\"?: time}"), status: .badRequest)
         }

@@ -34,6 +34,9 @@ struct RecordsCommand: AsyncParsableCommand {
             }
             let store = try hub.openStore()
             defer { try? store.close() }
+            if let scalar = TextCharacters.forbiddenInCode(key) {
+                throw ValidationError("the key holds \(TextCharacters.name(scalar)); keys hold no control, format or separator character")
+            }
             let versions = try await store.versions(dataset: id, key: key)
             guard let latest = versions.last else { throw ValidationError("the hub has no record \(dataset) \(key)") }
             let deliveries = try await store.deliveries(ofRecord: latest.hubId)

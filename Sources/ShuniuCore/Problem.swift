@@ -41,6 +41,8 @@ public struct ProblemCode: StringIdentifier {
     public static let fieldDecimal: ProblemCode = "field.decimal"
     public static let fieldInteger: ProblemCode = "field.integer"
     public static let fieldNotPositive: ProblemCode = "field.not_positive"
+    /// A control character (or, in a code or key, any invisible one) inside a value.
+    public static let fieldControlCharacter: ProblemCode = "field.control_character"
     // Identifiers.
     public static let creditCodeInvalid: ProblemCode = "id.credit_code"
     public static let residentIDInvalid: ProblemCode = "id.resident_id"

@@ -22,7 +22,8 @@ enum DeliveryBatch {
     /// Per-record answers inside a 2xx body, when the destination gives them:
     /// `{"results": [{"idempotencyKey": "…", "status": "accepted|duplicate|rejected|retry", "message": "…"}]}`.
     static func perRecordResults(_ body: [UInt8]) -> [String: (status: String, message: String?)] {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(body)),
+        // An upstream's answer is read as strictly as a platform's push: it must not stall a worker.
+        guard let value = try? JSONReader(maxDepth: 8).read(body),
               case .array(let results)? = value.objectValue?["results"] else { return [:] }
         var answers: [String: (String, String?)] = [:]
         for result in results {

@@ -12,9 +12,9 @@ struct IngestBatch {
         }
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(body))
+            value = try JSONReader(maxDepth: limits.maxDepth).read(body)
         } catch {
-            throw IngestRefusal(.malformedJSON, "the body is not valid JSON: \(JSONErrorText.describe(error))")
+            throw IngestRefusal(error)
         }
         guard case .object(let top) = value, case .array(let records)? = top["records"] else {
             throw IngestRefusal(.invalidBatch, "the body must be a JSON object with a \"records\" array")
@@ -29,15 +29,14 @@ struct IngestBatch {
     }
 }
 
-/// A short description of a JSON decoding error, without Swift type names.
-enum JSONErrorText {
-    static func describe(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            if let underlying = context.underlyingError as NSError?, let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String {
-                return detail
-            }
-            return context.debugDescription
+extension IngestRefusal {
+    /// The refusal of a body the JSON reader would not take, with its own code for each fault.
+    init(_ error: JSONReadError) {
+        switch error.kind {
+        case .syntax: self.init(.malformedJSON, "the body is not valid JSON: \(error)")
+        case .notUTF8: self.init(.notUTF8, "the body is not UTF-8: \(error)")
+        case .duplicateKey: self.init(.duplicateKey, "the body is ambiguous: \(error)")
+        case .tooDeep: self.init(.nestingTooDeep, "the body nests too deep: \(error)")
         }
-        return "unreadable"
     }
 }

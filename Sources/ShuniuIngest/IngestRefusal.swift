@@ -10,6 +10,12 @@ public struct IngestRefusal: Error, Sendable, Hashable, CustomStringConvertible 
 
         public static let malformedJSON = Code(rawValue: "request.malformed_json")
         public static let invalidBatch = Code(rawValue: "request.invalid_batch")
+        /// The body is not UTF-8 (UTF-16 with or without a byte-order mark, GBK sent as JSON, stray bytes).
+        public static let notUTF8 = Code(rawValue: "request.not_utf8")
+        /// A JSON object names one member twice: which value was meant cannot be known.
+        public static let duplicateKey = Code(rawValue: "request.duplicate_key")
+        /// Objects and arrays nest deeper than a batch (or the platform's mapping file) allows.
+        public static let nestingTooDeep = Code(rawValue: "request.nesting_too_deep")
         /// The platform's own payload (JSON or XML, per its mapping file) cannot be read.
         public static let malformedPayload = Code(rawValue: "request.malformed_payload")
         /// The payload is readable but the platform's mapping makes no record of it.

@@ -101,15 +101,20 @@ public struct IngestService: Sendable {
         }
     }
 
-    /// A pushed batch's records. Checking a record's detached signature blocks in OpenSSL (SM2 as
-    /// the hub checks it: ~4 ms a record), so a batch that may carry signatures is read on NIO's
-    /// thread pool, holding no cooperative thread that other requests and long-polls need.
+    /// A pushed batch's records. Reading a body is work that grows with its size (parsing, mapping,
+    /// validating) and checking a record's detached signature blocks in OpenSSL (SM2 as the hub
+    /// checks it: ~4 ms a record), so any but a small unsigned body is read on NIO's thread pool,
+    /// holding no cooperative thread that other requests, long-polls and `/healthz` need.
     func pushedRecords(_ body: [UInt8], platform: Platform) async throws -> (outcomes: [Outcome], payload: RawPayload?) {
-        guard body.firstRange(of: Self.signatureKey) != nil else { return try records(from: body, platform: platform) }
+        if body.count <= Self.inlineBodyBytes && body.firstRange(of: Self.signatureKey) == nil {
+            return try records(from: body, platform: platform)
+        }
         return try await NIOThreadPool.singleton.runIfActive { try records(from: body, platform: platform) }
     }
 
     private static let signatureKey = Array(#""signature""#.utf8)
+    /// Small enough to read in well under a millisecond: not worth a thread hop.
+    private static let inlineBodyBytes = 16 * 1024
 
     /// A batch's records from its body: mapped through the platform's mapping file when it has one,
     /// else read as spec-shaped records. Pushed and pulled batches alike come through here.

@@ -28,7 +28,7 @@ public enum MappingLoader {
             throw DiagnosticsError([Diagnostic(file: file, line: nil, message: "not valid YAML: \(error)")])
         }
         guard let top = root.mapping else { throw DiagnosticsError([Diagnostic(file: file, line: root.mark?.line, message: "a mapping file is a mapping")]) }
-        checkKeys(top, known: ["platform", "version", "format", "encoding", "records"], path: "", report: report)
+        checkKeys(top, known: ["platform", "version", "format", "encoding", "maxDepth", "records"], path: "", report: report)
         let platformText = top["platform"]?.string
         let platform = platformText.flatMap(PlatformID.init(rawValue:))
         if platform == nil { report(top["platform"] ?? root, "'platform' must be the 11-character 交易平台标识码") }
@@ -46,6 +46,12 @@ public enum MappingLoader {
                 report(encodingNode, "'encoding' must be one of \(PayloadEncoding.names) (the character encoding of the platform's payloads)")
             }
         }
+        var maxDepth = PlatformMapping.defaultMaxDepth
+        if let depthNode = top["maxDepth"] {
+            if let chosen = depthNode.int, (1...PlatformMapping.maxDepthCeiling).contains(chosen) { maxDepth = chosen } else {
+                report(depthNode, "'maxDepth' must be a whole number from 1 to \(PlatformMapping.maxDepthCeiling) (how deep the payload's objects and arrays may nest)")
+            }
+        }
         var records: [RecordMapping] = []
         if let list = top["records"]?.sequence {
             for (index, node) in list.enumerated() {
@@ -56,7 +62,7 @@ public enum MappingLoader {
         }
         if !problems.isEmpty { throw DiagnosticsError(problems) }
         guard let platform else { throw DiagnosticsError(problems) }
-        return PlatformMapping(platform: platform, version: version, format: format, encoding: encoding, records: records, file: file)
+        return PlatformMapping(platform: platform, version: version, format: format, encoding: encoding, maxDepth: maxDepth, records: records, file: file)
     }
 
     static func checkKeys(_ mapping: Node.Mapping, known: Set<String>, path: String, report: (Node?, String) -> Void) {

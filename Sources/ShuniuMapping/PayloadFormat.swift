@@ -10,7 +10,10 @@ public enum PayloadFormat: String, Sendable, Hashable, CaseIterable {
 
     /// The payload as a `JSONValue`, or a `mapping.payload_syntax` problem saying where it is broken.
     /// `encoding` is the mapping file's; an XML payload's own declaration wins over it.
-    public func decode(_ bytes: [UInt8], encoding: PayloadEncoding = .utf8) throws(PayloadSyntaxError) -> JSONValue {
+    /// Objects and arrays (or elements) nesting deeper than `maxDepth` are refused as they are met.
+    public func decode(
+        _ bytes: [UInt8], encoding: PayloadEncoding = .utf8, maxDepth: Int = PlatformMapping.defaultMaxDepth
+    ) throws(PayloadSyntaxError) -> JSONValue {
         switch self {
         case .json:
             let text: [UInt8]
@@ -20,36 +23,16 @@ public enum PayloadFormat: String, Sendable, Hashable, CaseIterable {
                 throw PayloadSyntaxError(Problem(code: .mappingPayloadSyntax, path: "$", message: "the payload is not valid JSON: \(error)"))
             }
             do {
-                return try JSONDecoder().decode(JSONValue.self, from: Data(text))
+                return try JSONReader(maxDepth: maxDepth).read(text)
             } catch {
-                throw PayloadSyntaxError(Problem(code: .mappingPayloadSyntax, path: "$", message: "the payload is not valid JSON: \(PayloadFormat.jsonReason(text))"))
+                throw PayloadSyntaxError(Problem(code: .mappingPayloadSyntax, path: "$", message: "the payload is not acceptable JSON: \(error)"))
             }
         case .xml:
             do {
-                return try XMLPayload.decode(bytes, encoding: encoding)
+                return try XMLPayload.decode(bytes, encoding: encoding, maximumDepth: maxDepth)
             } catch {
                 throw PayloadSyntaxError(Problem(code: .mappingPayloadSyntax, path: "$", message: "the payload is not acceptable XML: \(error)"))
             }
         }
-    }
-
-    /// Why JSON is broken, located. `JSONDecoder` only says that it is; `JSONSerialization` says
-    /// "around character N" (a byte offset), turned here into a line and column.
-    static func jsonReason(_ bytes: [UInt8]) -> String {
-        let detail: String
-        do {
-            _ = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
-            return "not a JSON value"
-        } catch {
-            detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
-        }
-        guard let range = detail.range(of: #"character [0-9]+"#, options: .regularExpression),
-              let offset = Int(detail[range].dropFirst("character ".count)) else { return detail }
-        var line = 1
-        var column = 1
-        for byte in bytes.prefix(offset) {
-            if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
-        }
-        return "line \(line), column \(column): \(detail)"
     }
 }

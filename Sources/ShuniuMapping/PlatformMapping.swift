@@ -11,13 +11,21 @@ public struct PlatformMapping: Sendable {
     /// The payloads' character encoding (`encoding: utf-8 | gb18030`, GBK and GB 2312 read as
     /// GB 18030; default utf-8). An XML payload's own declaration wins.
     public var encoding: PayloadEncoding = .utf8
+    /// How deep the payload's objects and arrays (or XML elements) may nest (`maxDepth`, default
+    /// ``defaultMaxDepth``): deeper payloads are refused before they are read further.
+    public var maxDepth: Int = PlatformMapping.defaultMaxDepth
     public var records: [RecordMapping]
     /// The file it was read from, for messages.
     public var file: String
 
+    /// Deep enough for any platform's business objects seen so far.
+    public static let defaultMaxDepth = 32
+    /// The most a mapping file may allow: the readers recurse once per level.
+    public static let maxDepthCeiling = 256
+
     /// The payload's bytes, read by the mapping's format, ready for `MappingEngine.apply(to:)`.
     public func decodePayload(_ bytes: [UInt8]) throws(PayloadSyntaxError) -> JSONValue {
-        try format.decode(bytes, encoding: encoding)
+        try format.decode(bytes, encoding: encoding, maxDepth: maxDepth)
     }
 }
 

@@ -25,27 +25,30 @@ extension ReadService {
 }
 
 /// The body of a dispute: the field code in doubt and why.
-struct DisputeBody: Decodable {
+struct DisputeBody {
     var field: String
     var reason: String
 
+    /// Read strictly (UTF-8, no repeated member, one level deep) before anything is looked up.
     init(_ bytes: [UInt8]) throws(ReadRefusal) {
-        guard let body = try? JSONDecoder().decode(DisputeBody.self, from: Data(bytes)) else {
-            throw ReadRefusal(.invalidDispute, "the body must be {\"field\": \"<field code>\", \"reason\": \"<why it looks wrong>\"}")
+        let shape = "the body must be {\"field\": \"<field code>\", \"reason\": \"<why it looks wrong>\"}"
+        let value: JSONValue
+        do {
+            value = try JSONReader(maxDepth: 1).read(bytes)
+        } catch {
+            throw ReadRefusal(.invalidDispute, "\(shape): \(error)")
         }
-        let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty, reason.count <= 2000 else {
+        guard case .object(let members) = value, case .string(let field)? = members["field"], case .string(let reason)? = members["reason"] else {
+            throw ReadRefusal(.invalidDispute, shape)
+        }
+        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.count <= 2000 else {
             throw ReadRefusal(.invalidDispute, "$.reason: say why the field looks wrong, in at most 2000 characters")
         }
-        field = body.field.trimmingCharacters(in: .whitespaces)
-        self.reason = reason
-    }
-
-    private enum CodingKeys: String, CodingKey { case field, reason }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        field = try container.decode(String.self, forKey: .field)
-        reason = try container.decode(String.self, forKey: .reason)
+        if let scalar = TextCharacters.forbiddenInFreeText(trimmed) {
+            throw ReadRefusal(.invalidDispute, "$.reason holds \(TextCharacters.name(scalar)); free text holds no control character but tab, CR and LF")
+        }
+        self.field = field.trimmingCharacters(in: .whitespaces)
+        self.reason = trimmed
     }
 }

@@ -41,6 +41,10 @@ extension ReadService {
             throw refusal.code == .unknownDataset ? ReadRefusal(.notFound, refusal.message) : refusal
         }
         guard !key.isEmpty, key.count <= 512 else { throw ReadRefusal(.badQuery, "the record key must be 1 to 512 characters") }
+        // The store's C library would read a key only up to a NUL: such a key names no record.
+        if let scalar = TextCharacters.forbiddenInCode(key) {
+            throw ReadRefusal(.badQuery, "the record key holds \(TextCharacters.name(scalar)); keys hold no control, format or separator character")
+        }
         return try await store.versions(dataset: dataset, key: key)
     }
 

@@ -5,6 +5,8 @@ struct FieldChecker {
     let spec: DataSpec
     let field: FieldSpec
     let path: String
+    /// Part of the dataset's business key: held to the characters of a code whatever its type.
+    var isKey = false
 
     func check(_ value: String) -> Result<String, ValidationProblems> {
         var problems: [Problem] = []
@@ -12,6 +14,13 @@ struct FieldChecker {
             problems.append(Problem(code: code, path: path, label: field.label, message: "\(field.label) (\(field.code)): \(message)"))
         }
 
+        // Before anything else, and alone: no other message should quote such a value.
+        let freeText = (field.type == .text || field.type == .url) && !isKey
+        if let scalar = freeText ? TextCharacters.forbiddenInFreeText(value) : TextCharacters.forbiddenInCode(value) {
+            let allowed = freeText ? "free text may hold tab, CR and LF but no other control character" : "a code or key holds no control, format or separator character"
+            fail(.fieldControlCharacter, "holds \(TextCharacters.name(scalar)) at character \(value.unicodeScalars.prefix { $0 != scalar }.count + 1); \(allowed)")
+            return .failure(ValidationProblems(problems: problems))
+        }
         if let length = field.length, value.count != length {
             fail(.fieldLength, "must be exactly \(length) characters, has \(value.count)")
         }

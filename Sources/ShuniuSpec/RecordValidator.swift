@@ -44,7 +44,7 @@ public struct RecordValidator: Sendable {
                 if field.required { problems.append(missing(field, fieldPath)) }
             case .success(let value?):
                 present.insert(field.code)
-                switch FieldChecker(spec: spec, field: field, path: fieldPath).check(value) {
+                switch FieldChecker(spec: spec, field: field, path: fieldPath, isKey: dataset.key.contains(field.code)).check(value) {
                 case .success(let normalized): values[field.code] = normalized
                 case .failure(let fieldProblems): problems += fieldProblems.problems
                 }

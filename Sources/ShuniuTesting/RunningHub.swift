@@ -38,6 +38,23 @@ public final class RunningHub: Sendable {
         return RunningHub(hub: hub, port: port, dataDir: dataDir, group: group, task: task)
     }
 
+    /// Starts a hub as ``start(dataDir:adjust:)`` does, runs `body` with it, and stops it
+    /// gracefully however `body` ends, thrown or returned.
+    public static func withRunning<T: Sendable>(
+        dataDir: String, adjust: (inout HubConfiguration) -> Void = { _ in }, _ body: (RunningHub) async throws -> T
+    ) async throws -> T {
+        let hub = try await start(dataDir: dataDir, adjust: adjust)
+        let result: T
+        do {
+            result = try await body(hub)
+        } catch {
+            try? await hub.stop()
+            throw error
+        }
+        try await hub.stop()
+        return result
+    }
+
     private init(hub: Hub, port: Int, dataDir: String, group: ServiceGroup, task: Task<Void, any Error>) {
         self.hub = hub
         self.port = port
