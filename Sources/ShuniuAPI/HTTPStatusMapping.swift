@@ -17,7 +17,7 @@ enum HTTPStatusMapping {
         case .nonceReused: .conflict
         // A sound certificate whose holder is not the platform's operator: who it is, is known; it may not.
         case .platformSuspended, .certificationExpired, .certificateHolderMismatch: .forbidden
-        case .rateLimited: .tooManyRequests
+        case .rateLimited, .tooManyRefusals: .tooManyRequests
         default: .badRequest
         }
     }

@@ -76,6 +76,8 @@ public struct HubAPI: Sendable {
     private func postRecords(_ request: Request, context: HubRequestContext) async throws -> Response {
         var signed = SignedRequest(request, context: context)
         do {
+            // An address refused too often is turned away before its body is read.
+            try ingest.turnAwayIfRefusedTooOften(signed)
             let body = request.body
             let buffer: ByteBuffer
             do {

@@ -214,8 +214,8 @@ enum OpenAPIDocument {
     },
     "responses": {
       "ReadRefused": {"description": "the read is refused (auth.*, consumer.suspended, sharing.not_shared, sharing.grant_required, read.bad_query, read.not_found, dispute.invalid); the refusal is audited", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
-      "RateLimited": {"description": "read.rate_limited or platform.rate_limited: over the consumer's requests or the platform's pushes a minute", "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds until a request will be taken"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
-      "Refused": {"description": "the request as a whole is refused; nothing is stored and the refusal is audited", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
+      "RateLimited": {"description": "read.rate_limited or platform.rate_limited: over the consumer's requests or the platform's pushes a minute; request.too_many_refusals: the caller's address was refused too often this minute and is turned away unread", "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds until a request will be taken"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
+      "Refused": {"description": "the request as a whole is refused; nothing is stored; the refusal is audited (an unidentified caller's as its address's minute summary)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
     },
     "schemas": {
       "Version": {

@@ -17,6 +17,7 @@ struct ConfigurationReader {
     static let keys: [String: Setter] = [
         "server.host": { config, value in value.isEmpty ? "must not be empty" : { config.host = value; return nil }() },
         "server.port": integer(0...65535) { $0.port = $1 },
+        "server.refusalsPerMinutePerAddress": integer(1...1_000_000) { $0.refusalsPerMinutePerAddress = $1 },
         "storage.dataDir": path { $0.dataDir = $1 },
         "paths.mappings": path { $0.mappingsDir = $1 },
         "paths.certs": path { $0.certsDir = $1 },

@@ -30,6 +30,8 @@ public struct Hub: Sendable {
     public let trust: TrustState
     /// The CAs' CRL URLs and fetch state; kept fresh by the CRL updater, which swaps `trust`.
     public let crls: CRLRefresher
+    /// Refused requests by address and minute: unidentified callers are audited as summaries.
+    public let refusals: RefusalTally
     let logger: Logger
 
     /// Opens the store (running migrations) and loads the spec; fails with every problem found.
@@ -50,6 +52,12 @@ public struct Hub: Sendable {
         for problem in trustList.refused { logger.error("CA folder refused", metadata: ["problem": "\(problem)"]) }
         self.crls = CRLRefresher(trust: trustList, cache: CRLCache(folder: configuration.crlDir), settings: configuration.crl)
         self.trust = TrustState(crls.verification())
+        self.refusals = RefusalTally(refusalsPerMinute: configuration.refusalsPerMinutePerAddress)
+    }
+
+    /// Writes every refusal summary counted so far, the minute under way's too (tests, shutdown).
+    public func writeRefusalSummaries() async {
+        await RefusalSummaryWriter(tally: refusals, store: store, logger: logger).write(everything: true)
     }
 
     /// Runs until SIGTERM or SIGINT (or `signals` given), then stops accepting requests,
@@ -76,11 +84,11 @@ public struct Hub: Sendable {
         let ingest = IngestService(
             store: store, spec: spec, limits: configuration.ingest, routing: configuration.routing,
             destinations: configuration.destinations.map(\.name), mappings: mappings,
-            metrics: metrics, wakeups: wakeups, commits: commits, logger: logger, trust: trust
+            metrics: metrics, wakeups: wakeups, commits: commits, logger: logger, trust: trust, refusals: refusals
         )
         let reads = ReadService(
             store: store, spec: spec, trust: trust, replayWindowSeconds: configuration.ingest.replayWindowSeconds,
-            commits: commits, settings: configuration.reads, metrics: metrics, logger: logger
+            commits: commits, settings: configuration.reads, metrics: metrics, logger: logger, refusals: refusals
         )
         let api = HubAPI(ingest: ingest, store: store, reads: reads, trust: trust, metricsText: { registry.emitToBuffer() })
         let logger = self.logger
@@ -114,6 +122,8 @@ public struct Hub: Sendable {
             configuration: .init(
                 services: [
                     .init(service: StoreService(store: store)),
+                    // Stopped just before the store closes: the last summaries are written.
+                    .init(service: RefusalSummaryWriter(tally: refusals, store: store, logger: logger)),
                     .init(service: HTTPClientService(client: http)),
                     .init(service: CRLUpdater(refresher: crls, trust: trust, send: { try await http.send($0) }, logger: logger)),
                     .init(service: NonceJanitor(ingest: ingest, logger: logger)),

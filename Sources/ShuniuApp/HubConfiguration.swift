@@ -12,6 +12,7 @@ import Yams
 /// |---|---|---|---|
 /// | `server.host` | string | `127.0.0.1` | address to listen on |
 /// | `server.port` | integer 0–65535 | `8480` | 0 picks a free port |
+/// | `server.refusalsPerMinutePerAddress` | integer 1–1000000 | `120` | refused requests from one address in a minute before it is turned away unread (429 `request.too_many_refusals`) |
 /// | `storage.dataDir` | path | `./var` | holds `shuniu.sqlite` |
 /// | `paths.mappings` | path | `./Mappings` | the spec is `<mappings>/spec` |
 /// | `paths.certs` | path | `./Certs` | the CA trust list |
@@ -31,6 +32,8 @@ import Yams
 public struct HubConfiguration: Sendable, Equatable {
     public var host = "127.0.0.1"
     public var port = 8480
+    /// Refused requests one address may earn in a minute before it is turned away unread.
+    public var refusalsPerMinutePerAddress = 120
     public var dataDir = "./var"
     public var mappingsDir = "./Mappings"
     public var certsDir = "./Certs"

@@ -29,6 +29,8 @@ public struct ProblemCode: StringIdentifier {
     // Platform rights.
     public static let datasetNotAllowed: ProblemCode = "record.dataset_not_allowed"
     public static let keyOwnedByOtherPlatform: ProblemCode = "record.key_owned_by_other_platform"
+    /// The record has more problems than an answer lists; this one says how many were left out.
+    public static let moreProblems: ProblemCode = "record.more_problems"
     // Fields.
     public static let fieldUnknown: ProblemCode = "field.unknown"
     public static let fieldRequired: ProblemCode = "field.required"

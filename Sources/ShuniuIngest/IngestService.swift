@@ -24,6 +24,8 @@ public struct IngestService: Sendable {
     let destinations: [String]
     /// Each platform's pushes a minute.
     let limiter = RateLimiter()
+    /// Refusals by address: unidentified callers are counted here, not audited one by one.
+    let refusals: RefusalTally
     let metrics: IngestMetrics
     let wakeups: WakeSignal?
     /// Long-polling feed readers, told of every commit that stored a version.
@@ -37,9 +39,10 @@ public struct IngestService: Sendable {
         store: HubStore, spec: DataSpec, limits: IngestLimits, routing: RoutingTable = RoutingTable(), destinations: [String] = [],
         mappings: MappingRegistry? = nil,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance, wakeups: WakeSignal? = nil, commits: CommitNotifier? = nil,
-        logger: Logger, now: @escaping @Sendable () -> Date = Date.init, trust: TrustState? = nil
+        logger: Logger, now: @escaping @Sendable () -> Date = Date.init, trust: TrustState? = nil, refusals: RefusalTally = RefusalTally()
     ) {
         self.store = store
+        self.refusals = refusals
         self.wakeups = wakeups
         self.commits = commits
         self.routing = routing
@@ -61,11 +64,14 @@ public struct IngestService: Sendable {
     /// request as a whole is refused; otherwise answers per record, after the commit.
     public func ingest(_ request: SignedRequest) async throws -> IngestResponse {
         let receivedAt = now()
+        try turnAwayIfRefusedTooOften(request)
         let caller: RequestAuthenticator.Authenticated
+        var identified: PlatformID?
         var outcomes: [Outcome]
         let payload: RawPayload?
         do {
             caller = try await authenticator.authenticate(request, now: receivedAt)
+            identified = caller.platform.id
             let platform = caller.platform
             if let wait = limiter.take(platform.id.rawValue, perMinute: platform.requestsPerMinute, at: receivedAt) {
                 metrics.recordRefusal(platform: platform.id.rawValue, code: IngestRefusal.Code.rateLimited.rawValue)
@@ -75,11 +81,14 @@ public struct IngestService: Sendable {
             (outcomes, payload) = try await pushedRecords(request.body, platform: platform)
         } catch let refusal as IngestRefusal where refusal.code == .rateLimited {
             throw refusal
-        } catch let refusal as IngestRefusal {
+        } catch var refusal as IngestRefusal {
+            // Past authentication the platform is known: its refusal is audited under its name.
+            if refusal.platform == nil { refusal.platform = identified }
             try await audit(refusal, request: request)
             throw refusal
         }
         try await applyBatchRules(to: &outcomes)
+        ProblemBounds.apply(to: &outcomes)
         let commit = IngestCommit(
             platform: caller.platform.id, appKey: caller.appKey, nonce: caller.nonce, address: request.address,
             items: outcomes.map(\.item), payload: payload, certificate: caller.certificate
@@ -301,14 +310,32 @@ public struct IngestService: Sendable {
         try await audit(refusal, request: request)
     }
 
+    /// Refuses, unread and unaudited (only counted), a request from an address refused more
+    /// than its refusals a minute: checked before the body is read and before any store access.
+    public func turnAwayIfRefusedTooOften(_ request: SignedRequest) throws(IngestRefusal) {
+        let instant = now()
+        guard let wait = refusals.turnedAway(request.address, at: instant) else { return }
+        let refusal = IngestRefusal(.tooManyRefusals, "this address was refused \(refusals.refusalsPerMinute) times this minute; retry in \(wait) s", retryAfterSeconds: wait)
+        refusals.count(refusal.code.rawValue, address: request.address, identified: false, at: instant)
+        metrics.recordRefusal(platform: nil, code: refusal.code.rawValue)
+        throw refusal
+    }
+
+    /// An identified platform's refusal becomes an audit entry of its own; an unidentified
+    /// caller's is counted by address and minute (``RefusalTally``) and audited as that minute's summary.
     private func audit(_ refusal: IngestRefusal, request: SignedRequest) async throws {
         metrics.recordRefusal(platform: refusal.platform?.rawValue, code: refusal.code.rawValue)
+        refusals.count(refusal.code.rawValue, address: request.address, identified: refusal.platform != nil, at: now())
+        guard refusal.platform != nil else {
+            logger.debug("ingest refused", metadata: ["code": "\(refusal.code.rawValue)", "address": "\(request.address ?? "-")"])
+            return
+        }
         logger.info("ingest refused", metadata: [
-            "code": "\(refusal.code.rawValue)", "appKey": "\(request.appKey ?? "-")", "certificate": "\(request.certificate ?? "-")", "address": "\(request.address ?? "-")",
+            "code": "\(refusal.code.rawValue)", "platform": "\(refusal.platform?.rawValue ?? "-")", "address": "\(request.address ?? "-")",
         ])
         var fields: [String: JSONValue] = [
             "appKey": .string(request.appKey ?? ""), "bodyBytes": .number(Double(request.body.count)),
-            "message": .string(refusal.message), "nonce": .string(request.nonce ?? ""),
+            "message": .string(ProblemBounds.shortened(refusal.message)), "nonce": .string(request.nonce ?? ""),
         ]
         // Only certificate-signed requests name one: HMAC refusals are audited as they always were.
         if let certificate = request.certificate { fields["certificate"] = .string(certificate) }

@@ -17,6 +17,8 @@ public struct ReadService: Sendable {
     let spec: DataSpec
     let authenticator: ConsumerAuthenticator
     let limiter = RateLimiter()
+    /// Refusals by address: unidentified callers are counted here, not audited one by one.
+    let refusals: RefusalTally
     let mask: PersonalDataMask
     let commits: CommitNotifier
     let settings: ReadSettings
@@ -27,9 +29,10 @@ public struct ReadService: Sendable {
     public init(
         store: HubStore, spec: DataSpec, trust: TrustState?, replayWindowSeconds: Int, commits: CommitNotifier,
         settings: ReadSettings = ReadSettings(), metrics: any MetricsFactory = NOOPMetricsHandler.instance, logger: Logger,
-        now: @escaping @Sendable () -> Date = Date.init
+        now: @escaping @Sendable () -> Date = Date.init, refusals: RefusalTally = RefusalTally()
     ) {
         self.store = store
+        self.refusals = refusals
         self.spec = spec
         self.authenticator = ConsumerAuthenticator(store: store, replayWindowSeconds: replayWindowSeconds, trust: trust)
         self.mask = PersonalDataMask(spec: spec)
@@ -57,6 +60,12 @@ public struct ReadService: Sendable {
     ) async throws -> String {
         let startedAt = now()
         var caller: ConsumerAuthenticator.Authenticated?
+        if let wait = refusals.turnedAway(request.address, at: startedAt) {
+            let code = IngestRefusal.Code.tooManyRefusals.rawValue
+            refusals.count(code, address: request.address, identified: false, at: startedAt)
+            metrics.recordRefusal(consumer: nil, action: action, code: code)
+            throw ReadRefusal(.init(rawValue: code), "this address was refused \(refusals.refusalsPerMinute) times this minute; retry in \(wait) s", retryAfterSeconds: wait)
+        }
         do {
             let authenticated = try await authenticator.authenticate(request, now: startedAt)
             caller = authenticated
@@ -90,9 +99,13 @@ public struct ReadService: Sendable {
         }
     }
 
+    /// An identified consumer's refusal becomes an audit entry of its own; an unidentified
+    /// caller's is counted by address and minute (``RefusalTally``) and audited as that minute's summary.
     private func audit(_ refusal: ReadRefusal, request: SignedRequest, action: String, consumer: String?) async throws {
+        refusals.count(refusal.code.rawValue, address: request.address, identified: consumer != nil, at: now())
+        guard consumer != nil else { return }
         let detail = JSONValue.object([
-            "query": .string(request.path), "read": .string(action), "message": .string(refusal.message),
+            "query": .string(String(request.path.prefix(1000))), "read": .string(action), "message": .string(String(refusal.message.prefix(400))),
             "appKey": request.appKey.map(JSONValue.string) ?? .null, "certificate": request.certificate.map(JSONValue.string) ?? .null,
         ]).canonicalText
         try await store.appendAudit(AuditEvent(

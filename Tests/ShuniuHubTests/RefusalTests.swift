@@ -17,6 +17,14 @@ struct RefusalTests {
 
         var testDescription: String { rawValue }
 
+        /// Whether the caller had proved which platform it is when it was refused.
+        var identified: Bool {
+            switch self {
+            case .bodyTooLarge, .missingCredentials, .unsupportedMethod, .unknownAppKey, .badSignature, .staleTimestamp, .futureTimestamp: false
+            default: true
+            }
+        }
+
         /// The HTTP status and code expected, and whether the refusal concerns the whole request.
         var expected: (status: Int, code: String, wholeRequest: Bool) {
             switch self {
@@ -108,9 +116,20 @@ struct RefusalTests {
             let answer = try JSONDecoder().decode(ErrorAnswer.self, from: Data(response.body))
             #expect(answer.error.code == expected.code)
             #expect(!answer.error.message.isEmpty)
-            let audit = try await store.auditEntries(limit: 1, action: "ingest.refused")
-            #expect(audit.first?.outcome == expected.code)
-            #expect(audit.first?.address == "127.0.0.1")
+            if scenario.identified {
+                // The platform proved who it is: its refusal is an entry of its own.
+                let audit = try await store.auditEntries(limit: 1, action: "ingest.refused")
+                #expect(audit.first?.outcome == expected.code)
+                #expect(audit.first?.actorKind == .platform)
+                #expect(audit.first?.address == "127.0.0.1")
+            } else {
+                // An unidentified caller is counted, and audited as its address's minute.
+                #expect(try await store.auditEntries(limit: 10, action: "ingest.refused").isEmpty)
+                await hub.hub.writeRefusalSummaries()
+                let summary = try #require(try await store.auditEntries(limit: 1, action: "anonymous.refused").first)
+                #expect(summary.address == "127.0.0.1" && summary.outcome == "summary")
+                #expect(summary.detail.contains(#""\#(expected.code)":1"#), "\(summary.detail)")
+            }
         } else {
             let answer = try JSONDecoder().decode(IngestAnswer.self, from: Data(response.body))
             #expect(answer.results.first?.status == "rejected")
@@ -132,6 +151,7 @@ struct RefusalTests {
         let credential = try await Fixtures.register(in: hub.store)
         _ = try await hub.client(credential).send(body: Fixtures.batch([Fixtures.record("500")]))
         _ = try await hub.client(PlatformCredential(appKey: credential.appKey, secret: "wrong-secret")).send(body: Fixtures.batch([Fixtures.record("500")]))
+        await hub.hub.writeRefusalSummaries()
         let entries = try await hub.store.auditEntries(limit: 100)
         #expect(entries.count == 3)
         #expect(!entries.contains { $0.detail.contains(credential.secret) || $0.detail.contains("wrong-secret") })

@@ -1,0 +1,46 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import ShuniuCore
+import ShuniuStore
+
+/// Writes each ended minute's refusals of unidentified callers as one `anonymous.refused` audit
+/// entry per address (``RefusalTally``), and at shutdown the minute under way too, before the
+/// store closes.
+struct RefusalSummaryWriter: Service {
+    let tally: RefusalTally
+    let store: HubStore
+    let logger: Logger
+    /// How often ended minutes are looked for.
+    var interval: Duration = .seconds(10)
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            await write(everything: Task.isShuttingDownGracefully || Task.isCancelled)
+        }
+    }
+
+    /// Drains the tally into the audit log; a write that fails is logged and its counts are lost
+    /// (they stored nothing else, and the store that refused them is failing anyway).
+    func write(everything: Bool) async {
+        for summary in tally.drain(endedBefore: Date(), everything: everything) {
+            do {
+                try await Self.append(summary, to: store)
+            } catch {
+                logger.warning("writing a refusal summary failed", metadata: ["address": "\(summary.address)", "error": "\(error)"])
+            }
+        }
+    }
+
+    static func append(_ summary: RefusalTally.Summary, to store: HubStore) async throws {
+        let detail = JSONValue.object([
+            "minute": .string(summary.minute.formatted(.iso8601)),
+            "counts": .object(summary.counts.mapValues { .number(Double($0)) }),
+            "total": .number(Double(summary.counts.values.reduce(0, +))),
+        ]).canonicalText
+        try await store.appendAudit(AuditEvent(
+            actorKind: .anonymous, actor: "-", action: "anonymous.refused", outcome: "summary", subject: nil, address: summary.address, detail: detail
+        ))
+    }
+}
