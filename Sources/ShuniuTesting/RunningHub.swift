@@ -31,7 +31,7 @@ public final class RunningHub: Sendable {
         logger.logLevel = .warning
         let hub = try Hub(configuration: configuration, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let group = hub.makeServiceGroup(signals: []) { port in continuation.yield(port) }
+        let group = try hub.makeServiceGroup(signals: []) { port in continuation.yield(port) }
         let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw TestHubError(message: "the hub did not start") }
