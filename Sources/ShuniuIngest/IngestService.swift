@@ -2,6 +2,7 @@ import CoreMetrics
 import Foundation
 import Logging
 import NIOPosix
+import ShuniuAuth
 import ShuniuCore
 import ShuniuMapping
 import ShuniuSpec

@@ -1,8 +1,8 @@
 import CoreMetrics
 import Foundation
 import Logging
+import ShuniuAuth
 import ShuniuCore
-import ShuniuIngest
 import ShuniuSpec
 import ShuniuStore
 import ShuniuTrust
@@ -79,7 +79,7 @@ public struct ReadService: Sendable {
             do {
                 try await store.commitRead(by: consumer, nonce: authenticated.nonce, audit: event, at: now())
             } catch let error as StoreError where error.code == .nonceReused {
-                throw ReadRefusal(.init(rawValue: IngestRefusal.Code.nonceReused.rawValue), "nonce \(authenticated.nonce) was already used within the replay window")
+                throw ReadRefusal(.init(rawValue: AuthRefusal.Code.nonceReused.rawValue), "nonce \(authenticated.nonce) was already used within the replay window")
             }
             metrics.recordServed(consumer: consumer.id, action: action, versions: served.count)
             return served.json
