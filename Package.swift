@@ -75,14 +75,25 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Request signing: the one signer every sender uses and the one verifier the hub uses.
+        .target(
+            name: "ShuniuAuth",
+            dependencies: [
+                "ShuniuCore", "ShuniuTrust",
+                // NIOThreadPool: certificate checks (OpenSSL, blocking) off the cooperative pool.
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // A platform's side of ingest: sign and send a batch (CLI push, tests, benchmark).
-        .target(name: "ShuniuClient", dependencies: ["ShuniuCore", "ShuniuTrust", "ShuniuTransport"], swiftSettings: swiftSettings),
+        .target(name: "ShuniuClient", dependencies: ["ShuniuCore", "ShuniuAuth", "ShuniuTrust", "ShuniuTransport"], swiftSettings: swiftSettings),
 
         // Outbound delivery: per-destination workers, retry policy, circuit breaker.
         .target(
             name: "ShuniuDelivery",
             dependencies: [
-                "ShuniuCore", "ShuniuStore", "ShuniuTransport", "ShuniuTrust",
+                "ShuniuCore", "ShuniuAuth", "ShuniuStore", "ShuniuTransport", "ShuniuTrust",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -94,7 +105,7 @@ let package = Package(
         .target(
             name: "ShuniuIngest",
             dependencies: [
-                "ShuniuCore", "ShuniuSpec", "ShuniuStore", "ShuniuTrust", "ShuniuMapping",
+                "ShuniuCore", "ShuniuAuth", "ShuniuSpec", "ShuniuStore", "ShuniuTrust", "ShuniuMapping",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 // NIOThreadPool: certificate checks (OpenSSL, blocking) off the cooperative pool.
@@ -107,7 +118,7 @@ let package = Package(
         .target(
             name: "ShuniuSharing",
             dependencies: [
-                "ShuniuCore", "ShuniuSpec", "ShuniuStore", "ShuniuTrust", "ShuniuIngest",
+                "ShuniuCore", "ShuniuAuth", "ShuniuSpec", "ShuniuStore", "ShuniuTrust",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -118,7 +129,7 @@ let package = Package(
         .target(
             name: "ShuniuConnectors",
             dependencies: [
-                "ShuniuCore", "ShuniuStore", "ShuniuIngest", "ShuniuTransport", "ShuniuMapping", "ShuniuTrust",
+                "ShuniuCore", "ShuniuAuth", "ShuniuStore", "ShuniuIngest", "ShuniuTransport", "ShuniuMapping", "ShuniuTrust",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -130,7 +141,7 @@ let package = Package(
         .target(
             name: "ShuniuAPI",
             dependencies: [
-                "ShuniuCore", "ShuniuIngest", "ShuniuSharing", "ShuniuStore", "ShuniuTrust",
+                "ShuniuCore", "ShuniuAuth", "ShuniuIngest", "ShuniuSharing", "ShuniuStore", "ShuniuTrust",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -214,7 +225,7 @@ let package = Package(
             name: "ShuniuHubTests",
             dependencies: [
                 "ShuniuTesting", "ShuniuSimulation", "ShuniuApp", "ShuniuStore", "ShuniuCore", "ShuniuClient", "ShuniuCLI", "ShuniuTransport", "ShuniuTrust", "shuniu",
-                "ShuniuAPI", "ShuniuIngest", "ShuniuSharing", "ShuniuConnectors",
+                "ShuniuAPI", "ShuniuAuth", "ShuniuIngest", "ShuniuSharing", "ShuniuConnectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -1,4 +1,5 @@
 import HTTPTypes
+import ShuniuAuth
 import ShuniuCore
 import ShuniuIngest
 import ShuniuSharing
@@ -11,13 +12,20 @@ enum HTTPStatusMapping {
         case .nothingMapped: .unprocessableContent
         case .mappingUnavailable: .serviceUnavailable
         case .bodyTooLarge, .tooManyRecords: .contentTooLarge
-        case .missingCredentials, .unsupportedSignatureMethod, .unknownAppKey, .badSignature, .timestampOutOfWindow: .unauthorized
+        case .platformSuspended, .certificationExpired: .forbidden
+        case .rateLimited, .tooManyRefusals: .tooManyRequests
+        default: status(for: AuthRefusal.Code(rawValue: code.rawValue))
+        }
+    }
+
+    static func status(for code: AuthRefusal.Code) -> HTTPResponse.Status {
+        switch code {
+        case .missingCredentials, .headerTooLong, .unsupportedSignatureMethod, .unknownAppKey, .badSignature, .timestampOutOfWindow: .unauthorized
         // The certificate itself is no good: the credential fails, as a bad app key would.
         case .unknownCertificate, .certificateRevoked, .certificateExpired, .certificateInvalid: .unauthorized
         case .nonceReused: .conflict
         // A sound certificate whose holder is not the platform's operator: who it is, is known; it may not.
-        case .platformSuspended, .certificationExpired, .certificateHolderMismatch: .forbidden
-        case .rateLimited, .tooManyRefusals: .tooManyRequests
+        case .certificateHolderMismatch: .forbidden
         default: .badRequest
         }
     }
@@ -26,11 +34,11 @@ enum HTTPStatusMapping {
         switch code {
         case .badQuery, .invalidDispute: .badRequest
         case .notFound, .unknownDataset: .notFound
-        case .rateLimited: .tooManyRequests
+        case .rateLimited, .tooManyRefusals: .tooManyRequests
         case .notShared, .grantRequired, .consumerSuspended: .forbidden
         default:
             // The authentication codes are shared with ingest.
-            status(for: IngestRefusal.Code(rawValue: code.rawValue))
+            status(for: AuthRefusal.Code(rawValue: code.rawValue))
         }
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import ShuniuIngest
+import ShuniuAuth
 import ShuniuSharing
 
 extension HubAPI {
@@ -58,7 +58,8 @@ extension HubAPI {
             let json = try await read(reads, signed)
             return Response(status: success, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: json)))
         } catch let refusal as ReadRefusal {
-            var response = jsonText(ErrorBody(code: refusal.code.rawValue, message: refusal.message), status: HTTPStatusMapping.status(for: refusal.code))
+            let answered = refusal.answered
+            var response = jsonText(ErrorBody(code: answered.code.rawValue, message: answered.message), status: HTTPStatusMapping.status(for: answered.code))
             if let seconds = refusal.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
             return response
         } catch {

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOPosix
+import ShuniuAuth
 import ShuniuCore
 import ShuniuIngest
 import ShuniuSharing
@@ -91,7 +92,8 @@ public struct HubAPI: Sendable {
             let response = try await ingest.ingest(signed)
             return try json(response, status: HTTPStatusMapping.status(for: response))
         } catch let refusal as IngestRefusal {
-            var response = try json(ErrorBody(code: refusal.code.rawValue, message: refusal.message), status: HTTPStatusMapping.status(for: refusal.code))
+            let answered = refusal.answered
+            var response = try json(ErrorBody(code: answered.code.rawValue, message: answered.message), status: HTTPStatusMapping.status(for: answered.code))
             if let seconds = refusal.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
             return response
         }

@@ -201,21 +201,21 @@ enum OpenAPIDocument {
   },
   "components": {
     "parameters": {
-      "AppKey": {"name": "X-Shuniu-App-Key", "in": "header", "required": false, "schema": {"type": "string"}, "description": "the platform's app key, for the HMAC methods"},
+      "AppKey": {"name": "X-Shuniu-App-Key", "in": "header", "required": false, "schema": {"type": "string", "maxLength": 128}, "description": "the platform's app key, for the HMAC methods"},
       "Certificate": {"name": "X-Shuniu-Certificate", "in": "header", "required": false, "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "description": "SHA-256 fingerprint (lower-case hex) of a certificate registered for the platform, for SM2-SM3, RSA-SHA256 and ECDSA-SHA256"},
-      "ConsumerAppKey": {"name": "X-Shuniu-App-Key", "in": "header", "required": false, "schema": {"type": "string"}, "description": "the consumer's app key, for the HMAC methods"},
+      "ConsumerAppKey": {"name": "X-Shuniu-App-Key", "in": "header", "required": false, "schema": {"type": "string", "maxLength": 128}, "description": "the consumer's app key, for the HMAC methods"},
       "ConsumerCertificate": {"name": "X-Shuniu-Certificate", "in": "header", "required": false, "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "description": "SHA-256 fingerprint of the consumer's registered certificate (any recognized CA), for SM2-SM3, RSA-SHA256 and ECDSA-SHA256"},
       "Dataset": {"name": "dataset", "in": "path", "required": true, "schema": {"type": "string"}, "description": "dataset number, e.g. 502"},
       "Key": {"name": "key", "in": "path", "required": true, "schema": {"type": "string"}, "description": "the business key, percent-encoded; a composite key joins its fields with | (%7C)"},
-      "Timestamp": {"name": "X-Shuniu-Timestamp", "in": "header", "required": true, "schema": {"type": "string", "pattern": "^[0-9]+$"}, "description": "Unix seconds"},
-      "Nonce": {"name": "X-Shuniu-Nonce", "in": "header", "required": true, "schema": {"type": "string", "maxLength": 128}, "description": "unique per request"},
-      "SignatureMethod": {"name": "X-Shuniu-Signature-Method", "in": "header", "required": true, "schema": {"type": "string", "enum": ["HMAC-SHA256", "HMAC-SM3", "SM2-SM3", "RSA-SHA256", "ECDSA-SHA256"]}},
-      "Signature": {"name": "X-Shuniu-Signature", "in": "header", "required": true, "schema": {"type": "string"}, "description": "of METHOD\\npath (with ?query when there is one)\\ntimestamp\\nnonce\\nbody digest: lower-case hex HMAC, or base64 of the certificate signature (DER for SM2 and ECDSA)"}
+      "Timestamp": {"name": "X-Shuniu-Timestamp", "in": "header", "required": true, "schema": {"type": "string", "pattern": "^[0-9]+$", "maxLength": 20}, "description": "Unix seconds"},
+      "Nonce": {"name": "X-Shuniu-Nonce", "in": "header", "required": true, "schema": {"type": "string", "maxLength": 128}, "description": "unique per request, at most 128 bytes"},
+      "SignatureMethod": {"name": "X-Shuniu-Signature-Method", "in": "header", "required": true, "schema": {"type": "string", "enum": ["HMAC-SHA256", "HMAC-SM3", "SM2-SM3", "RSA-SHA256", "ECDSA-SHA256"]}, "description": "matched exactly, upper case as listed"},
+      "Signature": {"name": "X-Shuniu-Signature", "in": "header", "required": true, "schema": {"type": "string", "maxLength": 1024}, "description": "of METHOD\\npath (with ?query when there is one, exactly as sent)\\ntimestamp\\nnonce\\nbody digest: lower-case hex HMAC, or base64 of the certificate signature (DER for SM2 and ECDSA)"}
     },
     "responses": {
       "ReadRefused": {"description": "the read is refused (auth.*, consumer.suspended, sharing.not_shared, sharing.grant_required, read.bad_query, read.not_found, dispute.invalid); the refusal is audited", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
       "RateLimited": {"description": "read.rate_limited or platform.rate_limited: over the consumer's requests or the platform's pushes a minute; request.too_many_refusals: the caller's address was refused too often this minute and is turned away unread", "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds until a request will be taken"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
-      "Refused": {"description": "the request as a whole is refused; nothing is stored; the refusal is audited (an unidentified caller's as its address's minute summary)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
+      "Refused": {"description": "the request as a whole is refused; nothing is stored; the refusal is audited (an unidentified caller's as its address's minute summary). An unknown app key or certificate is answered exactly as a bad signature (auth.bad_signature); a signature header over its bound (app key 128, nonce 128, timestamp 20, method 32, certificate 64, signature 1024 bytes) is auth.header_too_long, 401", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
     },
     "schemas": {
       "Version": {

@@ -1,7 +1,7 @@
 import HTTPTypes
 import Hummingbird
+import ShuniuAuth
 import ShuniuCore
-import ShuniuIngest
 
 extension SignedRequest {
     /// The signed parts of an HTTP request, body not yet read. The signed path is the request

@@ -38,6 +38,8 @@ public struct Hub: Sendable {
     public init(configuration: HubConfiguration, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
+        // Every digest and HMAC the hub offers must work before any request is taken.
+        try CryptoSelfCheck.run()
         self.spec = try SpecLoader.load(directory: configuration.specDir)
         let thisYear = CalendarDay(Date()).year
         if !spec.calendar.years.contains(thisYear) {
@@ -66,15 +68,16 @@ public struct Hub: Sendable {
         signals: [UnixSignal] = [.sigterm, .sigint],
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
-        let group = makeServiceGroup(signals: signals, onListening: onListening)
+        let group = try makeServiceGroup(signals: signals, onListening: onListening)
         try await group.run()
     }
 
-    /// The service group, for callers (tests) that trigger its shutdown themselves.
+    /// The service group, for callers (tests) that trigger its shutdown themselves. Throws when
+    /// libcurl cannot make the outbound client's multi handle.
     public func makeServiceGroup(
         signals: [UnixSignal] = [],
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> ServiceGroup {
+    ) throws -> ServiceGroup {
         // One registry per hub (not the process-wide bootstrap), so that hubs in one process
         // (tests, the demo) keep their figures apart.
         let registry = PrometheusCollectorRegistry()
@@ -105,7 +108,7 @@ public struct Hub: Sendable {
         )
         // Started in this order, stopped in reverse: the server stops taking requests first,
         // then the delivery workers finish their batches, then the store closes.
-        let http = CurlMultiClient()
+        let http = try CurlMultiClient()
         let workers = configuration.destinations.map { destination in
             ServiceGroupConfiguration.ServiceConfiguration(service: DeliveryWorker(
                 destination: destination, store: store, http: http, metrics: metrics, wakeups: wakeups, logger: logger

@@ -6,21 +6,47 @@ struct BenchmarkOptions {
     /// Single-record pushes timed from acknowledgement to a consumer's receipt (feed).
     var latencySamples = 200
 
-    static func parse(_ arguments: ArraySlice<String>) -> BenchmarkOptions {
+    /// The benchmarks there are, the first being the default.
+    static let modes = ["ingest", "delivery", "mapping", "certs", "feed"]
+
+    static let usage = """
+        usage: shuniu-bench [\(modes.joined(separator: "|"))] [--batches N] [--batch-size N] [--concurrency N] [--samples N]
+        Measures the hub and prints figures; asserts nothing. Defaults: ingest, --batches 200,
+        --batch-size 100, --concurrency 4, --samples 200.
+        """
+
+    /// What the command line asks for.
+    enum Request {
+        case run(mode: String, BenchmarkOptions)
+        case help
+        /// Arguments that do not parse; the message says which.
+        case invalid(String)
+    }
+
+    /// Reads the arguments (without the program name): an optional mode, then options.
+    static func parse(_ arguments: [String]) -> Request {
+        if arguments.contains(where: { $0 == "--help" || $0 == "-h" || $0 == "help" }) { return .help }
+        var rest = arguments[...]
+        var mode = modes[0]
+        if let first = rest.first, !first.hasPrefix("-") {
+            guard modes.contains(first) else { return .invalid("unknown benchmark \(first)") }
+            mode = first
+            rest = rest.dropFirst()
+        }
         var options = BenchmarkOptions()
-        var iterator = arguments.makeIterator()
+        var iterator = rest.makeIterator()
         while let flag = iterator.next() {
             guard let value = iterator.next().flatMap(Int.init), value > 0 else {
-                fatalError("usage: shuniu-bench [--batches N] [--batch-size N] [--concurrency N] [--samples N]")
+                return .invalid("\(flag) takes a whole number above 0")
             }
             switch flag {
             case "--batches": options.batches = value
             case "--batch-size": options.batchSize = value
             case "--concurrency": options.concurrency = value
             case "--samples": options.latencySamples = value
-            default: fatalError("unknown option \(flag)")
+            default: return .invalid("unknown option \(flag)")
             }
         }
-        return options
+        return .run(mode: mode, options)
     }
 }

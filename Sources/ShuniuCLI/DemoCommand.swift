@@ -80,7 +80,7 @@ struct DemoCommand: AsyncParsableCommand {
         configuration.connectors = [connector]
         let hub = try Hub(configuration: configuration, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let group = hub.makeServiceGroup { continuation.yield($0) }
+        let group = try hub.makeServiceGroup { continuation.yield($0) }
         let running = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         let port = await iterator.next() ?? 0

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ShuniuApp
 import ShuniuCore
+import ShuniuTrust
 
 /// `shuniu serve`: runs the daemon until SIGTERM or SIGINT.
 struct ServeCommand: AsyncParsableCommand {
@@ -44,6 +45,8 @@ struct ServeCommand: AsyncParsableCommand {
             hubInstance = try Hub(configuration: configuration, logger: logger)
         } catch let error as DiagnosticsError {
             throw StartupFailure(message: "the common spec in \(configuration.specDir) has problems:\n\(error)")
+        } catch let error as TrustError {
+            throw StartupFailure(message: "this OpenSSL cannot compute every digest and HMAC the hub offers: \(error)")
         }
         logger.info("store open", metadata: ["path": "\(hubInstance.store.path)", "spec": "\(hubInstance.spec.version)"])
         for problem in hubInstance.mappingReport.refused {

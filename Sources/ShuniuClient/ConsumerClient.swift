@@ -1,4 +1,5 @@
 import Foundation
+import ShuniuAuth
 import ShuniuCore
 import ShuniuTransport
 import ShuniuTrust
@@ -55,7 +56,7 @@ public struct ConsumerClient: Sendable {
     }
 
     func send(_ method: String, _ target: String, body: [UInt8], timeoutSeconds: Int = 30, nonce: String = UUID().uuidString) async throws -> ReceivedResponse {
-        let headers = [("Content-Type", "application/json")] + (try signing.headers(method: method, target: target, body: body, nonce: nonce))
+        let headers = [("Content-Type", "application/json")] + (try RequestSigning(signing).headers(method: method, url: target, body: body, nonce: nonce))
         return try await http.send(OutgoingRequest(method: method, url: baseURL + target, headers: headers, body: body, timeoutSeconds: timeoutSeconds,
                                                      maxResponseBytes: ConsumerClient.maxPageBytes))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import ShuniuAuth
 import ShuniuCore
 import ShuniuTransport
 import ShuniuTrust
@@ -10,12 +11,7 @@ import ShuniuTrust
 /// certificate's private key (`X-Shuniu-Certificate`, its SHA-256 fingerprint).
 public struct IngestClient: Sendable {
     /// How requests are signed.
-    public enum Signing: Sendable {
-        case hmac(PlatformCredential, SignatureMethod)
-        /// `sm2ID` is the distinguishing ID of the certificate's CA (GM/T 0009's default unless
-        /// its manifest names another).
-        case certificate(X509Certificate, PrivateKey, CertificateSignatureMethod, sm2ID: String)
-    }
+    public typealias Signing = SigningCredential
 
     /// The hub, e.g. `http://127.0.0.1:8480`.
     public var baseURL: String
@@ -47,7 +43,7 @@ public struct IngestClient: Sendable {
 
     /// The headers that sign `body` for `path` at `timestamp` with `nonce`.
     public func signatureHeaders(path: String, body: [UInt8], timestamp: Date = Date(), nonce: String = UUID().uuidString) throws -> [(name: String, value: String)] {
-        try signing.headers(method: "POST", target: path, body: body, timestamp: timestamp, nonce: nonce)
+        try RequestSigning(signing).headers(method: "POST", url: path, body: body, timestamp: timestamp, nonce: nonce)
     }
 
     /// Signs and posts a batch body (`{"records": […]}`) to the hub.
@@ -55,35 +51,5 @@ public struct IngestClient: Sendable {
         let path = "/api/v1/records"
         let headers = [("Content-Type", "application/json")] + (try signatureHeaders(path: path, body: body, timestamp: timestamp, nonce: nonce))
         return try await http.send(OutgoingRequest(method: "POST", url: baseURL + path, headers: headers, body: body))
-    }
-}
-
-extension IngestClient.Signing {
-    /// The headers that sign a request: `target` is the path with `?query` when there is one,
-    /// exactly as sent.
-    public func headers(method: String, target: String, body: [UInt8], timestamp: Date = Date(), nonce: String = UUID().uuidString) throws -> [(name: String, value: String)] {
-        let seconds = String(Int64(timestamp.timeIntervalSince1970))
-        switch self {
-        case .hmac(let credential, let signatureMethod):
-            let signer = RequestSigner(method: signatureMethod)
-            let canonical = CanonicalRequest(method: method, path: target, timestamp: seconds, nonce: nonce, bodyDigestHex: signer.bodyDigestHex(body))
-            return [
-                (SignatureHeader.appKey, credential.appKey),
-                (SignatureHeader.timestamp, seconds),
-                (SignatureHeader.nonce, nonce),
-                (SignatureHeader.method, signatureMethod.rawValue),
-                (SignatureHeader.signature, signer.sign(canonical, secret: credential.secret)),
-            ]
-        case .certificate(let certificate, let key, let signatureMethod, let sm2ID):
-            let signer = CertificateRequestSigner(method: signatureMethod, sm2ID: sm2ID)
-            let canonical = CanonicalRequest(method: method, path: target, timestamp: seconds, nonce: nonce, bodyDigestHex: signer.bodyDigestHex(body))
-            return [
-                (SignatureHeader.certificate, certificate.sha256FingerprintHex),
-                (SignatureHeader.timestamp, seconds),
-                (SignatureHeader.nonce, nonce),
-                (SignatureHeader.method, signatureMethod.rawValue),
-                (SignatureHeader.signature, try signer.sign(canonical, key: key)),
-            ]
-        }
     }
 }

@@ -2,6 +2,7 @@ import CoreMetrics
 import Foundation
 import Logging
 import ServiceLifecycle
+import ShuniuAuth
 import ShuniuCore
 import ShuniuIngest
 import ShuniuMapping
@@ -223,18 +224,8 @@ public struct PullConnector: Service {
             headers.append(("Authorization", "Bearer \(try PullConnector.secret(in: tokenFile, key: "tokenFile"))"))
         case .hmac(let appKey, let secretFile, let method):
             let secret = try PullConnector.secret(in: secretFile, key: "secretFile")
-            let signer = RequestSigner(method: method)
             // The request target as sent, query included, as the hub's own requests are signed.
-            let components = URLComponents(string: url)
-            let path = components?.percentEncodedPath ?? "/"
-            let target = (path.isEmpty ? "/" : path) + (components?.percentEncodedQuery.map { "?" + $0 } ?? "")
-            let timestamp = String(Int64(Date().timeIntervalSince1970))
-            let nonce = UUID().uuidString
-            let canonical = CanonicalRequest(method: "GET", path: target, timestamp: timestamp, nonce: nonce, bodyDigestHex: signer.bodyDigestHex([UInt8]()))
-            headers += [
-                (SignatureHeader.appKey, appKey), (SignatureHeader.timestamp, timestamp), (SignatureHeader.nonce, nonce),
-                (SignatureHeader.method, method.rawValue), (SignatureHeader.signature, signer.sign(canonical, secret: secret)),
-            ]
+            headers += try RequestSigning(.hmac(PlatformCredential(appKey: appKey, secret: secret), method)).headers(method: "GET", url: url, body: [])
         }
         // A page past the ingest body limit would be refused anyway: it is not even read whole.
         return OutgoingRequest(method: "GET", url: url, headers: headers, timeoutSeconds: configuration.timeoutSeconds, maxResponseBytes: ingest.bodyLimit)

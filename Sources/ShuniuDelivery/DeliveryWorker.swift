@@ -2,6 +2,7 @@ import CoreMetrics
 import Foundation
 import Logging
 import ServiceLifecycle
+import ShuniuAuth
 import ShuniuCore
 import ShuniuStore
 import ShuniuTransport
@@ -90,7 +91,7 @@ public struct DeliveryWorker: Service {
         var outcomes: [DeliveryOutcome]
         var batchFailed = false
         do {
-            let response = try await http.send(request(for: batch, body: body))
+            let response = try await http.send(try request(for: batch, body: body))
             (outcomes, batchFailed) = interpret(response, for: batch, now: Date())
         } catch let error as TransportError {
             batchFailed = true
@@ -132,22 +133,15 @@ public struct DeliveryWorker: Service {
             .recordNanoseconds(Int64(seconds * 1_000_000_000))
     }
 
-    private func request(for batch: [ClaimedDelivery], body: [UInt8]) -> OutgoingRequest {
+    private func request(for batch: [ClaimedDelivery], body: [UInt8]) throws -> OutgoingRequest {
         var headers: [(name: String, value: String)] = [
             ("Content-Type", "application/json"),
             ("Idempotency-Key", DeliveryBatch.idempotencyKey(for: batch)),
         ]
         if let appKey = destination.appKey, let secret = destination.secret {
-            let signer = RequestSigner(method: destination.signatureMethod)
-            let path = URLComponents(string: destination.url)?.path ?? "/"
-            let timestamp = String(Int64(Date().timeIntervalSince1970))
-            let nonce = UUID().uuidString
-            let canonical = CanonicalRequest(method: "POST", path: path.isEmpty ? "/" : path, timestamp: timestamp, nonce: nonce, bodyDigestHex: signer.bodyDigestHex(body))
-            headers += [
-                (SignatureHeader.appKey, appKey), (SignatureHeader.timestamp, timestamp), (SignatureHeader.nonce, nonce),
-                (SignatureHeader.method, destination.signatureMethod.rawValue),
-                (SignatureHeader.signature, signer.sign(canonical, secret: secret)),
-            ]
+            // The request target as sent, query included, as the hub's own requests are signed.
+            let signing = RequestSigning(.hmac(PlatformCredential(appKey: appKey, secret: secret), destination.signatureMethod))
+            headers += try signing.headers(method: "POST", url: destination.url, body: body)
         }
         return OutgoingRequest(
             method: "POST", url: destination.url, headers: headers, body: body, timeoutSeconds: destination.timeoutSeconds,

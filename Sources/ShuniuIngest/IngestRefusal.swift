@@ -1,3 +1,4 @@
+import ShuniuAuth
 import ShuniuCore
 
 /// Why a whole ingest request was refused before any record was looked at. Nothing is stored;
@@ -7,6 +8,8 @@ public struct IngestRefusal: Error, Sendable, Hashable, CustomStringConvertible 
     public struct Code: RawRepresentable, Sendable, Hashable, Codable {
         public var rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// The ingest code of an authentication code.
+        public init(_ code: AuthRefusal.Code) { self.rawValue = code.rawValue }
 
         public static let malformedJSON = Code(rawValue: "request.malformed_json")
         public static let invalidBatch = Code(rawValue: "request.invalid_batch")
@@ -24,23 +27,19 @@ public struct IngestRefusal: Error, Sendable, Hashable, CustomStringConvertible 
         public static let mappingUnavailable = Code(rawValue: "platform.mapping_unavailable")
         public static let bodyTooLarge = Code(rawValue: "request.body_too_large")
         public static let tooManyRecords = Code(rawValue: "request.too_many_records")
-        public static let missingCredentials = Code(rawValue: "auth.missing_credentials")
-        public static let unsupportedSignatureMethod = Code(rawValue: "auth.unsupported_signature_method")
-        public static let unknownAppKey = Code(rawValue: "auth.unknown_app_key")
-        public static let badSignature = Code(rawValue: "auth.bad_signature")
-        public static let timestampOutOfWindow = Code(rawValue: "auth.timestamp_out_of_window")
-        public static let nonceReused = Code(rawValue: "auth.nonce_reused")
-        /// `X-Shuniu-Certificate` names no certificate in force (never registered, or removed).
-        public static let unknownCertificate = Code(rawValue: "auth.unknown_certificate")
-        /// The registered certificate is on its CA's CRL.
-        public static let certificateRevoked = Code(rawValue: "auth.certificate_revoked")
-        /// The registered certificate's validity period has ended.
-        public static let certificateExpired = Code(rawValue: "auth.certificate_expired")
-        /// The registered certificate fails verification otherwise: its CA no longer recognized,
-        /// no current CRL, a broken chain… (every reason is in the message).
-        public static let certificateInvalid = Code(rawValue: "auth.certificate_invalid")
-        /// The certificate is sound but its holder is not (any more) the platform's operator.
-        public static let certificateHolderMismatch = Code(rawValue: "auth.certificate_holder_mismatch")
+        // The authentication codes are ``AuthRefusal``'s, under the same names.
+        public static let missingCredentials = Code(AuthRefusal.Code.missingCredentials)
+        public static let headerTooLong = Code(AuthRefusal.Code.headerTooLong)
+        public static let unsupportedSignatureMethod = Code(AuthRefusal.Code.unsupportedSignatureMethod)
+        public static let unknownAppKey = Code(AuthRefusal.Code.unknownAppKey)
+        public static let badSignature = Code(AuthRefusal.Code.badSignature)
+        public static let timestampOutOfWindow = Code(AuthRefusal.Code.timestampOutOfWindow)
+        public static let nonceReused = Code(AuthRefusal.Code.nonceReused)
+        public static let unknownCertificate = Code(AuthRefusal.Code.unknownCertificate)
+        public static let certificateRevoked = Code(AuthRefusal.Code.certificateRevoked)
+        public static let certificateExpired = Code(AuthRefusal.Code.certificateExpired)
+        public static let certificateInvalid = Code(AuthRefusal.Code.certificateInvalid)
+        public static let certificateHolderMismatch = Code(AuthRefusal.Code.certificateHolderMismatch)
         public static let platformSuspended = Code(rawValue: "platform.suspended")
         public static let certificationExpired = Code(rawValue: "platform.certification_expired")
         /// A pull connector names a platform that is not registered (never answered over HTTP).
@@ -63,6 +62,19 @@ public struct IngestRefusal: Error, Sendable, Hashable, CustomStringConvertible 
         self.message = message
         self.platform = platform
         self.retryAfterSeconds = retryAfterSeconds
+    }
+
+    /// An authentication refusal, under its own code; `platform` once the caller proved who it is.
+    public init(_ refusal: AuthRefusal, platform: PlatformID? = nil) {
+        self.init(Code(refusal.code), refusal.message, platform: platform)
+    }
+
+    /// The refusal as the caller is told it: an unknown app key or certificate answers exactly as
+    /// a bad signature (``AuthRefusal/answered``); the audit log keeps the refusal itself.
+    public var answered: IngestRefusal {
+        let auth = AuthRefusal.Code(rawValue: code.rawValue)
+        guard AuthRefusal.Code.answeredAsBadSignature.contains(auth) else { return self }
+        return IngestRefusal(AuthRefusal(auth, message).answered, platform: platform)
     }
 
     public var description: String { "\(code.rawValue): \(message)" }

@@ -2,6 +2,7 @@ import CoreMetrics
 import Foundation
 import Logging
 import NIOPosix
+import ShuniuAuth
 import ShuniuCore
 import ShuniuMapping
 import ShuniuSpec
@@ -327,7 +328,10 @@ public struct IngestService: Sendable {
         metrics.recordRefusal(platform: refusal.platform?.rawValue, code: refusal.code.rawValue)
         refusals.count(refusal.code.rawValue, address: request.address, identified: refusal.platform != nil, at: now())
         guard refusal.platform != nil else {
-            logger.debug("ingest refused", metadata: ["code": "\(refusal.code.rawValue)", "address": "\(request.address ?? "-")"])
+            // The message (which method would fit, which header was too long) is for debugging a vendor's integration.
+            logger.debug("ingest refused", metadata: [
+                "code": "\(refusal.code.rawValue)", "address": "\(request.address ?? "-")", "message": "\(ProblemBounds.shortened(refusal.message))",
+            ])
             return
         }
         logger.info("ingest refused", metadata: [

@@ -1,4 +1,5 @@
 import Foundation
+import ShuniuAuth
 import ShuniuCore
 import ShuniuStore
 import ShuniuTrust
@@ -26,6 +27,14 @@ public struct RequestAuthenticator: Sendable {
     }
 
     public func authenticate(_ request: SignedRequest, now: Date) async throws -> Authenticated {
+        do {
+            return try await authenticated(request, now: now)
+        } catch let refusal as AuthRefusal {
+            throw IngestRefusal(refusal)
+        }
+    }
+
+    private func authenticated(_ request: SignedRequest, now: Date) async throws -> Authenticated {
         let presented = try signatures.presented(request, now: now)
         let platform: Platform
         var certificate: String?
@@ -65,8 +74,8 @@ public struct RequestAuthenticator: Sendable {
         }
         let verdict = try await signatures.verifyCertificate(request, presented, method: method, registration: CertificateRegistration(registration), now: now)
         // From here on the caller holds the key of a certificate registered for this platform.
-        if let refusal = RequestSignatureCheck.refusal(for: verdict, fingerprint: fingerprint, holder: "platform \(platform.id)", platform: platform.id) {
-            throw refusal
+        if let refusal = RequestSignatureCheck.refusal(for: verdict, fingerprint: fingerprint, holder: "platform \(platform.id)") {
+            throw IngestRefusal(refusal, platform: platform.id)
         }
         if let identity = verdict.identity, let mismatch = identity.mismatch(operatorCode: platform.operatorCode) {
             throw IngestRefusal(.certificateHolderMismatch, "certificate \(fingerprint) may not sign for platform \(platform.id): \(mismatch)", platform: platform.id)

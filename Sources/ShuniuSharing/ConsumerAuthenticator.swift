@@ -1,6 +1,6 @@
 import Foundation
+import ShuniuAuth
 import ShuniuCore
-import ShuniuIngest
 import ShuniuStore
 import ShuniuTrust
 
@@ -32,13 +32,13 @@ struct ConsumerAuthenticator: Sendable {
             switch presented.credential {
             case .appKey(let appKey, let method):
                 guard let (found, secret) = try await store.consumerCredential(appKey: appKey) else {
-                    throw IngestRefusal(.unknownAppKey, "app key \(appKey) is not registered for any consumer")
+                    throw AuthRefusal(.unknownAppKey, "app key \(appKey) is not registered for any consumer")
                 }
                 try signatures.verifyHMAC(request, presented, method: method, secret: secret)
                 consumer = found
             case .certificate(let fingerprint, let method):
                 guard let found = try await store.consumer(certificateFingerprint: fingerprint), let registered = found.certificate else {
-                    throw IngestRefusal(.unknownCertificate, "certificate \(fingerprint) is not registered for any consumer; the hub's operator registers it with shuniu consumers set-certificate")
+                    throw AuthRefusal(.unknownCertificate, "certificate \(fingerprint) is not registered for any consumer; the hub's operator registers it with shuniu consumers set-certificate")
                 }
                 let registration = CertificateRegistration(
                     cacheKey: "consumer/\(found.id)/\(fingerprint)", fingerprint: fingerprint, der: registered.der, chain: registered.chain, ca: registered.ca
@@ -51,13 +51,13 @@ struct ConsumerAuthenticator: Sendable {
                 certificate = fingerprint
             }
             if try await store.isNonceUsed(appKey: consumer.nonceNamespace, nonce: presented.nonce) {
-                throw IngestRefusal(.nonceReused, "nonce \(presented.nonce) was already used within the replay window")
+                throw AuthRefusal(.nonceReused, "nonce \(presented.nonce) was already used within the replay window")
             }
             guard consumer.status == .active else {
                 throw ReadRefusal(.consumerSuspended, "consumer \(consumer.id) is suspended; ask the hub's operators to resume it")
             }
             return Authenticated(consumer: consumer, nonce: presented.nonce, certificate: certificate)
-        } catch let refusal as IngestRefusal {
+        } catch let refusal as AuthRefusal {
             throw ReadRefusal(refusal)
         }
     }

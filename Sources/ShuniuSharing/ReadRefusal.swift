@@ -1,4 +1,4 @@
-import ShuniuIngest
+import ShuniuAuth
 
 /// Why a read (feed, record, versions, dispute) was refused. The API maps each code to its
 /// HTTP status; the refusal is audited.
@@ -14,6 +14,8 @@ public struct ReadRefusal: Error, Sendable, Hashable, CustomStringConvertible {
         public static let notFound = Code(rawValue: "read.not_found")
         /// Too many requests this minute: wait `Retry-After` seconds.
         public static let rateLimited = Code(rawValue: "read.rate_limited")
+        /// The caller's address was refused too often this minute: turned away unread (as for pushes).
+        public static let tooManyRefusals = Code(rawValue: "request.too_many_refusals")
         /// 不予共享: the dataset never leaves the hub.
         public static let notShared = Code(rawValue: "sharing.not_shared")
         /// 有条件共享 and no grant in force for this consumer.
@@ -35,8 +37,16 @@ public struct ReadRefusal: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// An authentication refusal, under the same codes as ingest (`auth.*`).
-    init(_ refusal: IngestRefusal) {
+    init(_ refusal: AuthRefusal) {
         self.init(Code(rawValue: refusal.code.rawValue), refusal.message)
+    }
+
+    /// The refusal as the caller is told it: an unknown app key or certificate answers exactly as
+    /// a bad signature (``AuthRefusal/answered``); the audit log keeps the refusal itself.
+    public var answered: ReadRefusal {
+        let auth = AuthRefusal.Code(rawValue: code.rawValue)
+        guard AuthRefusal.Code.answeredAsBadSignature.contains(auth) else { return self }
+        return ReadRefusal(AuthRefusal(auth, message).answered)
     }
 
     public var description: String { "\(code.rawValue): \(message)" }

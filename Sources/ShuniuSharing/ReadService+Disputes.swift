@@ -1,6 +1,6 @@
 import Foundation
+import ShuniuAuth
 import ShuniuCore
-import ShuniuIngest
 import ShuniuStore
 
 extension ReadService {

@@ -1,8 +1,8 @@
 import CoreMetrics
 import Foundation
 import Logging
+import ShuniuAuth
 import ShuniuCore
-import ShuniuIngest
 import ShuniuSpec
 import ShuniuStore
 import ShuniuTrust
@@ -61,10 +61,10 @@ public struct ReadService: Sendable {
         let startedAt = now()
         var caller: ConsumerAuthenticator.Authenticated?
         if let wait = refusals.turnedAway(request.address, at: startedAt) {
-            let code = IngestRefusal.Code.tooManyRefusals.rawValue
-            refusals.count(code, address: request.address, identified: false, at: startedAt)
-            metrics.recordRefusal(consumer: nil, action: action, code: code)
-            throw ReadRefusal(.init(rawValue: code), "this address was refused \(refusals.refusalsPerMinute) times this minute; retry in \(wait) s", retryAfterSeconds: wait)
+            let code = ReadRefusal.Code.tooManyRefusals
+            refusals.count(code.rawValue, address: request.address, identified: false, at: startedAt)
+            metrics.recordRefusal(consumer: nil, action: action, code: code.rawValue)
+            throw ReadRefusal(code, "this address was refused \(refusals.refusalsPerMinute) times this minute; retry in \(wait) s", retryAfterSeconds: wait)
         }
         do {
             let authenticated = try await authenticator.authenticate(request, now: startedAt)
@@ -88,7 +88,7 @@ public struct ReadService: Sendable {
             do {
                 try await store.commitRead(by: consumer, nonce: authenticated.nonce, audit: event, at: now())
             } catch let error as StoreError where error.code == .nonceReused {
-                throw ReadRefusal(.init(rawValue: IngestRefusal.Code.nonceReused.rawValue), "nonce \(authenticated.nonce) was already used within the replay window")
+                throw ReadRefusal(.init(rawValue: AuthRefusal.Code.nonceReused.rawValue), "nonce \(authenticated.nonce) was already used within the replay window")
             }
             metrics.recordServed(consumer: consumer.id, action: action, versions: served.count)
             return served.json

@@ -23,6 +23,8 @@ public final class SimulatedUpstream: Sendable {
         /// 200 with this many bytes of body, with a `Content-Length` or, when `declared` is
         /// false, chunked (a server that never says how much is coming).
         case flood(bytes: Int, declared: Bool)
+        /// 200 when the check passes (a signature verified as the request was sent), else 401.
+        case verify(@Sendable (Received) -> Bool)
     }
 
     /// One request as received.
@@ -30,6 +32,9 @@ public final class SimulatedUpstream: Sendable {
         /// When the request arrived.
         public var at: ContinuousClock.Instant
         public var headers: [String: String]
+        /// The request target as sent: the path, and `?query` when there is one.
+        public var target: String
+        public var body: [UInt8]
         /// `idempotencyKey`, `key` and `version` of each record, in order.
         public var records: [(idempotencyKey: String, key: String, version: Int)]
     }
@@ -87,8 +92,10 @@ public final class SimulatedUpstream: Sendable {
         }
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
+        let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+        let received = Received(at: .now, headers: headers, target: target, body: Array(buffer.readableBytesView), records: records)
         let behavior = state.withLock { state in
-            state.received.append(Received(at: .now, headers: headers, records: records))
+            state.received.append(received)
             return state.behavior
         }
         switch behavior {
@@ -107,6 +114,9 @@ public final class SimulatedUpstream: Sendable {
                          "message": .string(rejected.contains(record.1) ? "bad credit code" : "ok")])
             }
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: JSONValue.object(["results": .array(results)]).canonicalText)))
+        case .verify(let check):
+            let holds = check(received)
+            return Response(status: holds ? .ok : .unauthorized, body: .init(byteBuffer: ByteBuffer(string: holds ? "{}" : #"{"error": {"code": "auth.bad_signature", "message": "signature does not verify"}}"#)))
         case .flood(let bytes, let declared):
             let chunk = ByteBuffer(repeating: 0x20, count: 64 * 1024)
             return Response(status: .ok, body: ResponseBody(contentLength: declared ? bytes : nil) { writer in

@@ -31,7 +31,7 @@ public final class RunningHub: Sendable {
         logger.logLevel = .warning
         let hub = try Hub(configuration: configuration, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let group = hub.makeServiceGroup(signals: []) { port in continuation.yield(port) }
+        let group = try hub.makeServiceGroup(signals: []) { port in continuation.yield(port) }
         let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw TestHubError(message: "the hub did not start") }
@@ -66,6 +66,19 @@ public final class RunningHub: Sendable {
     /// A client signing as the platform with `credential`.
     public func client(_ credential: PlatformCredential, method: SignatureMethod = .hmacSHA256) -> IngestClient {
         IngestClient(baseURL: baseURL, credential: credential, method: method)
+    }
+
+    /// Writes the refusal summaries counted so far and returns every `anonymous.refused` entry's
+    /// counts added up by code: what the audit log says of callers the hub could not identify.
+    public func anonymousRefusals() async throws -> [String: Int] {
+        await hub.writeRefusalSummaries()
+        var total: [String: Int] = [:]
+        for entry in try await store.auditEntries(limit: 10_000, action: "anonymous.refused") {
+            guard case .object(let detail)? = try? JSONReader(maxDepth: 4).read(Array(entry.detail.utf8)),
+                  case .object(let counts)? = detail["counts"] else { continue }
+            for case let (code, .number(count)) in counts { total[code, default: 0] += Int(count) }
+        }
+        return total
     }
 
     /// Graceful shutdown: stop accepting, finish in-flight requests, close the store.

@@ -14,14 +14,17 @@ final class CurlEasy {
     fileprivate var responseTooLarge = false
 
     /// `curl_global_init` must run once before any handle is made.
-    private static let globalInit: Void = {
+    static let globalInit: Void = {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
     }()
 
-    init() {
+    /// Throws when libcurl cannot make a handle (out of memory, or its global init failed).
+    init() throws(TransportError) {
         _ = CurlEasy.globalInit
-        // curl_easy_init fails only when out of memory.
-        handle = curl_easy_init()!
+        guard let handle = curl_easy_init() else {
+            throw TransportError(curlCode: Int(CURLE_FAILED_INIT.rawValue), message: "curl_easy_init failed: libcurl could not make a transfer handle")
+        }
+        self.handle = handle
     }
 
     deinit {

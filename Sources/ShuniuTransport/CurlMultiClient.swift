@@ -8,9 +8,9 @@ import Synchronization
 public final class CurlMultiClient: Sendable {
     private let loop: CurlMultiLoop
 
-    /// Starts the loop's thread; `shutdown()` stops it.
-    public init() {
-        loop = CurlMultiLoop()
+    /// Starts the loop's thread; `shutdown()` stops it. Throws when libcurl cannot make a multi handle.
+    public init() throws(TransportError) {
+        loop = try CurlMultiLoop()
         let thread = Thread { [loop] in loop.run() }
         thread.name = "shuniu-curl-multi"
         thread.start()
@@ -43,10 +43,12 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// Transfers in flight, by their easy handle; owned by the loop thread.
     private var active: [UnsafeMutableRawPointer: (easy: CurlEasy, continuation: Continuation)] = [:]
 
-    init() {
-        _ = CurlEasy()  // runs curl_global_init once before the multi handle exists
-        // curl_multi_init fails only when out of memory.
-        multi = curl_multi_init()!
+    init() throws(TransportError) {
+        _ = CurlEasy.globalInit  // curl_global_init runs once before the multi handle exists
+        guard let multi = curl_multi_init() else {
+            throw TransportError(curlCode: Int(CURLE_FAILED_INIT.rawValue), message: "curl_multi_init failed: libcurl could not make a multi handle")
+        }
+        self.multi = multi
     }
 
     func submit(_ request: OutgoingRequest, _ continuation: Continuation) {
@@ -76,7 +78,13 @@ final class CurlMultiLoop: @unchecked Sendable {
             }
             if stopped { break }
             for (request, continuation) in requests {
-                let easy = CurlEasy()
+                let easy: CurlEasy
+                do {
+                    easy = try CurlEasy()
+                } catch {
+                    continuation.resume(throwing: error)
+                    continue
+                }
                 easy.configure(request)
                 active[easy.handle] = (easy, continuation)
                 curl_multi_add_handle(multi, easy.handle)

@@ -15,8 +15,8 @@ public enum DigestAlgorithm: String, Sendable, CaseIterable {
         }
     }
 
-    /// Hashes `bytes` and returns the digest.
-    public func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
+    /// Hashes `bytes`; throws when this OpenSSL build lacks the digest (SM3 may be left out).
+    public func checkedHash(_ bytes: some Collection<UInt8>) throws(TrustError) -> [UInt8] {
         var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         let input = Array(bytes)
@@ -25,10 +25,19 @@ public enum DigestAlgorithm: String, Sendable, CaseIterable {
                 EVP_Digest(inputBuffer.baseAddress, inputBuffer.count, outputBuffer.baseAddress, &length, evp, nil)
             }
         }
-        // EVP_Digest fails only when the digest is missing from the library build, which the
-        // trust module's self-test at start-up rules out; fail loudly rather than return garbage.
-        precondition(ok == 1, "OpenSSL \(rawValue) digest unavailable: \(OpenSSLErrorQueue.drain())")
+        guard ok == 1 else { throw TrustError.fromOpenSSL(.internalFailure, "OpenSSL offers no \(rawValue) digest") }
         return Array(output.prefix(Int(length)))
+    }
+
+    /// Hashes `bytes` and returns the digest. EVP_Digest fails only when the digest is missing
+    /// from the library build, which ``CryptoSelfCheck`` rules out at start-up.
+    public func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
+        do {
+            return try checkedHash(bytes)
+        } catch {
+            // Never garbage: a digest that vanished after the start-up check is a broken library.
+            preconditionFailure("\(error) after the start-up self-check passed")
+        }
     }
 
     public func hash(_ text: String) -> [UInt8] {

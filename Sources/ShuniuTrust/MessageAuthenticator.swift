@@ -17,8 +17,8 @@ public struct MessageAuthenticator: Sendable {
         }
     }
 
-    /// The MAC of `message` under `key`.
-    public func code(key: some Collection<UInt8>, message: some Collection<UInt8>) -> [UInt8] {
+    /// The MAC of `message` under `key`; throws when this OpenSSL build lacks the HMAC's digest.
+    public func checkedCode(key: some Collection<UInt8>, message: some Collection<UInt8>) throws(TrustError) -> [UInt8] {
         let keyBytes = Array(key)
         let messageBytes = Array(message)
         var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
@@ -30,8 +30,19 @@ public struct MessageAuthenticator: Sendable {
                 }
             }
         }
-        precondition(result != nil, "OpenSSL HMAC-\(digest.rawValue) unavailable: \(OpenSSLErrorQueue.drain())")
+        guard result != nil else { throw TrustError.fromOpenSSL(.internalFailure, "OpenSSL offers no HMAC-\(digest.rawValue)") }
         return Array(output.prefix(Int(length)))
+    }
+
+    /// The MAC of `message` under `key`. HMAC fails only when its digest is missing from the
+    /// library build, which ``CryptoSelfCheck`` rules out at start-up.
+    public func code(key: some Collection<UInt8>, message: some Collection<UInt8>) -> [UInt8] {
+        do {
+            return try checkedCode(key: key, message: message)
+        } catch {
+            // Never a short MAC: an HMAC that vanished after the start-up check is a broken library.
+            preconditionFailure("\(error) after the start-up self-check passed")
+        }
     }
 
     /// The MAC of `message` under `key`, as lower-case hex.

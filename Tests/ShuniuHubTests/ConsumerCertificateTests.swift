@@ -45,7 +45,8 @@ struct ConsumerCertificateTests {
         let hub = try await platformSide.startHub(in: folder)
         _ = try await Fixtures.registerConsumer("provincial-hub", on: hub)
         let unregistered = try await client("demo-rsa", "org-sign", on: hub).feed()
-        #expect(unregistered.status == 401 && unregistered.bodyText.contains("auth.unknown_certificate"), "\(unregistered.bodyText)")
+        #expect(unregistered.status == 401 && unregistered.bodyText.contains("auth.bad_signature"), "\(unregistered.bodyText)")
+        #expect(try await hub.anonymousRefusals()["auth.unknown_certificate"] == 1)
         // Registration refuses a revoked certificate, audited.
         #expect(!(try await platformSide.shuniu(["consumers", "set-certificate", "provincial-hub", Self.pki.path("leaves/demo-sm2/revoked.pem"),
                                                  "--certs", Self.pki.trustFolder, "--data-dir", hub.dataDir])))

@@ -1,5 +1,6 @@
 import Foundation
 import ShuniuApp
+import ShuniuAuth
 import ShuniuClient
 import ShuniuCore
 import ShuniuStore
@@ -86,6 +87,40 @@ struct DeliveryTests {
         let stats = try await Self.stats(hub, "national")
         #expect(stats.pending == 0 && stats.dead == 0 && stats.inFlight == 0)
         #expect(stats.lastSuccessAt != nil)
+        try await hub.stop()
+        try await upstream.stop()
+    }
+
+    @Test("A destination URL with a query is signed as sent: an upstream that verifies the request target takes every batch", arguments: SignatureMethod.allCases)
+    func signedWithQuery(method: SignatureMethod) async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let upstream = try await SimulatedUpstream.start()
+        let secret = "upstream-secret-4201"
+        // The upstream checks the signature over the target as it arrived, query included.
+        upstream.behave(.verify { received in
+            let request = SignedRequest(
+                method: "POST", path: received.target, appKey: received.headers["x-shuniu-app-key"], timestamp: received.headers["x-shuniu-timestamp"],
+                nonce: received.headers["x-shuniu-nonce"], signatureMethod: received.headers["x-shuniu-signature-method"],
+                signature: received.headers["x-shuniu-signature"], body: received.body, address: nil
+            )
+            let check = RequestSignatureCheck(replayWindowSeconds: 300, trust: nil)
+            guard let presented = try? check.presented(request, now: Date()), case .appKey("hub-4201", method) = presented.credential else { return false }
+            return (try? check.verifyHMAC(request, presented, method: method, secret: secret)) != nil
+        })
+        let hub = try await RunningHub.start(dataDir: folder.path) { configuration in
+            configuration.destinations = [Destination(
+                name: "wuhan", url: "http://127.0.0.1:\(upstream.port)/records?tenant=4201&scope=%E6%AD%A6%E6%B1%89", appKey: "hub-4201", secret: secret,
+                signatureMethod: method, batchSize: 50, retrySchedule: [1, 1, 1]
+            )]
+            configuration.routing = RoutingTable(routes: [Route(destination: "wuhan")])
+        }
+        let client = hub.client(try await Fixtures.register(in: hub.store))
+        #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 3))).status == 200)
+        #expect(try await eventually { try await Self.stats(hub, "wuhan").delivered + Self.stats(hub, "wuhan").dead == 3 })
+        let stats = try await Self.stats(hub, "wuhan")
+        #expect(stats.delivered == 3 && stats.dead == 0, "\(upstream.received.map(\.target))")
+        #expect(upstream.received.allSatisfy { $0.target == "/records?tenant=4201&scope=%E6%AD%A6%E6%B1%89" })
         try await hub.stop()
         try await upstream.stop()
     }

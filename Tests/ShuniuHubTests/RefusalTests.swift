@@ -11,7 +11,7 @@ import Testing
 struct RefusalTests {
     enum Scenario: String, CaseIterable, CustomTestStringConvertible {
         case malformedJSON, notABatch, emptyBatch, bodyTooLarge, tooManyRecords
-        case missingCredentials, unsupportedMethod, unknownAppKey, badSignature
+        case missingCredentials, unsupportedMethod, lowerCaseMethod, unknownAppKey, badSignature
         case staleTimestamp, futureTimestamp, replayedNonce
         case suspendedPlatform, expiredCertification, datasetNotAllowed, keyOwnedByOtherPlatform
 
@@ -20,7 +20,7 @@ struct RefusalTests {
         /// Whether the caller had proved which platform it is when it was refused.
         var identified: Bool {
             switch self {
-            case .bodyTooLarge, .missingCredentials, .unsupportedMethod, .unknownAppKey, .badSignature, .staleTimestamp, .futureTimestamp: false
+            case .bodyTooLarge, .missingCredentials, .unsupportedMethod, .lowerCaseMethod, .unknownAppKey, .badSignature, .staleTimestamp, .futureTimestamp: false
             default: true
             }
         }
@@ -33,8 +33,9 @@ struct RefusalTests {
             case .bodyTooLarge: (413, "request.body_too_large", true)
             case .tooManyRecords: (413, "request.too_many_records", true)
             case .missingCredentials: (401, "auth.missing_credentials", true)
-            case .unsupportedMethod: (401, "auth.unsupported_signature_method", true)
-            case .unknownAppKey: (401, "auth.unknown_app_key", true)
+            case .unsupportedMethod, .lowerCaseMethod: (401, "auth.unsupported_signature_method", true)
+            // Answered as a bad signature, so app keys cannot be enumerated; audited as what it is.
+            case .unknownAppKey: (401, "auth.bad_signature", true)
             case .badSignature: (401, "auth.bad_signature", true)
             case .staleTimestamp, .futureTimestamp: (401, "auth.timestamp_out_of_window", true)
             case .replayedNonce: (409, "auth.nonce_reused", true)
@@ -78,6 +79,11 @@ struct RefusalTests {
         case .unsupportedMethod:
             let headers = try hub.client(owner).signatureHeaders(path: "/api/v1/records", body: validBody).map {
                 $0.name == SignatureHeader.method ? ($0.name, "HMAC-MD5") : $0
+            }
+            response = try await http.send(OutgoingRequest(method: "POST", url: hub.baseURL + "/api/v1/records", headers: headers, body: validBody))
+        case .lowerCaseMethod:
+            let headers = try hub.client(owner).signatureHeaders(path: "/api/v1/records", body: validBody).map {
+                $0.name == SignatureHeader.method ? ($0.name, "hmac-sha256") : $0
             }
             response = try await http.send(OutgoingRequest(method: "POST", url: hub.baseURL + "/api/v1/records", headers: headers, body: validBody))
         case .unknownAppKey:
@@ -128,7 +134,9 @@ struct RefusalTests {
                 await hub.hub.writeRefusalSummaries()
                 let summary = try #require(try await store.auditEntries(limit: 1, action: "anonymous.refused").first)
                 #expect(summary.address == "127.0.0.1" && summary.outcome == "summary")
-                #expect(summary.detail.contains(#""\#(expected.code)":1"#), "\(summary.detail)")
+                // The audit log names the exact fault, though the answer does not tell an unknown key from a bad signature.
+                let logged = scenario == .unknownAppKey ? "auth.unknown_app_key" : expected.code
+                #expect(summary.detail.contains(#""\#(logged)":1"#), "\(summary.detail)")
             }
         } else {
             let answer = try JSONDecoder().decode(IngestAnswer.self, from: Data(response.body))
@@ -140,6 +148,48 @@ struct RefusalTests {
         }
         #expect(try await store.versionCount() == baselineVersions)
         #expect(try await store.verifyAuditChain().intact)
+        try await hub.stop()
+    }
+
+    @Test("An unknown app key and a bad signature get the same answer; the audit log tells them apart")
+    func unknownKeyAnsweredAsBadSignature() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let hub = try await RunningHub.start(dataDir: folder.path)
+        let owner = try await Fixtures.register(in: hub.store)
+        let body = try Fixtures.batch([Fixtures.record("500")])
+        let unknown = try await hub.client(PlatformCredential(appKey: "ak-nobody", secret: owner.secret)).send(body: body)
+        let bad = try await hub.client(PlatformCredential(appKey: owner.appKey, secret: "guessed")).send(body: body)
+        #expect(unknown.status == 401 && bad.status == 401)
+        #expect(unknown.bodyText == bad.bodyText, "\(unknown.bodyText) / \(bad.bodyText)")
+        #expect(!unknown.bodyText.contains("ak-nobody"))
+        let counted = try await hub.anonymousRefusals()
+        #expect(counted == ["auth.unknown_app_key": 1, "auth.bad_signature": 1])
+        try await hub.stop()
+    }
+
+    @Test("A 60 KB app key or a 10 KB nonce is refused before any look-up, and neither is echoed nor audited", arguments: [
+        (SignatureHeader.appKey, 60 * 1024), (SignatureHeader.nonce, 10 * 1024),
+    ])
+    func oversizedHeader(name: String, bytes: Int) async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let hub = try await RunningHub.start(dataDir: folder.path)
+        let owner = try await Fixtures.register(in: hub.store)
+        let body = try Fixtures.batch([Fixtures.record("500")])
+        let huge = String(repeating: "k", count: bytes)
+        let headers = [("Content-Type", "application/json")] + (try hub.client(owner).signatureHeaders(path: "/api/v1/records", body: body)).map {
+            $0.name == name ? ($0.name, huge) : $0
+        }
+        let response = try await CurlHTTPClient().send(OutgoingRequest(method: "POST", url: hub.baseURL + "/api/v1/records", headers: headers, body: body))
+        #expect(response.status == 401, "\(response.bodyText.prefix(300))")
+        let answer = try JSONDecoder().decode(ErrorAnswer.self, from: Data(response.body))
+        #expect(answer.error.code == "auth.header_too_long")
+        #expect(answer.error.message.contains(name) && response.body.count < 1024)
+        #expect(try await hub.anonymousRefusals() == ["auth.header_too_long": 1])
+        let entries = try await hub.store.auditEntries(limit: 10)
+        #expect(entries.allSatisfy { $0.detail.utf8.count < 2048 && !$0.detail.contains("kkkk") })
+        #expect(try await hub.store.versionCount() == 0)
         try await hub.stop()
     }
 

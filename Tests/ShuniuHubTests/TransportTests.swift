@@ -14,7 +14,7 @@ struct TransportTests {
     func concurrentTransfers() async throws {
         let upstream = try await SimulatedUpstream.start()
         upstream.behave(.hang(.seconds(1)))
-        let client = CurlMultiClient()
+        let client = try CurlMultiClient()
         let started = ContinuousClock.now
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<40 { group.addTask { try await client.send(post(upstream.url)).status } }
@@ -32,7 +32,7 @@ struct TransportTests {
     @Test("A response past the request's size limit stops the transfer, whether its length is declared or not", arguments: [true, false])
     func responseTooLarge(declared: Bool) async throws {
         let upstream = try await SimulatedUpstream.start()
-        let client = CurlMultiClient()
+        let client = try CurlMultiClient()
         var request = post(upstream.url)
         request.maxResponseBytes = 1 << 20
         upstream.behave(.flood(bytes: 1 << 20, declared: declared))
@@ -51,7 +51,7 @@ struct TransportTests {
     func outcomes() async throws {
         let upstream = try await SimulatedUpstream.start()
         upstream.behave(.status(429, retryAfter: "7", body: "slow down"))
-        let client = CurlMultiClient()
+        let client = try CurlMultiClient()
         let response = try await client.send(post(upstream.url))
         #expect(response.status == 429 && response.headers["retry-after"] == "7" && response.bodyText == "slow down")
 
