@@ -20,14 +20,18 @@ public struct Platform: Codable, Sendable, Hashable {
     public var operatorCode: String?
     /// Pushes taken a minute; more are answered 429 with `Retry-After`.
     public var requestsPerMinute: Int
+    /// Platforms this one succeeds (a merger the operators registered): it may create codes that
+    /// begin with their 交易平台标识码 and send new versions of their records.
+    public var predecessors: [PlatformID]
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: PlatformID, name: String, status: PlatformStatus, certifiedUntil: CalendarDay,
         allowedDatasets: [DatasetID], appKey: String, createdAt: Date, updatedAt: Date, operatorCode: String? = nil,
-        requestsPerMinute: Int = Platform.defaultRequestsPerMinute
+        requestsPerMinute: Int = Platform.defaultRequestsPerMinute, predecessors: [PlatformID] = []
     ) {
+        self.predecessors = predecessors
         self.id = id
         self.name = name
         self.status = status
@@ -51,6 +55,11 @@ public struct Platform: Codable, Sendable, Hashable {
 
     public func mayUpload(_ dataset: DatasetID) -> Bool {
         allowedDatasets.contains(dataset)
+    }
+
+    /// Whether this platform may speak for `other`: it is `other`, or succeeds it.
+    public func speaks(for other: PlatformID) -> Bool {
+        other == id || predecessors.contains(other)
     }
 }
 

@@ -31,6 +31,8 @@ public struct ProblemCode: StringIdentifier {
     public static let keyOwnedByOtherPlatform: ProblemCode = "record.key_owned_by_other_platform"
     /// The record has more problems than an answer lists; this one says how many were left out.
     public static let moreProblems: ProblemCode = "record.more_problems"
+    /// A record's own code begins with another platform's 交易平台标识码 (and the sender does not succeed it).
+    public static let codeOfOtherPlatform: ProblemCode = "record.code_of_other_platform"
     // Fields.
     public static let fieldUnknown: ProblemCode = "field.unknown"
     public static let fieldRequired: ProblemCode = "field.required"

@@ -38,14 +38,16 @@ extension IngestService {
             throw refusal
         }
         try await applyBatchRules(to: &outcomes)
+        ProblemBounds.apply(to: &outcomes)
         // The commit path insists on a nonce: it guards against a replayed request, and a pulled
         // page has no request to replay. A fresh `pull:` nonce in the platform's namespace keeps
         // that path exactly as for pushed batches (the janitor prunes it with the others), and
         // can never collide with a platform's own nonces in practice (a UUID).
-        let commit = IngestCommit(
+        var commit = IngestCommit(
             platform: platform.id, appKey: platform.appKey, nonce: "pull:\(source.connector):\(UUID().uuidString)", address: nil,
             items: outcomes.map(\.item), payload: payload, pulled: source
         )
+        commit.predecessors = platform.predecessors
         let results = try await store.commitIngest(commit, receivedAt: receivedAt)
         let response = IngestResponse(results: results)
         if response.accepted > 0 {

@@ -90,10 +90,11 @@ public struct IngestService: Sendable {
         }
         try await applyBatchRules(to: &outcomes)
         ProblemBounds.apply(to: &outcomes)
-        let commit = IngestCommit(
+        var commit = IngestCommit(
             platform: caller.platform.id, appKey: caller.appKey, nonce: caller.nonce, address: request.address,
             items: outcomes.map(\.item), payload: payload, certificate: caller.certificate
         )
+        commit.predecessors = caller.platform.predecessors
         do {
             let results = try await store.commitIngest(commit, receivedAt: receivedAt)
             let response = IngestResponse(results: results)
@@ -191,6 +192,9 @@ public struct IngestService: Sendable {
             case .failure(let failure):
                 return .rejected(index, dataset, failure.problems)
             case .success(let evidence):
+                if let problem = OwnCodes.problem(in: checked, spec: spec, platform: platform, path: "\(path).data") {
+                    return reject(dataset, problem)
+                }
                 return accept(checked, spec: spec, index: index, path: "\(path).data", raw: record.canonicalText, mapping: nil, platform: platform, signature: evidence)
             }
         }
@@ -247,6 +251,9 @@ public struct IngestService: Sendable {
                 // A platform's own payload carries no per-record signature yet.
                 return .rejected(index, record.dataset, [Problem(code: .signatureMissing, path: record.sourcePath, message: "dataset \(spec.dataset) \(spec.label) records must carry a detached signature; send them spec-shaped with \"signature\"")])
             case .success(let checked):
+                if let problem = OwnCodes.problem(in: checked, spec: spec, platform: platform, path: record.sourcePath) {
+                    return .rejected(index, record.dataset, [problem])
+                }
                 return accept(checked, spec: spec, index: index, path: record.sourcePath, raw: record.envelope.canonicalText, mapping: provenance(record), platform: platform)
             }
         }

@@ -36,7 +36,7 @@ extension HubStore {
                 case .rejected(let index, let dataset, let key, let problems):
                     results.append(RecordResult(index: index, dataset: dataset, key: key, status: .rejected, problems: problems))
                 case .valid(let index, let record, let destinations, let warnings):
-                    var result = try HubStore.store(record, index: index, from: commit.platform, payloadID: payloadID, destinations: destinations,
+                    var result = try HubStore.store(record, index: index, from: commit.platform, speakingFor: commit.predecessors, payloadID: payloadID, destinations: destinations,
                                                     flags: warnings, at: receivedAt, in: db)
                     if !warnings.isEmpty { result.warnings = warnings }
                     results.append(result)
@@ -68,8 +68,8 @@ extension HubStore {
     }
 
     private static func store(
-        _ record: ValidatedRecord, index: Int, from platform: PlatformID, payloadID: Int64?, destinations: [String], flags: [Problem],
-        at instant: Date, in db: Database
+        _ record: ValidatedRecord, index: Int, from platform: PlatformID, speakingFor predecessors: [PlatformID], payloadID: Int64?,
+        destinations: [String], flags: [Problem], at instant: Date, in db: Database
     ) throws -> RecordResult {
         // Cached statements: these four run for every record of every batch.
         let existing = try Row.fetchOne(
@@ -82,7 +82,7 @@ extension HubStore {
             let owner: String = existing["owner_platform"]
             recordID = existing["id"]
             let latest: Int = existing["latest_version"]
-            if owner != platform.rawValue {
+            if owner != platform.rawValue && !predecessors.contains(where: { $0.rawValue == owner }) {
                 let problem = Problem(
                     code: .keyOwnedByOtherPlatform, path: "$.records[\(index)]", label: nil,
                     message: "record \(record.dataset) \(record.businessKey) belongs to platform \(owner), its first source (一数一源); only it may send new versions"

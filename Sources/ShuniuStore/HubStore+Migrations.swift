@@ -343,6 +343,12 @@ extension HubStore {
                 ALTER TABLE record_version ADD COLUMN flags TEXT;
                 """)
         }
+        migrator.registerMigration("13-platform-predecessors") { db in
+            try db.execute(sql: """
+                -- Platforms a platform succeeds (mergers), comma-separated 交易平台标识码.
+                ALTER TABLE platform ADD COLUMN predecessors TEXT NOT NULL DEFAULT '';
+                """)
+        }
         return migrator
     }
 }

@@ -63,6 +63,23 @@ extension HubStore {
         }
     }
 
+    /// Registers `predecessor` as a platform that `id` succeeds (a merger): `id` may then create
+    /// codes that begin with the predecessor's 交易平台标识码 and send new versions of its records.
+    /// Audited as `platform.predecessor` with the reason.
+    @discardableResult
+    public func addPredecessor(_ predecessor: PlatformID, to id: PlatformID, reason: String, by operatorName: String) async throws -> Platform {
+        try await updatePlatform(id, action: "platform.predecessor", by: operatorName) { platform, db, now in
+            guard predecessor != id else { throw StoreError(.invalidChange, "a platform cannot succeed itself") }
+            guard try HubStore.platform(predecessor, in: db) != nil else { throw StoreError(.platformNotFound, "no platform \(predecessor) is registered") }
+            guard !platform.predecessors.contains(predecessor) else {
+                throw StoreError(.invalidChange, "platform \(id) already succeeds \(predecessor)")
+            }
+            let list = (platform.predecessors + [predecessor]).map(\.rawValue).joined(separator: ",")
+            try db.execute(sql: "UPDATE platform SET predecessors = ?, updated_at = ? WHERE id = ?", arguments: [list, now, id.rawValue])
+            return ["predecessor": predecessor.rawValue, "reason": reason]
+        }
+    }
+
     /// One operator's change to a registered platform and its audit entry, in one transaction;
     /// `change` makes it and answers the entry's detail. Returns the platform as changed.
     private func updatePlatform(
@@ -116,7 +133,8 @@ extension HubStore {
             id: id, name: row["name"], status: status, certifiedUntil: certifiedUntil,
             allowedDatasets: decodeDatasets(row["allowed_datasets"]), appKey: row["app_key"],
             createdAt: row["created_at"], updatedAt: row["updated_at"], operatorCode: row["operator_code"],
-            requestsPerMinute: row["requests_per_minute"]
+            requestsPerMinute: row["requests_per_minute"],
+            predecessors: (row["predecessors"] as String).split(separator: ",").compactMap { PlatformID(rawValue: String($0)) }
         )
     }
 

@@ -11,6 +11,9 @@ public struct IngestCommit: Sendable {
     }
 
     public var platform: PlatformID
+    /// Platforms the sender succeeds: their records it may send new versions of (一数一源 holds
+    /// through a merger the operators registered).
+    public var predecessors: [PlatformID] = []
     /// The namespace of the nonce: the platform's app key, whichever way the request was signed.
     public var appKey: String
     public var nonce: String

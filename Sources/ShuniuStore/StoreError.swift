@@ -7,6 +7,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let platformExists = Code(rawValue: "store.platform_exists")
         public static let appKeyExists = Code(rawValue: "store.app_key_exists")
         public static let platformNotFound = Code(rawValue: "store.platform_not_found")
+        /// An operator's change that makes no sense as asked (a platform succeeding itself, twice).
+        public static let invalidChange = Code(rawValue: "store.invalid_change")
         public static let nonceReused = Code(rawValue: "store.nonce_reused")
         public static let cannotOpen = Code(rawValue: "store.cannot_open")
         public static let notFound = Code(rawValue: "store.not_found")

@@ -109,11 +109,18 @@ struct RefusalTests {
             let limited = try await Fixtures.register(Fixtures.otherPlatformID, in: store, datasets: ["500"])
             response = try await hub.client(limited).send(body: try Fixtures.batch([Fixtures.record("501")]))
         case .keyOwnedByOtherPlatform:
-            #expect(try await hub.client(owner).send(body: validBody).status == 200)
+            // A penalty (3101) is keyed by the deciding authority and document number, not by a
+            // platform's code: the first platform to send it owns it.
+            let first = try await Fixtures.register(PlatformID(rawValue: "E4201000008")!, in: store, datasets: ["3101"])
+            let penalty = try Fixtures.datasetRecord("3101")
+            #expect(try await hub.client(first).send(body: Fixtures.batch([penalty])).status == 200)
             baselineVersions = 1
-            let intruder = try await Fixtures.register(Fixtures.otherPlatformID, in: store)
-            let takeover = try Fixtures.batch([Fixtures.record("500", changing: ["PROJECT_NAME": "改名"])])
-            response = try await hub.client(intruder).send(body: takeover)
+            let intruder = try await Fixtures.register(PlatformID(rawValue: "E4201000009")!, in: store, datasets: ["3101"])
+            var changed = penalty
+            var data = changed["data"] as! [String: Any]
+            data["CF_SY"] = "改写的处罚事由"
+            changed["data"] = data
+            response = try await hub.client(intruder).send(body: try Fixtures.batch([changed]))
         }
 
         let expected = scenario.expected
