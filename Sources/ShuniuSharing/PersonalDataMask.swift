@@ -3,44 +3,120 @@ import ShuniuCore
 import ShuniuSpec
 
 /// Masks a record's personal fields for a reader without a grant covering them: the fields the
-/// spec flags `personal` and every resident ID number (居民身份证号码). A masked value keeps its
-/// length and a few characters, enough to tell records apart, not to identify a person:
-/// `420102********1234` → `420***********1234`, `13800001111` → `138****1111`, `张三` → `张*`.
+/// spec flags `personal`, every resident ID number (居民身份证号码) field, and — judged by the
+/// value, not the field — every subject code (招标人代码, 投标人代码…) that holds a person's
+/// identifier: one whose code-type field names a person's document (a code list entry marked
+/// `personal`, such as 03 居民身份证号), or whose value reads as a resident ID number whatever its
+/// type says. A masked value keeps its length and a few characters, enough to tell records
+/// apart, not to identify a person: `420102********1234` → `420***********1234`,
+/// `13800001111` → `138****1111`, `张三` → `张*`.
 public struct PersonalDataMask: Sendable {
-    /// Field codes to mask, per dataset.
+    /// Field codes always masked, per dataset.
     let fields: [DatasetID: Set<String>]
-    /// Per dataset whose business key holds a personal field: which of the key's parts are personal.
-    let keyParts: [DatasetID: [Bool]]
+    /// Subject-code fields masked when their value is a person's, per dataset.
+    let subjectCodes: [DatasetID: [SubjectCode]]
+    /// The business key's parts, per dataset whose key holds a personal or subject-code field.
+    let keyParts: [DatasetID: [KeyPart]]
+
+    /// A field that holds an organization's or a person's code, and the field that says which.
+    struct SubjectCode: Sendable {
+        var field: String
+        var typeField: String?
+        /// Codes of `typeField` that name a person's document.
+        var personalTypes: Set<String>
+    }
+
+    enum KeyPart: Sendable {
+        case plain
+        case personal
+        /// Masked when the value reads as a resident ID number.
+        case subjectCode
+    }
 
     public init(spec: DataSpec) {
         var fields: [DatasetID: Set<String>] = [:]
-        var keyParts: [DatasetID: [Bool]] = [:]
+        var subjectCodes: [DatasetID: [SubjectCode]] = [:]
+        var keyParts: [DatasetID: [KeyPart]] = [:]
         for (id, dataset) in spec.datasets {
             let personal = Set(dataset.fields.filter { $0.personal || $0.type == .residentID }.map(\.code))
-            guard !personal.isEmpty else { continue }
-            fields[id] = personal
-            let parts = dataset.key.map(personal.contains)
-            if parts.contains(true) { keyParts[id] = parts }
+            if !personal.isEmpty { fields[id] = personal }
+            let typed = Dictionary(dataset.rules.filter { $0.rule == .subjectCode }.compactMap { rule in rule.field.map { ($0, rule.typeField) } },
+                                   uniquingKeysWith: { first, _ in first })
+            let codes = dataset.fields.filter { $0.type == .subjectCode && !personal.contains($0.code) }.map { field in
+                let typeField = typed[field.code] ?? nil
+                let list = typeField.flatMap { dataset.field($0)?.codeList }.flatMap { spec.codeLists[$0] }
+                return SubjectCode(field: field.code, typeField: typeField, personalTypes: list?.personalCodes ?? [])
+            }
+            if !codes.isEmpty { subjectCodes[id] = codes }
+            let parts: [KeyPart] = dataset.key.map { code in
+                personal.contains(code) ? .personal : codes.contains { $0.field == code } ? .subjectCode : .plain
+            }
+            if parts.contains(where: { if case .plain = $0 { false } else { true } }) { keyParts[id] = parts }
         }
         self.fields = fields
+        self.subjectCodes = subjectCodes
         self.keyParts = keyParts
     }
 
     /// The business key with its personal parts masked (3103's key holds the 被执行人's ID number);
-    /// nil when the dataset's key holds none.
+    /// nil when the dataset's key holds nothing personal.
     public func maskKey(_ key: String, of dataset: DatasetID) -> String? {
-        guard let personal = keyParts[dataset] else { return nil }
+        guard let kinds = keyParts[dataset] else { return nil }
         let parts = key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == personal.count else { return String(repeating: "*", count: key.count) }
-        return zip(parts, personal).map { part, isPersonal in isPersonal && !part.isEmpty ? Self.mask(part) : part }.joined(separator: "|")
+        guard parts.count == kinds.count else { return String(repeating: "*", count: key.count) }
+        var changed = false
+        let masked = zip(parts, kinds).map { part, kind -> String in
+            switch kind {
+            case .personal where !part.isEmpty, .subjectCode where Self.readsAsResidentID(part):
+                changed = true
+                return Self.mask(part)
+            default:
+                return part
+            }
+        }
+        return changed ? masked.joined(separator: "|") : nil
     }
 
     /// The payload (canonical JSON) with the dataset's personal fields masked, and their codes;
     /// nil when nothing needed masking.
     public func mask(_ payload: String, of dataset: DatasetID) -> (payload: String, masked: [String])? {
-        guard let personal = fields[dataset] else { return nil }
-        let result = Self.maskInPlace(payload, personal.sorted()) ?? Self.maskByParsing(payload, personal.sorted())
+        var codes = fields[dataset] ?? []
+        if let candidates = subjectCodes[dataset] {
+            let bytes = Array(payload.utf8)
+            for candidate in candidates where isPersonal(candidate, in: bytes, payload: payload) { codes.insert(candidate.field) }
+        }
+        guard !codes.isEmpty else { return nil }
+        let result = Self.maskInPlace(payload, codes.sorted()) ?? Self.maskByParsing(payload, codes.sorted())
         return result.masked.isEmpty ? nil : result
+    }
+
+    /// Whether a subject code in the payload is a person's: typed as a person's document, or
+    /// reading as a resident ID number whatever its type says.
+    func isPersonal(_ candidate: SubjectCode, in bytes: [UInt8], payload: String) -> Bool {
+        guard let value = Self.value(of: candidate.field, in: bytes, payload: payload) else { return false }
+        if let typeField = candidate.typeField, let type = Self.value(of: typeField, in: bytes, payload: payload),
+           candidate.personalTypes.contains(type) {
+            return true
+        }
+        return Self.readsAsResidentID(value)
+    }
+
+    /// A resident ID number by its own checks: 18 characters with a valid birth date and check
+    /// character, or the old 15 digits.
+    static func readsAsResidentID(_ value: String) -> Bool {
+        (value.count == 18 || value.count == 15) && (try? ResidentID.normalize(value).get()) != nil
+    }
+
+    /// A string field's value in canonical JSON; the slow way when it has escapes.
+    static func value(of code: String, in bytes: [UInt8], payload: String) -> String? {
+        let key = Array("\"\(code)\":\"".utf8)
+        guard let keyStart = firstIndex(of: key, in: bytes) else { return nil }
+        let valueStart = keyStart + key.count
+        guard let valueEnd = bytes[valueStart...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+        let value = bytes[valueStart..<valueEnd]
+        if !value.contains(UInt8(ascii: "\\")) { return String(decoding: value, as: UTF8.self) }
+        guard case .object(let values)? = try? JSONReader(maxDepth: 4).read(bytes), case .string(let text)? = values[code] else { return nil }
+        return text
     }
 
     /// The fast way, for the common case: in canonical JSON an unescaped `"` only ever delimits
@@ -82,7 +158,7 @@ public struct PersonalDataMask: Sendable {
     }
 
     static func maskByParsing(_ payload: String, _ codes: [String]) -> (payload: String, masked: [String]) {
-        guard let data = try? JSONDecoder().decode(JSONValue.self, from: Data(payload.utf8)), case .object(var values) = data else { return (payload, []) }
+        guard case .object(var values)? = try? JSONReader(maxDepth: 4).read(Array(payload.utf8)) else { return (payload, []) }
         var masked: [String] = []
         for code in codes {
             guard case .string(let text)? = values[code], !text.isEmpty else { continue }

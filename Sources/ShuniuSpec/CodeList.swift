@@ -1,11 +1,14 @@
 /// A code list (代码表): allowed values and their Chinese meanings.
 ///
 /// In YAML: `name`, `label`, and `values` as a list of `{code: "1", label: 公开招标}` —
-/// codes are always quoted strings so that `01` and `1` stay distinct.
+/// codes are always quoted strings so that `01` and `1` stay distinct. A code that names a
+/// person's document (居民身份证号, 护照…) says `personal: true`: a code typed so is masked.
 public struct CodeList: Decodable, Sendable {
     public struct Entry: Codable, Sendable, Hashable {
         public var code: String
         public var label: String
+        /// The code says the value it types identifies a natural person.
+        public var personal: Bool?
     }
 
     public var name: String
@@ -27,6 +30,11 @@ public struct CodeList: Decodable, Sendable {
     }
 
     public func contains(_ value: String) -> Bool { values[value] != nil }
+
+    /// The codes that say a value identifies a natural person.
+    public var personalCodes: Set<String> {
+        Set(entries.filter { $0.personal == true }.map(\.code))
+    }
 
     public func label(of value: String) -> String? { values[value] }
 

@@ -20,6 +20,8 @@ struct FeedTests {
             var sourcePlatform: String
             var contentHash: String
             var data: [String: String]
+            /// The fields masked for this reader, when any were.
+            var masked: [String]?
         }
 
         var versions: [Version]
