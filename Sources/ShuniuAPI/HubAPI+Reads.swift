@@ -63,6 +63,7 @@ extension HubAPI {
             if let seconds = refusal.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
             return response
         } catch {
+            if let fault = StoreFaultResponse.response(for: error) { return fault }
             context.logger.error("read failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
             return jsonText(ErrorBody(code: "service.error", message: "the read failed inside the hub; its operators can see why in the log"), status: .internalServerError)
         }

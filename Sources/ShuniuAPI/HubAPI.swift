@@ -47,9 +47,12 @@ public struct HubAPI: Sendable {
             try json(["status": "ok"], status: .ok)
         }
         router.get("/readyz") { _, _ in
-            await store.isReady()
-                ? try json(["status": "ready"], status: .ok)
-                : try json(["status": "store unavailable"], status: .serviceUnavailable)
+            if await store.isReady() { return try json(["status": "ready"], status: .ok) }
+            switch store.health.current {
+            case .full(let reason): return try json(["status": "store full", "reason": reason], status: .serviceUnavailable)
+            case .unavailable(let reason): return try json(["status": "store unavailable", "reason": reason], status: .serviceUnavailable)
+            case .writable: return try json(["status": "store unavailable"], status: .serviceUnavailable)
+            }
         }
         router.get("/metrics") { _, _ in
             Response(
@@ -96,6 +99,10 @@ public struct HubAPI: Sendable {
             var response = try json(ErrorBody(code: answered.code.rawValue, message: answered.message), status: HTTPStatusMapping.status(for: answered.code))
             if let seconds = refusal.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
             return response
+        } catch {
+            if let fault = StoreFaultResponse.response(for: error) { return fault }
+            context.logger.error("ingest failed", metadata: ["error": "\(error)"])
+            return jsonText(ErrorBody(code: "service.error", message: "the push failed inside the hub; nothing was stored; its operators can see why in the log"), status: .internalServerError)
         }
     }
 }

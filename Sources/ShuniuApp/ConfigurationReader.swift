@@ -19,6 +19,7 @@ struct ConfigurationReader {
         "server.port": integer(0...65535) { $0.port = $1 },
         "server.refusalsPerMinutePerAddress": integer(1...1_000_000) { $0.refusalsPerMinutePerAddress = $1 },
         "storage.dataDir": path { $0.dataDir = $1 },
+        "storage.maxSizeBytes": integer(1_048_576...Int.max) { $0.maxStoreBytes = Int64($1) },
         "paths.mappings": path { $0.mappingsDir = $1 },
         "paths.certs": path { $0.certsDir = $1 },
         "ingest.maxRecords": integer(1...100_000) { $0.ingest.maxRecords = $1 },

@@ -49,7 +49,7 @@ public struct Hub: Sendable {
         }
         self.mappings = MappingRegistry(folder: configuration.platformMappingsDir, spec: spec)
         self.mappingReport = mappings.reload()
-        self.store = try HubStore(directory: configuration.dataDir)
+        self.store = try HubStore(directory: configuration.dataDir, maxSizeBytes: configuration.maxStoreBytes)
         let trustList = TrustList.load(directory: configuration.certsDir)
         for problem in trustList.refused { logger.error("CA folder refused", metadata: ["problem": "\(problem)"]) }
         self.crls = CRLRefresher(trust: trustList, cache: CRLCache(folder: configuration.crlDir), settings: configuration.crl)
@@ -130,6 +130,7 @@ public struct Hub: Sendable {
                     .init(service: HTTPClientService(client: http)),
                     .init(service: CRLUpdater(refresher: crls, trust: trust, send: { try await http.send($0) }, logger: logger)),
                     .init(service: NonceJanitor(ingest: ingest, logger: logger)),
+                    .init(service: StoreHealthMonitor(store: store, factory: metrics, logger: logger)),
                     .init(service: MappingReloader(registry: mappings, initial: mappingReport, store: store, logger: logger)),
                     .init(service: QueueMetricsSampler(
                         store: store, destinations: configuration.destinations.map(\.name), withdrawals: WithdrawalDeadlines(spec: spec, store: store),

@@ -14,6 +14,7 @@ import Yams
 /// | `server.port` | integer 0–65535 | `8480` | 0 picks a free port |
 /// | `server.refusalsPerMinutePerAddress` | integer 1–1000000 | `120` | refused requests from one address in a minute before it is turned away unread (429 `request.too_many_refusals`) |
 /// | `storage.dataDir` | path | `./var` | holds `shuniu.sqlite` |
+/// | `storage.maxSizeBytes` | integer ≥ 1048576 | none | the database file's size limit: past it writes are answered 503 `store.full`, as on a full disk, while the disk keeps room for the system |
 /// | `paths.mappings` | path | `./Mappings` | the spec is `<mappings>/spec` |
 /// | `paths.certs` | path | `./Certs` | the CA trust list |
 /// | `ingest.maxRecords` | integer 1–100000 | `1000` | records per batch |
@@ -35,6 +36,8 @@ public struct HubConfiguration: Sendable, Equatable {
     /// Refused requests one address may earn in a minute before it is turned away unread.
     public var refusalsPerMinutePerAddress = 120
     public var dataDir = "./var"
+    /// The database file's size limit, in bytes; nil for none (the disk's).
+    public var maxStoreBytes: Int64?
     public var mappingsDir = "./Mappings"
     public var certsDir = "./Certs"
     public var ingest = IngestLimits()

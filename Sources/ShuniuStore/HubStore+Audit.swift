@@ -10,7 +10,7 @@ extension HubStore {
     /// Appends one audit entry in its own transaction.
     @discardableResult
     public func appendAudit(_ event: AuditEvent, at instant: Date = Date()) async throws -> AuditEntry {
-        try await pool.write { db in try HubStore.appendAudit(event, at: instant, in: db) }
+        try await health.track { try await pool.write { db in try HubStore.appendAudit(event, at: instant, in: db) } }
     }
 
     /// Appends one entry inside the caller's transaction, chaining it to the last one.

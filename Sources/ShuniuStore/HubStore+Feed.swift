@@ -77,15 +77,17 @@ extension HubStore {
     /// in one transaction. Throws ``StoreError/Code/nonceReused`` (nothing recorded) when another
     /// request used the nonce first.
     public func commitRead(by consumer: Consumer, nonce: String, audit event: AuditEvent, at instant: Date = Date()) async throws {
-        try await pool.write { db in
-            do {
-                try db.execute(sql: "INSERT INTO request_nonce (app_key, nonce, seen_at) VALUES (?, ?, ?)",
-                               arguments: [consumer.nonceNamespace, nonce, instant.timeIntervalSince1970])
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-                throw StoreError(.nonceReused, "nonce \(nonce) was already used", cause: error)
+        try await health.track {
+            try await pool.write { db in
+                do {
+                    try db.execute(sql: "INSERT INTO request_nonce (app_key, nonce, seen_at) VALUES (?, ?, ?)",
+                                   arguments: [consumer.nonceNamespace, nonce, instant.timeIntervalSince1970])
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                    throw StoreError(.nonceReused, "nonce \(nonce) was already used", cause: error)
+                }
+                try db.execute(sql: "UPDATE consumer SET last_read_at = ? WHERE id = ?", arguments: [instant, consumer.id])
+                try HubStore.appendAudit(event, at: instant, in: db)
             }
-            try db.execute(sql: "UPDATE consumer SET last_read_at = ? WHERE id = ?", arguments: [instant, consumer.id])
-            try HubStore.appendAudit(event, at: instant, in: db)
         }
     }
 }

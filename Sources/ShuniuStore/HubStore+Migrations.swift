@@ -349,6 +349,12 @@ extension HubStore {
                 ALTER TABLE platform ADD COLUMN predecessors TEXT NOT NULL DEFAULT '';
                 """)
         }
+        migrator.registerMigration("14-store-probe") { db in
+            try db.execute(sql: """
+                -- Probe rows written and removed to learn whether the store takes writes again.
+                CREATE TABLE store_probe (id INTEGER PRIMARY KEY, at DATETIME NOT NULL, room BLOB NOT NULL);
+                """)
+        }
         return migrator
     }
 }

@@ -10,6 +10,8 @@ public final class HubStore: Sendable {
     /// The database file.
     public let path: String
     let pool: DatabasePool
+    /// Whether writes succeed now, as the last one found.
+    public let health = StoreHealth()
 
     /// The file name inside the data directory.
     public static let fileName = "shuniu.sqlite"
@@ -18,7 +20,10 @@ public final class HubStore: Sendable {
     /// directory and file are made, readable by this user only (the store holds app secrets);
     /// without it, a missing store is an error, so that a typo in `--data-dir` is not a new,
     /// empty hub.
-    public init(directory: String, create: Bool = true) throws {
+    ///
+    /// `maxSizeBytes` limits the database file (SQLite's `max_page_count`): past it writes fail as
+    /// on a full disk, leaving the disk's own space to the system and the logs.
+    public init(directory: String, create: Bool = true, maxSizeBytes: Int64? = nil) throws {
         let path = (directory as NSString).appendingPathComponent(HubStore.fileName)
         let existed = FileManager.default.fileExists(atPath: path)
         if !existed {
@@ -36,6 +41,7 @@ public final class HubStore: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            if let maxSizeBytes { try HubStore.limitSize(to: maxSizeBytes, in: db) }
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
@@ -66,8 +72,38 @@ public final class HubStore: Sendable {
         }
     }
 
-    /// True when the store answers a trivial query; used by `/readyz`.
+    /// True when the store answers a trivial query and takes writes; used by `/readyz`. While
+    /// writes fail, a call probes (at most once a second), so readiness returns with the space.
     public func isReady() async -> Bool {
-        (try? await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+        guard (try? await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1 else { return false }
+        if health.current.isWritable { return true }
+        guard health.mayProbe() else { return false }
+        return (try? await probeWrite()) != nil
+    }
+
+    /// A durable write of 64 KiB of fresh pages, removed again in a second transaction: it
+    /// succeeds only when the store has room for a batch, not merely for a row rewritten in place.
+    public func probeWrite() async throws {
+        try await health.track(provesRoom: true) {
+            try await pool.write { db in
+                try db.execute(sql: "INSERT INTO store_probe (at, room) VALUES (?, zeroblob(65536))", arguments: [Date()])
+            }
+            try await pool.write { db in try db.execute(sql: "DELETE FROM store_probe") }
+        }
+    }
+
+    /// Changes the size limit of the running store (the writer's connection, which makes every write).
+    public func limitSize(to bytes: Int64) async throws {
+        try await pool.writeWithoutTransaction { db in try HubStore.limitSize(to: bytes, in: db) }
+    }
+
+    static func limitSize(to bytes: Int64, in db: Database) throws {
+        let pageSize = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+        _ = try Int64.fetchOne(db, sql: "PRAGMA max_page_count = \(max(1, bytes / pageSize))")
+    }
+
+    /// Free space, in bytes, on the file system that holds the store.
+    public func freeDiskBytes() -> Int64? {
+        (try? FileManager.default.attributesOfFileSystem(forPath: path)[.systemFreeSize] as? NSNumber)?.int64Value
     }
 }

@@ -7,6 +7,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let platformExists = Code(rawValue: "store.platform_exists")
         public static let appKeyExists = Code(rawValue: "store.app_key_exists")
         public static let platformNotFound = Code(rawValue: "store.platform_not_found")
+        /// No space for the write: the disk, or the store's configured size limit.
+        public static let full = Code(rawValue: "store.full")
+        /// The store cannot be written: read-only, an I/O error, locked by another process.
+        public static let unavailable = Code(rawValue: "store.unavailable")
         /// An operator's change that makes no sense as asked (a platform succeeding itself, twice).
         public static let invalidChange = Code(rawValue: "store.invalid_change")
         public static let nonceReused = Code(rawValue: "store.nonce_reused")

@@ -1,0 +1,53 @@
+import CoreMetrics
+import Logging
+import ServiceLifecycle
+import ShuniuStore
+
+/// Watches the store's room and writability: logs each change of ``StoreHealth`` once, serves
+/// `shuniu_store_free_bytes`, `shuniu_store_size_bytes` and `shuniu_store_writable`, and while
+/// writes fail probes with one small write, so the hub notices by itself when space returns.
+struct StoreHealthMonitor: Service {
+    let store: HubStore
+    let logger: Logger
+    let interval: Duration
+    private let freeBytes: Gauge
+    private let sizeBytes: Gauge
+    private let writable: Gauge
+
+    init(store: HubStore, factory: any MetricsFactory, interval: Duration = .seconds(5), logger: Logger) {
+        self.store = store
+        self.logger = logger
+        self.interval = interval
+        freeBytes = Gauge(label: "shuniu_store_free_bytes", dimensions: [], factory: factory)
+        sizeBytes = Gauge(label: "shuniu_store_size_bytes", dimensions: [], factory: factory)
+        writable = Gauge(label: "shuniu_store_writable", dimensions: [], factory: factory)
+        let writable = self.writable
+        store.health.observe { [logger] state in
+            switch state {
+            case .writable:
+                logger.notice("the store takes writes again")
+                writable.record(1)
+            case .full(let reason):
+                logger.error("the store is full: pushes and reads are answered 503 store.full until space is freed", metadata: ["reason": "\(reason)"])
+                writable.record(0)
+            case .unavailable(let reason):
+                logger.error("the store cannot be written: pushes and reads are answered 503 store.unavailable", metadata: ["reason": "\(reason)"])
+                writable.record(0)
+            }
+        }
+    }
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            await sample()
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+
+    func sample() async {
+        if let free = store.freeDiskBytes() { freeBytes.record(free) }
+        sizeBytes.record(store.sizeOnDisk())
+        if !store.health.current.isWritable { try? await store.probeWrite() }
+        writable.record(store.health.current.isWritable ? 1 : 0)
+    }
+}
