@@ -3,9 +3,10 @@
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
 
-# The -dev packages build Shuniu; openssl and python3 make the TLS test's certificates and server
+# The -dev packages build Shuniu; openssl and python3 make the TLS test's certificates and server;
+# curl runs Ops/push-with-curl.sh and Ops/attack.sh
 # (python3 also runs the OpenAPI validator).
-packages=(libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config openssl ca-certificates)
+packages=(libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config openssl ca-certificates curl)
 command -v python3 >/dev/null || packages+=(python3 python3-pip)
 missing=()
 for package in "${packages[@]}"; do
