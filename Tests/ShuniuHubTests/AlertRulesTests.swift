@@ -40,7 +40,8 @@ struct AlertRulesTests {
         let rules = try String(contentsOfFile: Self.rulesFile, encoding: .utf8)
         let used = Self.metricsNamed(in: rules)
         #expect(Set(used.keys) == ["shuniu_queue_oldest_pending_seconds", "shuniu_delivery_attempts_total", "shuniu_ingest_requests_total",
-                                   "shuniu_connector_failures_total", "shuniu_read_requests_total", "shuniu_withdrawals_overdue"], "\(used)")
+                                   "shuniu_connector_failures_total", "shuniu_read_requests_total", "shuniu_withdrawals_overdue",
+                                   "shuniu_http_connections_closed_total"], "\(used)")
 
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
