@@ -27,6 +27,8 @@ let package = Package(
         // Already used by Hummingbird; named here because ShuniuAPI imports them.
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // Already used by Hummingbird; named here because ShuniuApp's connection limits see HTTP parts.
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
         // C libraries, wrapped once each.
@@ -157,6 +159,10 @@ let package = Package(
             dependencies: [
                 "ShuniuCore", "ShuniuSpec", "ShuniuStore", "ShuniuIngest", "ShuniuSharing", "ShuniuAPI", "ShuniuTrust", "ShuniuDelivery", "ShuniuTransport", "ShuniuConnectors",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                // Connection limits: a channel handler per connection, on the HTTP parts.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Prometheus
 import ServiceLifecycle
@@ -96,9 +97,18 @@ public struct Hub: Sendable {
         let api = HubAPI(ingest: ingest, store: store, reads: reads, trust: trust, metricsText: { registry.emitToBuffer() })
         let logger = self.logger
         let host = configuration.host
+        let limits = configuration.connections
+        let connectionMetrics = ConnectionMetrics(limits: limits, factory: metrics)
+        let perAddress = AddressConnectionCounter(maxPerAddress: limits.maxConnectionsPerAddress, metrics: connectionMetrics)
         let application = Application(
             router: api.router(),
-            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "shuniu"),
+            server: HTTPServerBuilder { responder in
+                LimitedHTTP1Channel(responder: responder, limits: limits, counter: perAddress, metrics: connectionMetrics, logger: logger)
+            },
+            configuration: .init(
+                address: .hostname(host, port: configuration.port), serverName: "shuniu",
+                availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections, logger: logger)
+            ),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 logger.notice("shuniu listening", metadata: ["address": "\(host):\(port)"])

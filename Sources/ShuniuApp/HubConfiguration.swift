@@ -13,6 +13,11 @@ import Yams
 /// | `server.host` | string | `127.0.0.1` | address to listen on |
 /// | `server.port` | integer 0–65535 | `8480` | 0 picks a free port |
 /// | `server.refusalsPerMinutePerAddress` | integer 1–1000000 | `120` | refused requests from one address in a minute before it is turned away unread (429 `request.too_many_refusals`) |
+/// | `server.headerTimeoutSeconds` | integer 1–3600 | `10` | a request head must be complete this long after the connection opened or its first bytes came |
+/// | `server.idleTimeoutSeconds` | integer 1–3600 | `60` | a kept-alive connection with no request under way is closed after this |
+/// | `server.bodyTimeoutSeconds` | integer 1–3600 | `60` | longest pause between two pieces of a request body (not a total) |
+/// | `server.maxConnectionsPerAddress` | integer 1–100000 | `64` | open connections from one address; one more is closed at once |
+/// | `server.maxConnections` | integer 1–1000000 | `1000` | open connections in all; more wait in the listen backlog. See ``ConnectionLimits`` |
 /// | `storage.dataDir` | path | `./var` | holds `shuniu.sqlite` |
 /// | `storage.maxSizeBytes` | integer ≥ 1048576 | none | the database file's size limit: past it writes are answered 503 `store.full`, as on a full disk, while the disk keeps room for the system |
 /// | `paths.mappings` | path | `./Mappings` | the spec is `<mappings>/spec` |
@@ -35,6 +40,8 @@ public struct HubConfiguration: Sendable, Equatable {
     public var port = 8480
     /// Refused requests one address may earn in a minute before it is turned away unread.
     public var refusalsPerMinutePerAddress = 120
+    /// Timeouts for slow clients and caps on open connections.
+    public var connections = ConnectionLimits()
     public var dataDir = "./var"
     /// The database file's size limit, in bytes; nil for none (the disk's).
     public var maxStoreBytes: Int64?

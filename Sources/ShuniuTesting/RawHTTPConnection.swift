@@ -46,6 +46,37 @@ public final class RawHTTPConnection: @unchecked Sendable {
         try await blocking { self.readAllBlocking(timeout: timeout) }
     }
 
+    /// Reads until the peer closes and returns what came, or nil when `timeout` passes with the
+    /// connection still open; off the cooperative pool.
+    public func readUntilClosed(timeout: TimeInterval) async throws -> String? {
+        try await blocking { self.readUntilClosedBlocking(timeout: timeout) }
+    }
+
+    /// Whether the peer has closed (or reset) the connection by now; does not wait and reads nothing.
+    public var isClosedByPeer: Bool {
+        var byte: UInt8 = 0
+        let count = recv(socketDescriptor, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        if count == 0 { return true }
+        return count < 0 && errno != EAGAIN && errno != EWOULDBLOCK
+    }
+
+    private func readUntilClosedBlocking(timeout: TimeInterval) -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        var timeoutValue = timeval(tv_sec: 0, tv_usec: 100_000)
+        setsockopt(socketDescriptor, SOL_SOCKET, SO_RCVTIMEO, &timeoutValue, socklen_t(MemoryLayout<timeval>.size))
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while Date() < deadline {
+            let count = buffer.withUnsafeMutableBytes { recv(socketDescriptor, $0.baseAddress, $0.count, 0) }
+            if count > 0 {
+                received += buffer[0..<count]
+            } else if count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                return String(decoding: received, as: UTF8.self)
+            }
+        }
+        return nil
+    }
+
     private func readAllBlocking(timeout: TimeInterval) -> String {
         var timeoutValue = timeval(tv_sec: Int(timeout), tv_usec: 0)
         setsockopt(socketDescriptor, SOL_SOCKET, SO_RCVTIMEO, &timeoutValue, socklen_t(MemoryLayout<timeval>.size))

@@ -41,7 +41,7 @@ struct AlertRulesTests {
         let used = Self.metricsNamed(in: rules)
         #expect(Set(used.keys) == ["shuniu_queue_oldest_pending_seconds", "shuniu_delivery_attempts_total", "shuniu_ingest_requests_total",
                                    "shuniu_connector_failures_total", "shuniu_read_requests_total", "shuniu_withdrawals_overdue",
-                                   "shuniu_store_writable", "shuniu_store_free_bytes"], "\(used)")
+                                   "shuniu_store_writable", "shuniu_store_free_bytes", "shuniu_http_connections_closed_total"], "\(used)")
 
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
