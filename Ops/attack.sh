@@ -132,7 +132,23 @@ check "E4201000002 may not file E4201000001777777 (record.code_of_other_platform
 send POST /api/v1/records "$work/squat.json" "$owner_key" "$owner_secret"
 check "E4201000001 files its own E4201000001777777" answered 200 accepted
 
-# 7. Anonymous refusals cost little on disk, and a flooding address is turned away unread.
+# 7. A half-sent request head does not hold a connection: closed after server.headerTimeoutSeconds (10 s).
+started=$(date +%s)
+closed=$(python3 - "${url##*:}" <<'PY'
+import socket, sys
+connection = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+connection.sendall(b"POST /api/v1/records HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+connection.settimeout(30)
+try:
+    print("closed" if connection.recv(1) == b"" else "answered")
+except (socket.timeout, ConnectionResetError) as error:
+    print("closed" if isinstance(error, ConnectionResetError) else "still open after 30 s")
+PY
+)
+status="$closed after $(( $(date +%s) - started )) s"
+check "a half-sent request head is closed unanswered ($status)" test "$closed" = closed
+
+# 8. Anonymous refusals cost little on disk, and a flooding address is turned away unread.
 before=$(store_bytes)
 for ((i = 0; i < refused_requests; i++)); do printf 'url = "%s/api/v1/records"\noutput = "/dev/null"\n' "$url"; done > "$work/flood.curl"
 flood_started=$(date +%s%N)
