@@ -31,13 +31,16 @@ extension HubStore {
             var results: [RecordResult] = []
             results.reserveCapacity(commit.items.count)
             var withdrawals: [(WithdrawnRecord, RecordResult)] = []
+            var stored: [Int: StoredFacts] = [:]
             for item in commit.items {
                 switch item {
                 case .rejected(let index, let dataset, let key, let problems):
                     results.append(RecordResult(index: index, dataset: dataset, key: key, status: .rejected, problems: problems))
                 case .valid(let index, let record, let destinations, let warnings):
-                    var result = try HubStore.store(record, index: index, from: commit.platform, payloadID: payloadID, destinations: destinations,
-                                                    flags: warnings, at: receivedAt, in: db)
+                    let (storedResult, facts) = try HubStore.store(record, index: index, from: commit.platform, payloadID: payloadID, destinations: destinations,
+                                                                  flags: warnings, at: receivedAt, in: db)
+                    var result = storedResult
+                    stored[index] = facts
                     if !warnings.isEmpty { result.warnings = warnings }
                     results.append(result)
                     if let withdrawn = record.withdraws, result.status == .accepted { withdrawals.append((withdrawn, result)) }
@@ -54,7 +57,7 @@ extension HubStore {
             let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
             let detail = JSONText.encode(IngestAuditDetail(
                 accepted: counts[.accepted] ?? 0, duplicate: counts[.duplicate] ?? 0, rejected: counts[.rejected] ?? 0,
-                records: results.map(IngestAuditDetail.Line.init), certificate: commit.certificate, pulled: commit.pulled,
+                records: results.map { IngestAuditDetail.Line($0, stored: stored[$0.index]) }, certificate: commit.certificate, pulled: commit.pulled,
                 withdrawals: followed.isEmpty ? nil : followed
             ))
             let outcome = (counts[.rejected] ?? 0) == results.count && !results.isEmpty ? "rejected" : "ok"
@@ -70,7 +73,7 @@ extension HubStore {
     private static func store(
         _ record: ValidatedRecord, index: Int, from platform: PlatformID, payloadID: Int64?, destinations: [String], flags: [Problem],
         at instant: Date, in db: Database
-    ) throws -> RecordResult {
+    ) throws -> (RecordResult, StoredFacts?) {
         // Cached statements: these four run for every record of every batch.
         let existing = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT id, owner_platform, latest_version, latest_hash FROM record WHERE dataset = ? AND business_key = ?"),
@@ -87,10 +90,10 @@ extension HubStore {
                     code: .keyOwnedByOtherPlatform, path: "$.records[\(index)]", label: nil,
                     message: "record \(record.dataset) \(record.businessKey) belongs to platform \(owner), its first source (一数一源); only it may send new versions"
                 )
-                return RecordResult(index: index, dataset: record.dataset, key: record.businessKey, status: .rejected, problems: [problem])
+                return (RecordResult(index: index, dataset: record.dataset, key: record.businessKey, status: .rejected, problems: [problem]), nil)
             }
             if existing["latest_hash"] == record.contentHash {
-                return RecordResult(index: index, dataset: record.dataset, key: record.businessKey, status: .duplicate, hubId: recordID, version: latest)
+                return (RecordResult(index: index, dataset: record.dataset, key: record.businessKey, status: .duplicate, hubId: recordID, version: latest), nil)
             }
             version = latest + 1
             try db.cachedStatement(sql: "UPDATE record SET latest_version = ?, latest_hash = ?, region_code = ?, updated_at = ? WHERE id = ?")
@@ -105,15 +108,19 @@ extension HubStore {
                 """).execute(arguments: [record.dataset.rawValue, record.businessKey, platform.rawValue, record.contentHash, record.regionCode, instant, instant])
             recordID = db.lastInsertedRowID
         }
+        // In the order of `versionDigestColumns`: the audit entry records the digest of these values.
+        let values: [(any DatabaseValueConvertible)?] = [
+            recordID, version, record.dataset.rawValue, record.businessKey, platform.rawValue, record.regionCode,
+            record.rawPayload, record.normalizedPayload, record.contentHash, record.specVersion, instant,
+            payloadID, record.mapping?.sourcePath, record.mapping?.mappingVersion, record.signature,
+            flags.isEmpty ? nil : JSONText.encode(flags),
+        ]
         try db.cachedStatement(sql: """
             INSERT INTO record_version (record_id, version, dataset, business_key, source_platform, region_code,
                                         raw_payload, normalized_payload, content_hash, spec_version, received_at,
                                         payload_id, source_path, mapping_version, signature, flags)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [recordID, version, record.dataset.rawValue, record.businessKey, platform.rawValue, record.regionCode,
-                                     record.rawPayload, record.normalizedPayload, record.contentHash, record.specVersion, instant,
-                                     payloadID, record.mapping?.sourcePath, record.mapping?.mappingVersion, record.signature,
-                                     flags.isEmpty ? nil : JSONText.encode(flags)])
+            """).execute(arguments: StatementArguments(values))
         // The transactional outbox: the delivery rows commit with the version, or neither does.
         let versionID = db.lastInsertedRowID
         if let subject = record.listedSubject {
@@ -122,7 +129,16 @@ extension HubStore {
         for destination in destinations {
             try enqueue(versionID: versionID, recordID: recordID, destination: destination, at: instant, in: db)
         }
-        return RecordResult(index: index, dataset: record.dataset, key: record.businessKey, status: .accepted, hubId: recordID, version: version)
+        let facts = StoredFacts(digest: versionDigest(values.map { $0?.databaseValue ?? .null }), destinations: destinations)
+        return (RecordResult(index: index, dataset: record.dataset, key: record.businessKey, status: .accepted, hubId: recordID, version: version), facts)
+    }
+
+    /// What the audit entry records of a stored version beyond its result.
+    struct StoredFacts {
+        /// ``versionDigest(_:)`` of the stored values.
+        var digest: String
+        /// The destinations it was enqueued for.
+        var destinations: [String]
     }
 
     /// True when `nonce` was used by `appKey` at or after `since`.
@@ -152,8 +168,11 @@ struct IngestAuditDetail: Encodable {
         var version: Int?
         var problems: [String]?
         var warnings: [String]?
+        /// For a stored version: the digest of its stored values, and where it was routed.
+        var digest: String?
+        var to: [String]?
 
-        init(_ result: RecordResult) {
+        init(_ result: RecordResult, stored: HubStore.StoredFacts? = nil) {
             index = result.index
             dataset = result.dataset?.rawValue
             key = result.key
@@ -161,6 +180,8 @@ struct IngestAuditDetail: Encodable {
             version = result.version
             problems = result.problems.map { $0.map { "\($0.code.rawValue) \($0.path)" } }
             warnings = result.warnings.map { $0.map { "\($0.code.rawValue) \($0.path)" } }
+            digest = stored?.digest
+            to = stored.flatMap { $0.destinations.isEmpty ? nil : $0.destinations }
         }
     }
 

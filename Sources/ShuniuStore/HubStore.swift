@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ShuniuCore
+import Synchronization
 
 /// The hub's durable store: one SQLite file in WAL mode, shared by the daemon and the CLI.
 ///
@@ -10,16 +11,32 @@ public final class HubStore: Sendable {
     /// The database file.
     public let path: String
     let pool: DatabasePool
+    /// The file holding the key of the audit chain.
+    public let auditKeyFile: String
+    /// Why entries cannot be appended (the chain's key is missing or another one), or nil.
+    public let auditKeyProblem: String?
+    /// The chain's key once it is known; read by the SQL function that chains new entries.
+    let auditKeyHolder: AuditKeyHolder
 
     /// The file name inside the data directory.
     public static let fileName = "shuniu.sqlite"
+    /// The audit key's file name inside the data directory, unless configured elsewhere.
+    public static let auditKeyFileName = "audit.key"
 
     /// Opens the store in `directory` and runs pending migrations. With `create`, a missing
     /// directory and file are made, readable by this user only (the store holds app secrets);
     /// without it, a missing store is an error, so that a typo in `--data-dir` is not a new,
     /// empty hub.
-    public init(directory: String, create: Bool = true) throws {
+    ///
+    /// The audit chain's key is read from `auditKeyFile` (default `<directory>/audit.key`). A
+    /// store whose chain is not keyed yet is keyed from its next entry on, with the key in that
+    /// file or, when there is none, a new random one written there (mode 0600). When the chain
+    /// is keyed and the file is missing or holds another key, the store opens for reading and
+    /// verifying, ``auditKeyProblem`` says why, and appending an entry fails.
+    public init(directory: String, create: Bool = true, auditKeyFile: String? = nil) throws {
         let path = (directory as NSString).appendingPathComponent(HubStore.fileName)
+        let keyFile = auditKeyFile ?? (directory as NSString).appendingPathComponent(HubStore.auditKeyFileName)
+        let holder = AuditKeyHolder()
         let existed = FileManager.default.fileExists(atPath: path)
         if !existed {
             guard create else {
@@ -36,6 +53,7 @@ public final class HubStore: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            db.add(function: holder.chainHashFunction)
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
@@ -48,6 +66,9 @@ public final class HubStore: Sendable {
             throw StoreError(.cannotOpen, "cannot open store \(path)", cause: error)
         }
         self.path = path
+        self.auditKeyFile = keyFile
+        self.auditKeyHolder = holder
+        self.auditKeyProblem = try HubStore.keyAuditChain(pool: pool, keyFile: keyFile, holder: holder)
     }
 
     /// Checkpoints the WAL and closes every connection. Later calls fail.
