@@ -28,19 +28,20 @@ struct AuditChainMarker: Sendable {
 extension HubStore {
     /// Decides the audit chain's key when the store opens: keys an unkeyed chain from its next
     /// entry on (making the key file when there is none), or checks that the key file holds the
-    /// key the chain is keyed with. Returns why entries cannot be appended, or nil.
-    static func keyAuditChain(pool: DatabasePool, keyFile: String, holder: AuditKeyHolder) throws -> String? {
+    /// key the chain is keyed with. Returns why entries cannot be appended (or nil), and the key
+    /// the file holds.
+    static func keyAuditChain(pool: DatabasePool, keyFile: String, holder: AuditKeyHolder) throws -> (problem: String?, key: AuditKey?) {
         let loaded = try AuditKey.load(path: keyFile)
         let marker = try pool.read(AuditChainMarker.fetch)
         if let marker {
             guard let loaded else {
-                return "the audit chain is keyed from entry \(marker.fromID) on with key \(marker.keyID), and there is no key file at \(keyFile): put the key back there or set audit.keyFile"
+                return ("the audit chain is keyed from entry \(marker.fromID) on with key \(marker.keyID), and there is no key file at \(keyFile): put the key back there or set audit.keyFile", nil)
             }
             guard marker.isMade(by: loaded) else {
-                return "the key in \(keyFile) (\(loaded.id)) is not the key the audit chain is keyed with (\(marker.keyID))"
+                return ("the key in \(keyFile) (\(loaded.id)) is not the key the audit chain is keyed with (\(marker.keyID)), or the chain's marker was changed", loaded)
             }
             holder.set(loaded)
-            return nil
+            return (nil, loaded)
         }
         let key = try loaded ?? AuditKey.create(path: keyFile)
         try pool.write { db in
@@ -60,7 +61,7 @@ extension HubStore {
             )
         }
         holder.set(key)
-        return nil
+        return (nil, key)
     }
 
     /// The audit chain's key, when this store has a usable one.

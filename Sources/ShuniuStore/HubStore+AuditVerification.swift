@@ -9,7 +9,7 @@ extension HubStore {
     /// the `ingest.batch` entries that created them.
     public func verifyAudit(checkpoints: AuditCheckpointLog? = nil) async throws -> AuditChainReport {
         let lines = try checkpoints?.read()
-        let key = auditKey
+        let key = auditKeyInFile
         return try await pool.read { db in
             var report = try HubStore.verifyAudit(in: db, key: key, checkpoints: lines)
             if let checkpoints, lines == nil {

@@ -45,7 +45,7 @@ extension HubStore {
             try? FileManager.default.removeItem(atPath: partial)
             throw StoreError(.cannotOpen, "cannot write the backup \(partial)", cause: error)
         }
-        var check = try HubStore.check(backup: partial, auditKey: auditKey)
+        var check = try HubStore.check(backup: partial, auditKey: auditKeyInFile)
         guard check.isSound else {
             throw StoreError(.backupUnsound, "the copy at \(partial) does not check out (integrity: \(check.integrity), audit: \(check.auditSummary)); it is left there to be looked at")
         }

@@ -17,6 +17,8 @@ public final class HubStore: Sendable {
     public let auditKeyProblem: String?
     /// The chain's key once it is known; read by the SQL function that chains new entries.
     let auditKeyHolder: AuditKeyHolder
+    /// The key in the key file, whether or not it is the chain's: verification names a mismatch.
+    let auditKeyInFile: AuditKey?
 
     /// The file name inside the data directory.
     public static let fileName = "shuniu.sqlite"
@@ -68,7 +70,7 @@ public final class HubStore: Sendable {
         self.path = path
         self.auditKeyFile = keyFile
         self.auditKeyHolder = holder
-        self.auditKeyProblem = try HubStore.keyAuditChain(pool: pool, keyFile: keyFile, holder: holder)
+        (self.auditKeyProblem, self.auditKeyInFile) = try HubStore.keyAuditChain(pool: pool, keyFile: keyFile, holder: holder)
     }
 
     /// Checkpoints the WAL and closes every connection. Later calls fail.
