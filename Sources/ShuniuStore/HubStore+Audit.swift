@@ -13,6 +13,13 @@ extension HubStore {
         try await pool.write { db in try HubStore.appendAudit(event, at: instant, in: db) }
     }
 
+    /// Appends many entries in one transaction: for filling large stores quickly (`shuniu-bench`).
+    package func appendAudit(_ events: [AuditEvent], at instant: Date) async throws {
+        try await pool.write { db in
+            for event in events { try HubStore.appendAudit(event, at: instant, in: db) }
+        }
+    }
+
     /// Appends one entry inside the caller's transaction, chaining it to the last one.
     @discardableResult
     static func appendAudit(_ event: AuditEvent, at instant: Date, in db: Database) throws -> AuditEntry {

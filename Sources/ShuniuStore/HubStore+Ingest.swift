@@ -11,63 +11,74 @@ extension HubStore {
     /// platform is rejected (一数一源). Throws ``StoreError/Code/nonceReused`` and stores nothing
     /// when the nonce was already used.
     public func commitIngest(_ commit: IngestCommit, receivedAt: Date = Date()) async throws -> [RecordResult] {
+        try await pool.write { db in try HubStore.commit(commit, receivedAt: receivedAt, in: db) }
+    }
+
+    /// Commits many batches in one transaction, as ``commitIngest(_:receivedAt:)`` commits each:
+    /// for filling large stores quickly (`shuniu-bench`), not for platforms' pushes.
+    package func commitIngest(batches: [IngestCommit], receivedAt: Date) async throws {
         try await pool.write { db in
-            do {
-                try db.execute(
-                    sql: "INSERT INTO request_nonce (app_key, nonce, seen_at) VALUES (?, ?, ?)",
-                    arguments: [commit.appKey, commit.nonce, receivedAt.timeIntervalSince1970]
-                )
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-                throw StoreError(.nonceReused, "nonce \(commit.nonce) was already used", cause: error)
-            }
-            var payloadID: Int64?
-            if let payload = commit.payload {
-                try db.execute(
-                    sql: "INSERT INTO raw_payload (platform, received_at, format, sha256, body) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [commit.platform.rawValue, receivedAt, payload.format, payload.sha256, Data(payload.body)]
-                )
-                payloadID = db.lastInsertedRowID
-            }
-            var results: [RecordResult] = []
-            results.reserveCapacity(commit.items.count)
-            var withdrawals: [(WithdrawnRecord, RecordResult)] = []
-            var stored: [Int: StoredFacts] = [:]
-            for item in commit.items {
-                switch item {
-                case .rejected(let index, let dataset, let key, let problems):
-                    results.append(RecordResult(index: index, dataset: dataset, key: key, status: .rejected, problems: problems))
-                case .valid(let index, let record, let destinations, let warnings):
-                    let (storedResult, facts) = try HubStore.store(record, index: index, from: commit.platform, payloadID: payloadID, destinations: destinations,
-                                                                  flags: warnings, at: receivedAt, in: db)
-                    var result = storedResult
-                    stored[index] = facts
-                    if !warnings.isEmpty { result.warnings = warnings }
-                    results.append(result)
-                    if let withdrawn = record.withdraws, result.status == .accepted { withdrawals.append((withdrawn, result)) }
-                }
-            }
-            // After every version is stored, so that an original sent in the same batch is found.
-            let followed = try withdrawals.map { withdrawn, result in
-                IngestAuditDetail.Withdrawal(
-                    index: result.index, withdraws: "\(withdrawn.dataset)/\(withdrawn.key)",
-                    followedTo: try HubStore.recordWithdrawal(withdrawn, by: result, at: receivedAt, in: db)
-                )
-            }
-            try db.execute(sql: "UPDATE platform SET last_ingest_at = ? WHERE id = ?", arguments: [receivedAt, commit.platform.rawValue])
-            let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
-            let detail = JSONText.encode(IngestAuditDetail(
-                accepted: counts[.accepted] ?? 0, duplicate: counts[.duplicate] ?? 0, rejected: counts[.rejected] ?? 0,
-                records: results.map { IngestAuditDetail.Line($0, stored: stored[$0.index]) }, certificate: commit.certificate, pulled: commit.pulled,
-                withdrawals: followed.isEmpty ? nil : followed
-            ))
-            let outcome = (counts[.rejected] ?? 0) == results.count && !results.isEmpty ? "rejected" : "ok"
-            try HubStore.appendAudit(
-                AuditEvent(actorKind: .platform, actor: commit.platform.rawValue, action: "ingest.batch", outcome: outcome,
-                           subject: nil, address: commit.address, detail: detail),
-                at: receivedAt, in: db
-            )
-            return results
+            for commit in batches { _ = try HubStore.commit(commit, receivedAt: receivedAt, in: db) }
         }
+    }
+
+    /// One batch inside the caller's transaction.
+    private static func commit(_ commit: IngestCommit, receivedAt: Date, in db: Database) throws -> [RecordResult] {
+        do {
+            try db.execute(
+                sql: "INSERT INTO request_nonce (app_key, nonce, seen_at) VALUES (?, ?, ?)",
+                arguments: [commit.appKey, commit.nonce, receivedAt.timeIntervalSince1970]
+            )
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw StoreError(.nonceReused, "nonce \(commit.nonce) was already used", cause: error)
+        }
+        var payloadID: Int64?
+        if let payload = commit.payload {
+            try db.execute(
+                sql: "INSERT INTO raw_payload (platform, received_at, format, sha256, body) VALUES (?, ?, ?, ?, ?)",
+                arguments: [commit.platform.rawValue, receivedAt, payload.format, payload.sha256, Data(payload.body)]
+            )
+            payloadID = db.lastInsertedRowID
+        }
+        var results: [RecordResult] = []
+        results.reserveCapacity(commit.items.count)
+        var withdrawals: [(WithdrawnRecord, RecordResult)] = []
+        var stored: [Int: StoredFacts] = [:]
+        for item in commit.items {
+            switch item {
+            case .rejected(let index, let dataset, let key, let problems):
+                results.append(RecordResult(index: index, dataset: dataset, key: key, status: .rejected, problems: problems))
+            case .valid(let index, let record, let destinations, let warnings):
+                let (storedResult, facts) = try HubStore.store(record, index: index, from: commit.platform, payloadID: payloadID, destinations: destinations,
+                                                              flags: warnings, at: receivedAt, in: db)
+                var result = storedResult
+                stored[index] = facts
+                if !warnings.isEmpty { result.warnings = warnings }
+                results.append(result)
+                if let withdrawn = record.withdraws, result.status == .accepted { withdrawals.append((withdrawn, result)) }
+            }
+        }
+        // After every version is stored, so that an original sent in the same batch is found.
+        let followed = try withdrawals.map { withdrawn, result in
+            IngestAuditDetail.Withdrawal(
+                index: result.index, withdraws: "\(withdrawn.dataset)/\(withdrawn.key)",
+                followedTo: try HubStore.recordWithdrawal(withdrawn, by: result, at: receivedAt, in: db)
+            )
+        }
+        try db.execute(sql: "UPDATE platform SET last_ingest_at = ? WHERE id = ?", arguments: [receivedAt, commit.platform.rawValue])
+        let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
+        let detail = JSONText.encode(IngestAuditDetail(
+            accepted: counts[.accepted] ?? 0, duplicate: counts[.duplicate] ?? 0, rejected: counts[.rejected] ?? 0,
+            records: results.map { IngestAuditDetail.Line($0, stored: stored[$0.index]) }, certificate: commit.certificate, pulled: commit.pulled,
+            withdrawals: followed.isEmpty ? nil : followed
+        ))
+        let outcome = (counts[.rejected] ?? 0) == results.count && !results.isEmpty ? "rejected" : "ok"
+        try HubStore.appendAudit(
+            AuditEvent(actorKind: .platform, actor: commit.platform.rawValue, action: "ingest.batch", outcome: outcome,
+                       subject: nil, address: commit.address, detail: detail),
+            at: receivedAt, in: db
+        )
+        return results
     }
 
     private static func store(
