@@ -48,19 +48,24 @@ extension HubStore {
 
     /// The previous hash and every field, one per line; the time as stored.
     static func chainText(of entry: AuditEntry, atText: String) -> String {
-        let fields: [String] = [
+        chainText(fields: [
             entry.previousHash, String(entry.id), atText, entry.actorKind.rawValue, entry.actor,
             entry.action, entry.outcome, entry.subject ?? "", entry.address ?? "", entry.detail,
-        ]
-        return fields.joined(separator: "\n")
+        ])
     }
 
-    /// The hash of an entry: HMAC-SHA256 under the audit key from the chain's keyed-from entry
-    /// on, plain SHA-256 (the rule of stores from before the chain was keyed) before it.
-    static func chainHash(of entry: AuditEntry, atText: String, key: AuditKey?) -> String {
-        let text = Array(chainText(of: entry, atText: atText).utf8)
-        guard let key else { return DigestAlgorithm.sha256.hexHash(text) }
-        return key.chainHash(text)
+    /// The fields as stored (previous hash, id, time, actor kind, actor, action, outcome,
+    /// subject, address, detail; "" for none), one per line.
+    static func chainText(fields: [String]) -> String {
+        fields.joined(separator: "\n")
+    }
+
+    /// The hash of an entry's text: HMAC-SHA256 under the audit key from the chain's keyed-from
+    /// entry on, plain SHA-256 (the rule of stores from before the chain was keyed) before it.
+    static func chainHash(text: String, key: AuditKey?) -> String {
+        let bytes = Array(text.utf8)
+        guard let key else { return DigestAlgorithm.sha256.hexHash(bytes) }
+        return key.chainHash(bytes)
     }
 
     /// UTC text with milliseconds (`2026-11-22T02:20:59.123Z`); hashed exactly as stored.

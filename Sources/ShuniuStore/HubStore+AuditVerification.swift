@@ -81,26 +81,36 @@ extension HubStore {
         let entries = try Row.fetchCursor(db, sql: "SELECT * FROM audit_entry ORDER BY id")
         let decoder = JSONDecoder()
         while let row = try entries.next() {
-            let entry = try HubStore.auditEntry(from: row)
+            // The stored text as it is, without making an AuditEntry: no time to parse a million times.
+            let id: Int64 = row["id"]
+            let hash: String = row["hash"]
+            let previousHash: String = row["previous_hash"]
+            let action: String = row["action"]
+            let actor: String = row["actor"]
+            let detail: String = row["detail"]
             report.entries += 1
-            var broken = entry.previousHash != previous
-            let keyed = marker.map { entry.id >= $0.fromID } ?? false
+            var broken = previousHash != previous
+            let keyed = marker.map { id >= $0.fromID } ?? false
             if !keyed || keyedKey != nil {
-                broken = broken || HubStore.chainHash(of: entry, atText: row["at"], key: keyed ? keyedKey : nil) != entry.hash
+                let text = HubStore.chainText(fields: [
+                    previousHash, String(id), row["at"], row["actor_kind"], actor, action, row["outcome"],
+                    row["subject"] ?? "", row["address"] ?? "", detail,
+                ])
+                broken = broken || HubStore.chainHash(text: text, key: keyed ? keyedKey : nil) != hash
             }
             if broken {
-                tally.add(.chainBroken, "entry \(entry.id)")
-                if report.firstBrokenID == nil { report.firstBrokenID = entry.id }
+                tally.add(.chainBroken, "entry \(id)")
+                if report.firstBrokenID == nil { report.firstBrokenID = id }
             }
-            previous = entry.hash
-            lastID = entry.id
-            if let named = byLastID.removeValue(forKey: entry.id) {
-                for checkpoint in named where checkpoint.lastHash != entry.hash || checkpoint.entries != report.entries {
-                    tally.add(.chainRewritten, "checkpoint of \(checkpoint.at) names entry \(entry.id) with \(checkpoint.entries) entries up to it; the store has \(report.entries)\(checkpoint.lastHash != entry.hash ? " and another hash" : "")")
+            previous = hash
+            lastID = id
+            if let named = byLastID.removeValue(forKey: id) {
+                for checkpoint in named where checkpoint.lastHash != hash || checkpoint.entries != report.entries {
+                    tally.add(.chainRewritten, "checkpoint of \(checkpoint.at) names entry \(id) with \(checkpoint.entries) entries up to it; the store has \(report.entries)\(checkpoint.lastHash != hash ? " and another hash" : "")")
                 }
             }
-            if entry.action == "ingest.batch", let lines = try? decoder.decode(IngestAuditLines.self, from: Data(entry.detail.utf8)) {
-                try checkVersions(lines.records, of: entry, marking: &audited, tally: &tally, in: db)
+            if action == "ingest.batch", let lines = try? decoder.decode(IngestAuditLines.self, from: Data(detail.utf8)) {
+                try checkVersions(lines.records, platform: actor, marking: &audited, tally: &tally, in: db)
             }
         }
         for checkpoint in byLastID.values.joined().sorted(by: { $0.lastId < $1.lastId }) {
@@ -162,10 +172,10 @@ extension HubStore {
     }
 
     /// Checks the versions one `ingest.batch` entry accepted: each is there, from the entry's
-    /// platform, as the entry recorded it (its digest, when the entry has one), its content
+    /// platform (its actor), as the entry recorded it (its digest, when the entry has one), its content
     /// hash matching its payload, delivered where it was routed.
     private static func checkVersions(
-        _ lines: [IngestAuditLines.Line], of entry: AuditEntry, marking audited: inout VersionBitmap, tally: inout AuditDamageTally, in db: Database
+        _ lines: [IngestAuditLines.Line], platform: String, marking audited: inout VersionBitmap, tally: inout AuditDamageTally, in db: Database
     ) throws {
         let columns = versionDigestColumns.map { "v." + $0 }.joined(separator: ", ")
         let find = try db.cachedStatement(sql: """
@@ -184,7 +194,7 @@ extension HubStore {
             audited.insert(id)
             let values = (1...versionDigestColumns.count).map { row[$0] as DatabaseValue }
             let normalized: String = row["normalized_payload"]
-            let altered = (row["source_platform"] as String) != entry.actor
+            let altered = (row["source_platform"] as String) != platform
                 || (row["content_hash"] as String) != DigestAlgorithm.sha256.hexHash(Array(normalized.utf8))
                 || line.digest.map { $0 != versionDigest(values) } ?? false
             if altered { tally.add(.versionAltered, name) }
