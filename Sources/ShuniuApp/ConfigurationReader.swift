@@ -37,6 +37,9 @@ struct ConfigurationReader {
         "crl.retrySeconds": integer(1...3600) { $0.crl.retrySeconds = Double($1) },
         "crl.maxRetrySeconds": integer(1...86_400) { $0.crl.maxRetrySeconds = Double($1) },
         "crl.timeoutSeconds": integer(1...600) { $0.crl.timeoutSeconds = $1 },
+        "audit.keyFile": path { $0.auditKeyPath = $1 },
+        "audit.checkpointFile": path { $0.auditCheckpointPath = $1 },
+        "audit.checkpointSeconds": integer(5...3600) { $0.auditCheckpointSeconds = $1 },
         "log.level": { config, value in
             guard let level = Logger.Level(rawValue: value) else {
                 return "must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))"

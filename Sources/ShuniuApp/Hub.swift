@@ -50,7 +50,11 @@ public struct Hub: Sendable {
         }
         self.mappings = MappingRegistry(folder: configuration.platformMappingsDir, spec: spec)
         self.mappingReport = mappings.reload()
-        self.store = try HubStore(directory: configuration.dataDir, maxSizeBytes: configuration.maxStoreBytes)
+        self.store = try HubStore(directory: configuration.dataDir, maxSizeBytes: configuration.maxStoreBytes, auditKeyFile: configuration.auditKeyFile)
+        if let problem = store.auditKeyProblem {
+            try? store.close()
+            throw StoreError(.auditKey, problem)
+        }
         let trustList = TrustList.load(directory: configuration.certsDir)
         for problem in trustList.refused { logger.error("CA folder refused", metadata: ["problem": "\(problem)"]) }
         self.crls = CRLRefresher(trust: trustList, cache: CRLCache(folder: configuration.crlDir), settings: configuration.crl)
@@ -135,6 +139,11 @@ public struct Hub: Sendable {
             configuration: .init(
                 services: [
                     .init(service: StoreService(store: store)),
+                    // Stopped after everything that appends entries: the last checkpoint names them all.
+                    .init(service: AuditCheckpointWriter(
+                        store: store, log: AuditCheckpointLog(path: configuration.auditCheckpointFile),
+                        interval: .seconds(configuration.auditCheckpointSeconds), logger: logger
+                    )),
                     // Stopped just before the store closes: the last summaries are written.
                     .init(service: RefusalSummaryWriter(tally: refusals, store: store, logger: logger)),
                     .init(service: HTTPClientService(client: http)),

@@ -27,13 +27,16 @@ import Yams
 /// | `ingest.replayWindowSeconds` | integer 10–3600 | `300` | ± clock skew; nonces kept twice as long |
 /// | `feed.pageCap`, `feed.maxWaitSeconds`, `feed.defaultRequestsPerMinute` | integer | `1000`, `30`, `600` | consumers' reads; see ``ReadSettings`` |
 /// | `crl.scanSeconds`, `crl.retrySeconds`, `crl.maxRetrySeconds`, `crl.timeoutSeconds` | integer | `10`, `30`, `3600`, `30` | CRL fetching; see ``CRLSettings`` |
+/// | `audit.keyFile` | path | `<dataDir>/audit.key` | **secret**: the audit chain's key, made (mode 0600) at first start; never in the store, never logged; keep a copy with the backups' keeper |
+/// | `audit.checkpointFile` | path | `<dataDir>/audit-checkpoints.log` | signed checkpoints of the chain's head, appended; point it outside the data folder (a file there is lost with the store) |
+/// | `audit.checkpointSeconds` | integer 5–3600 | `60` | how often a checkpoint is written when the log grew (also at start and stop) |
 /// | `log.level` | trace…critical | `info` | |
 /// | `destinations` | list | none | upstreams; see ``DestinationReader`` for each item's keys |
 /// | `routes` | list | none | which records go where; see ``RouteReader`` |
 /// | `connectors` | list | none | platforms to pull from; see ``ConnectorConfiguration`` for each item's keys |
 ///
-/// No value is secret: platform secrets live in the store, and a destination's signing secret
-/// is read from the file its `secretFile` names.
+/// No value is secret: platform secrets live in the store, a destination's signing secret is
+/// read from the file its `secretFile` names, and the audit key from `audit.keyFile`.
 /// Relative paths are taken from the working directory.
 public struct HubConfiguration: Sendable, Equatable {
     public var host = "127.0.0.1"
@@ -55,6 +58,12 @@ public struct HubConfiguration: Sendable, Equatable {
     public var routing = RoutingTable()
     /// Platforms that only expose an API, polled by pull connectors.
     public var connectors: [ConnectorConfiguration] = []
+    /// `audit.keyFile` as configured; nil for the default in the data folder.
+    public var auditKeyPath: String?
+    /// `audit.checkpointFile` as configured; nil for the default in the data folder.
+    public var auditCheckpointPath: String?
+    /// Seconds between checkpoints of a growing audit log.
+    public var auditCheckpointSeconds = 60
 
     /// The embedded defaults.
     public init() {}
@@ -65,6 +74,10 @@ public struct HubConfiguration: Sendable, Equatable {
     public var platformMappingsDir: String { (mappingsDir as NSString).appendingPathComponent("platforms") }
     /// Cached CRLs, `<ca-id>/*.crl` (layout: ``CRLCache``).
     public var crlDir: String { (dataDir as NSString).appendingPathComponent("crl") }
+    /// The audit chain's key.
+    public var auditKeyFile: String { auditKeyPath ?? (dataDir as NSString).appendingPathComponent("audit.key") }
+    /// Where the audit chain's checkpoints are appended.
+    public var auditCheckpointFile: String { auditCheckpointPath ?? (dataDir as NSString).appendingPathComponent("audit-checkpoints.log") }
     /// The running daemon's process id, for `shuniu mappings reload`.
     public var pidFile: String { (dataDir as NSString).appendingPathComponent("shuniu.pid") }
 

@@ -5,14 +5,16 @@ struct BenchmarkOptions {
     var concurrency = 4
     /// Single-record pushes timed from acknowledgement to a consumer's receipt (feed).
     var latencySamples = 200
+    /// Audit entries in the store `audit-verify` checks.
+    var entries = 1_000_000
 
     /// The benchmarks there are, the first being the default.
-    static let modes = ["ingest", "delivery", "mapping", "certs", "feed"]
+    static let modes = ["ingest", "delivery", "mapping", "certs", "feed", "audit-verify"]
 
     static let usage = """
-        usage: shuniu-bench [\(modes.joined(separator: "|"))] [--batches N] [--batch-size N] [--concurrency N] [--samples N]
+        usage: shuniu-bench [\(modes.joined(separator: "|"))] [--batches N] [--batch-size N] [--concurrency N] [--samples N] [--entries N]
         Measures the hub and prints figures; asserts nothing. Defaults: ingest, --batches 200,
-        --batch-size 100, --concurrency 4, --samples 200.
+        --batch-size 100, --concurrency 4, --samples 200, --entries 1000000 (audit-verify).
         """
 
     /// What the command line asks for.
@@ -44,6 +46,7 @@ struct BenchmarkOptions {
             case "--batch-size": options.batchSize = value
             case "--concurrency": options.concurrency = value
             case "--samples": options.latencySamples = value
+            case "--entries": options.entries = value
             default: return .invalid("unknown option \(flag)")
             }
         }

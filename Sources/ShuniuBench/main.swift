@@ -1,7 +1,7 @@
 import Foundation
 
 // shuniu-bench: measures the hub and prints figures; it asserts nothing.
-//   swift run -c release shuniu-bench [ingest|delivery|mapping|certs|feed] [--batches N] [--batch-size N] [--concurrency N] [--samples N]
+//   swift run -c release shuniu-bench [ingest|delivery|mapping|certs|feed|audit-verify] [--batches N] [--batch-size N] [--concurrency N] [--samples N] [--entries N]
 let mode: String
 let options: BenchmarkOptions
 switch BenchmarkOptions.parse(Array(CommandLine.arguments.dropFirst())) {
@@ -20,6 +20,7 @@ do {
     case "mapping": try await MappingBenchmark(options: options).run()
     case "certs": try CertificateBenchmark(options: options).run()
     case "feed": try await FeedBenchmark(options: options).run()
+    case "audit-verify": try await AuditVerifyBenchmark(options: options).run()
     default: try await IngestBenchmark(options: options).run()
     }
 } catch {

@@ -31,22 +31,43 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Recompute the hash chain; exit 1 if an entry was changed or removed.")
+        static let configuration = CommandConfiguration(
+            abstract: "Check the audit chain with its key, its head against the checkpoints, and versions, owners and deliveries against the entries that made them; exit 1 on any damage.",
+            discussion: """
+                Each kind of damage is printed with its count and first places: chain.broken, chain.truncated, \
+                chain.rewritten, chain.rekeyed, key.missing, key.mismatch, checkpoint.forged, version.unaudited, \
+                version.altered, version.missing, record.owner_changed, record.latest_changed, delivery.orphaned, \
+                delivery.missing. The key is read from audit.keyFile, the checkpoints from audit.checkpointFile.
+                """
+        )
         @OptionGroup var hub: HubOptions
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
+            let configuration = try hub.configuration()
             let store = try hub.openStore()
             defer { try? store.close() }
-            let report = try await store.verifyAuditChain()
+            let report = try await store.verifyAudit(checkpoints: AuditCheckpointLog(path: configuration.auditCheckpointFile))
             if output.json {
                 try Output.json(report)
-            } else if let broken = report.firstBrokenID {
-                print("audit chain BROKEN at entry \(broken) (\(report.entries) entries checked)")
             } else {
-                print("audit chain intact: \(report.entries) entries")
+                print(Verify.describe(report))
             }
             if !report.intact { throw ExitCode(1) }
+        }
+
+        /// The report as lines: a summary, then each kind of damage and each note.
+        static func describe(_ report: AuditChainReport) -> String {
+            let keyed = report.keyedFrom.map { "keyed from entry \($0) with key \(report.keyId ?? "?")" } ?? "not keyed"
+            var lines = [
+                "audit \(report.intact ? "intact" : "DAMAGED"): \(report.entries) entries (\(keyed)), \(report.checkpoints) checkpoints, "
+                    + "\(report.versions) versions, \(report.records) records, \(report.deliveries) deliveries checked",
+            ]
+            for damage in report.damage {
+                lines.append("\(damage.kind.rawValue) \(damage.count): \(damage.examples.joined(separator: "; "))\(damage.count > damage.examples.count ? "; …" : "")")
+            }
+            lines += report.notes.map { "note: \($0)" }
+            return lines.joined(separator: "\n")
         }
     }
 }

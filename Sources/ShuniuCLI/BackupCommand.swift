@@ -6,7 +6,7 @@ import ShuniuStore
 struct BackupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",
-        abstract: "Copy the store to a new file while the hub runs; the copy is checked (integrity, audit chain) and the backup audited."
+        abstract: "Copy the store to a new file while the hub runs; the copy is checked (integrity, audit chain and versions, with the audit key) and the backup audited."
     )
     @OptionGroup var hub: HubOptions
     @OptionGroup var output: OutputOptions
@@ -23,6 +23,6 @@ struct BackupCommand: AsyncParsableCommand {
 
     static func describe(_ check: BackupCheck) -> String {
         "\(check.file): \(check.bytes) bytes, \(check.versions) record versions, \(check.deliveriesWaiting) deliveries waiting, "
-            + "\(check.audit.entries) audit entries (chain \(check.audit.intact ? "intact" : "BROKEN")), integrity \(check.integrity)"
+            + "\(check.audit.entries) audit entries (audit \(check.auditSummary)), integrity \(check.integrity)"
     }
 }

@@ -22,9 +22,11 @@ struct HubOptions: ParsableArguments {
         return configuration
     }
 
-    /// Opens the store; `create` only for commands that register something.
+    /// Opens the store; `create` only for commands that register something. The audit key is
+    /// read from `audit.keyFile`, and made there when the store's chain is not keyed yet.
     func openStore(create: Bool = false) throws -> HubStore {
-        try HubStore(directory: configuration().dataDir, create: create)
+        let configuration = try configuration()
+        return try HubStore(directory: configuration.dataDir, create: create, auditKeyFile: configuration.auditKeyFile)
     }
 }
 

@@ -8,8 +8,9 @@ struct RestoreCommand: AsyncParsableCommand {
         commandName: "restore",
         abstract: "Replace the store with a backup (the hub must be stopped); the current store is kept beside it, the restore audited.",
         discussion: """
-            The backup is checked first (integrity, audit chain, schema no newer than this Shuniu); a backup that fails \
-            changes nothing. The current store is renamed shuniu.sqlite.replaced-<time>, never deleted. Start the hub \
+            The backup is checked first (integrity, audit chain and versions with the key in audit.keyFile, schema no newer \
+            than this Shuniu); a backup that fails changes nothing. A signed `restore` checkpoint is appended to \
+            audit.checkpointFile, so that the replaced store's checkpoints are no longer compared. The current store is renamed shuniu.sqlite.replaced-<time>, never deleted. Start the hub \
             afterwards: queues resume from the backup's state, and upstreams drop what they already had by its idempotency key.
             """
     )
@@ -23,7 +24,12 @@ struct RestoreCommand: AsyncParsableCommand {
         if let pid = configuration.runningDaemon {
             throw ValidationError("the hub is running (pid \(pid), \(configuration.pidFile)): stop it first (SIGTERM), then restore")
         }
-        let (check, replaced) = try await HubStore.restore(from: file, into: configuration.dataDir, by: operatorOption.resolved)
+        let (check, replaced) = try await HubStore.restore(
+            from: file, into: configuration.dataDir, auditKeyFile: configuration.auditKeyFile, by: operatorOption.resolved
+        )
+        let store = try HubStore(directory: configuration.dataDir, create: false, auditKeyFile: configuration.auditKeyFile)
+        defer { try? store.close() }
+        try AuditCheckpointLog(path: configuration.auditCheckpointFile).append(try await store.auditCheckpoint(event: "restore"))
         if output.json {
             struct Restored: Encodable { var backup: BackupCheck; var replaced: String? }
             return try Output.json(Restored(backup: check, replaced: replaced))

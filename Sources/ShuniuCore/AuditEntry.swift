@@ -2,8 +2,10 @@ import Foundation
 
 /// One line of the append-only, hash-chained audit log.
 ///
-/// `hash` is SHA-256 over the previous entry's hash and this entry's fields, so changing or
-/// removing any entry breaks the chain from there on (see `shuniu audit verify`).
+/// `hash` is HMAC-SHA256, under the audit key kept outside the store, over the previous entry's
+/// hash and this entry's fields (plain SHA-256 for entries from before the chain was keyed), so
+/// changing or removing any entry breaks the chain from there on, and removing the newest ones
+/// is seen against the signed checkpoints (see `shuniu audit verify`).
 public struct AuditEntry: Codable, Sendable, Hashable {
     public var id: Int64
     public var at: Date

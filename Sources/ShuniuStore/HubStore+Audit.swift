@@ -13,6 +13,13 @@ extension HubStore {
         try await health.track { try await pool.write { db in try HubStore.appendAudit(event, at: instant, in: db) } }
     }
 
+    /// Appends many entries in one transaction: for filling large stores quickly (`shuniu-bench`).
+    package func appendAudit(_ events: [AuditEvent], at instant: Date) async throws {
+        try await pool.write { db in
+            for event in events { try HubStore.appendAudit(event, at: instant, in: db) }
+        }
+    }
+
     /// Appends one entry inside the caller's transaction, chaining it to the last one.
     @discardableResult
     static func appendAudit(_ event: AuditEvent, at instant: Date, in db: Database) throws -> AuditEntry {
@@ -24,7 +31,10 @@ extension HubStore {
             outcome: event.outcome, subject: event.subject, address: event.address, detail: event.detail,
             previousHash: previous, hash: ""
         )
-        entry.hash = chainHash(of: entry, atText: atText)
+        // Keyed under the store's audit key by the SQL function its connections carry.
+        entry.hash = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT shuniu_audit_chain_hash(?)"), arguments: [chainText(of: entry, atText: atText)]
+        ) ?? ""
         try db.execute(
             sql: """
                 INSERT INTO audit_entry (id, at, actor_kind, actor, action, outcome, subject, address, detail, previous_hash, hash)
@@ -36,13 +46,26 @@ extension HubStore {
         return entry
     }
 
-    /// SHA-256 over the previous hash and every field, one per line; the time as stored.
-    static func chainHash(of entry: AuditEntry, atText: String) -> String {
-        let fields: [String] = [
+    /// The previous hash and every field, one per line; the time as stored.
+    static func chainText(of entry: AuditEntry, atText: String) -> String {
+        chainText(fields: [
             entry.previousHash, String(entry.id), atText, entry.actorKind.rawValue, entry.actor,
             entry.action, entry.outcome, entry.subject ?? "", entry.address ?? "", entry.detail,
-        ]
-        return DigestAlgorithm.sha256.hexHash(Array(fields.joined(separator: "\n").utf8))
+        ])
+    }
+
+    /// The fields as stored (previous hash, id, time, actor kind, actor, action, outcome,
+    /// subject, address, detail; "" for none), one per line.
+    static func chainText(fields: [String]) -> String {
+        fields.joined(separator: "\n")
+    }
+
+    /// The hash of an entry's text: HMAC-SHA256 under the audit key from the chain's keyed-from
+    /// entry on, plain SHA-256 (the rule of stores from before the chain was keyed) before it.
+    static func chainHash(text: String, key: AuditKey?) -> String {
+        let bytes = Array(text.utf8)
+        guard let key else { return DigestAlgorithm.sha256.hexHash(bytes) }
+        return key.chainHash(bytes)
     }
 
     /// UTC text with milliseconds (`2026-11-22T02:20:59.123Z`); hashed exactly as stored.
@@ -89,34 +112,4 @@ extension HubStore {
             previousHash: row["previous_hash"], hash: row["hash"]
         )
     }
-
-    /// Walks the whole chain and reports the first entry whose hash or link does not match.
-    public func verifyAuditChain() async throws -> AuditChainReport {
-        try await pool.read(HubStore.auditChain)
-    }
-
-    /// The chain check on any connection to a store's file (the live store, or a backup's copy).
-    static func auditChain(in db: Database) throws -> AuditChainReport {
-        var previous = HubStore.auditGenesisHash
-        var count = 0
-        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_entry ORDER BY id")
-        while let row = try cursor.next() {
-            let entry = try HubStore.auditEntry(from: row)
-            if entry.previousHash != previous || HubStore.chainHash(of: entry, atText: row["at"]) != entry.hash {
-                return AuditChainReport(entries: count + 1, firstBrokenID: entry.id)
-            }
-            previous = entry.hash
-            count += 1
-        }
-        return AuditChainReport(entries: count, firstBrokenID: nil)
-    }
-}
-
-/// The outcome of checking the audit chain.
-public struct AuditChainReport: Codable, Sendable {
-    /// Entries checked (up to and including a broken one).
-    public var entries: Int
-    /// The first entry that does not match its hash or its predecessor, if any.
-    public var firstBrokenID: Int64?
-    public var intact: Bool { firstBrokenID == nil }
 }

@@ -15,6 +15,12 @@ public struct BackupCheck: Codable, Sendable {
     public var migrations: [String]
 
     public var isSound: Bool { integrity == "ok" && audit.intact }
+
+    /// `intact`, or each kind of damage with its count and first place.
+    public var auditSummary: String {
+        guard !audit.intact else { return "intact" }
+        return audit.damage.map { "\($0.kind.rawValue) \($0.count) (\($0.examples.first ?? ""))" }.joined(separator: "; ")
+    }
 }
 
 extension HubStore {
@@ -39,9 +45,9 @@ extension HubStore {
             try? FileManager.default.removeItem(atPath: partial)
             throw StoreError(.cannotOpen, "cannot write the backup \(partial)", cause: error)
         }
-        var check = try HubStore.check(backup: partial)
+        var check = try HubStore.check(backup: partial, auditKey: auditKeyInFile)
         guard check.isSound else {
-            throw StoreError(.backupUnsound, "the copy at \(partial) does not check out (integrity: \(check.integrity), audit chain intact: \(check.audit.intact)); it is left there to be looked at")
+            throw StoreError(.backupUnsound, "the copy at \(partial) does not check out (integrity: \(check.integrity), audit: \(check.auditSummary)); it is left there to be looked at")
         }
         try FileManager.default.moveItem(atPath: partial, toPath: file)
         check.file = file
@@ -52,8 +58,10 @@ extension HubStore {
         return check
     }
 
-    /// Opens a store file read-only and checks it: what a backup must pass before it is kept or restored.
-    public static func check(backup file: String) throws -> BackupCheck {
+    /// Opens a store file read-only and checks it: what a backup must pass before it is kept or
+    /// restored. The audit chain, versions, owners and deliveries are verified as
+    /// `shuniu audit verify` does; a keyed chain needs its key (`key.missing` otherwise).
+    public static func check(backup file: String, auditKey: AuditKey?) throws -> BackupCheck {
         var configuration = Configuration()
         configuration.readonly = true
         let queue: DatabaseQueue
@@ -72,7 +80,7 @@ extension HubStore {
                     integrity: integrity,
                     versions: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record_version") ?? 0,
                     deliveriesWaiting: try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(count), 0) FROM queue_counter WHERE state IN ('pending', 'in_flight', 'retrying')") ?? 0,
-                    audit: try HubStore.auditChain(in: db),
+                    audit: try HubStore.verifyAudit(in: db, key: auditKey, checkpoints: nil),
                     migrations: try HubStore.migrator.appliedMigrations(db)
                 )
             }
@@ -87,11 +95,15 @@ extension HubStore {
     /// current store is kept beside it as `shuniu.sqlite.replaced-<time>` (with its WAL, if it
     /// has one), never deleted. The restored store is opened (pending
     /// migrations run) and the restore is audited as `store.restore` in it. Returns the check of
-    /// the backup and the name the replaced store got.
-    public static func restore(from backup: String, into directory: String, by operatorName: String, at instant: Date = Date()) async throws -> (check: BackupCheck, replaced: String?) {
-        let check = try HubStore.check(backup: backup)
+    /// the backup and the name the replaced store got. The backup's audit chain is checked with
+    /// the key in `auditKeyFile` (default `<directory>/audit.key`), which the restored store keeps.
+    public static func restore(
+        from backup: String, into directory: String, auditKeyFile: String? = nil, by operatorName: String, at instant: Date = Date()
+    ) async throws -> (check: BackupCheck, replaced: String?) {
+        let keyFile = auditKeyFile ?? (directory as NSString).appendingPathComponent(HubStore.auditKeyFileName)
+        let check = try HubStore.check(backup: backup, auditKey: try AuditKey.load(path: keyFile))
         guard check.isSound else {
-            throw StoreError(.backupUnsound, "\(backup) does not check out (integrity: \(check.integrity), audit chain intact: \(check.audit.intact)); nothing was changed")
+            throw StoreError(.backupUnsound, "\(backup) does not check out (integrity: \(check.integrity), audit: \(check.auditSummary)); nothing was changed")
         }
         let known = Set(HubStore.migrator.migrations)
         let unknown = check.migrations.filter { !known.contains($0) }
@@ -118,7 +130,7 @@ extension HubStore {
         try FileManager.default.copyItem(atPath: backup, toPath: partial)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: partial)
         try FileManager.default.moveItem(atPath: partial, toPath: path)
-        let store = try HubStore(directory: directory, create: false)
+        let store = try HubStore(directory: directory, create: false, auditKeyFile: keyFile)
         defer { try? store.close() }
         struct Detail: Encodable { var backup: BackupCheck; var replaced: String? }
         try await store.appendAudit(AuditEvent(

@@ -355,6 +355,24 @@ extension HubStore {
                 CREATE TABLE store_probe (id INTEGER PRIMARY KEY, at DATETIME NOT NULL, room BLOB NOT NULL);
                 """)
         }
+        migrator.registerMigration("15-keyed-audit-chain") { db in
+            try db.execute(sql: """
+                -- From which audit entry on the chain is keyed (HMAC under the key kept outside the
+                -- store), and which key: entries before it keep the unkeyed SHA-256 rule. `tag` is
+                -- a MAC of the row under the key, so the boundary cannot be moved without it.
+                CREATE TABLE audit_chain_key (
+                    from_id INTEGER PRIMARY KEY NOT NULL,
+                    scheme TEXT NOT NULL,
+                    key_id TEXT NOT NULL,
+                    tag TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                CREATE TRIGGER audit_chain_key_no_update BEFORE UPDATE ON audit_chain_key
+                BEGIN SELECT RAISE(ABORT, 'the audit chain key marker is immutable'); END;
+                CREATE TRIGGER audit_chain_key_no_delete BEFORE DELETE ON audit_chain_key
+                BEGIN SELECT RAISE(ABORT, 'the audit chain key marker is immutable'); END;
+                """)
+        }
         return migrator
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ShuniuCore
+import Synchronization
 
 /// The hub's durable store: one SQLite file in WAL mode, shared by the daemon and the CLI.
 ///
@@ -12,9 +13,19 @@ public final class HubStore: Sendable {
     let pool: DatabasePool
     /// Whether writes succeed now, as the last one found.
     public let health = StoreHealth()
+    /// The file holding the key of the audit chain.
+    public let auditKeyFile: String
+    /// Why entries cannot be appended (the chain's key is missing or another one), or nil.
+    public let auditKeyProblem: String?
+    /// The chain's key once it is known; read by the SQL function that chains new entries.
+    let auditKeyHolder: AuditKeyHolder
+    /// The key in the key file, whether or not it is the chain's: verification names a mismatch.
+    let auditKeyInFile: AuditKey?
 
     /// The file name inside the data directory.
     public static let fileName = "shuniu.sqlite"
+    /// The audit key's file name inside the data directory, unless configured elsewhere.
+    public static let auditKeyFileName = "audit.key"
 
     /// Opens the store in `directory` and runs pending migrations. With `create`, a missing
     /// directory and file are made, readable by this user only (the store holds app secrets);
@@ -23,8 +34,16 @@ public final class HubStore: Sendable {
     ///
     /// `maxSizeBytes` limits the database file (SQLite's `max_page_count`): past it writes fail as
     /// on a full disk, leaving the disk's own space to the system and the logs.
-    public init(directory: String, create: Bool = true, maxSizeBytes: Int64? = nil) throws {
+    ///
+    /// The audit chain's key is read from `auditKeyFile` (default `<directory>/audit.key`). A
+    /// store whose chain is not keyed yet is keyed from its next entry on, with the key in that
+    /// file or, when there is none, a new random one written there (mode 0600). When the chain
+    /// is keyed and the file is missing or holds another key, the store opens for reading and
+    /// verifying, ``auditKeyProblem`` says why, and appending an entry fails.
+    public init(directory: String, create: Bool = true, maxSizeBytes: Int64? = nil, auditKeyFile: String? = nil) throws {
         let path = (directory as NSString).appendingPathComponent(HubStore.fileName)
+        let keyFile = auditKeyFile ?? (directory as NSString).appendingPathComponent(HubStore.auditKeyFileName)
+        let holder = AuditKeyHolder()
         let existed = FileManager.default.fileExists(atPath: path)
         if !existed {
             guard create else {
@@ -42,6 +61,7 @@ public final class HubStore: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             if let maxSizeBytes { try HubStore.limitSize(to: maxSizeBytes, in: db) }
+            db.add(function: holder.chainHashFunction)
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
@@ -54,6 +74,9 @@ public final class HubStore: Sendable {
             throw StoreError(.cannotOpen, "cannot open store \(path)", cause: error)
         }
         self.path = path
+        self.auditKeyFile = keyFile
+        self.auditKeyHolder = holder
+        (self.auditKeyProblem, self.auditKeyInFile) = try HubStore.keyAuditChain(pool: pool, keyFile: keyFile, holder: holder)
     }
 
     /// Checkpoints the WAL and closes every connection. Later calls fail.

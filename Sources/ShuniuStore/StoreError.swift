@@ -32,6 +32,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let backupExists = Code(rawValue: "store.backup_exists")
         /// A backup file fails its checks (integrity, audit chain, schema): nothing was changed.
         public static let backupUnsound = Code(rawValue: "store.backup_unsound")
+        /// The audit key file is missing, unreadable, too widely readable, or not the chain's key.
+        public static let auditKey = Code(rawValue: "store.audit_key")
     }
 
     public var code: Code

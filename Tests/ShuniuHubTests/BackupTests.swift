@@ -30,7 +30,7 @@ struct BackupTests {
             let taken = try await CLI.run(["backup", "--data-dir", dataDir, "--operator", "alice", backup])
             try await pushing
             #expect(taken.status == 0, "\(taken.output)")
-            let check = try HubStore.check(backup: backup)
+            let check = try HubStore.check(backup: backup, auditKey: try AuditKey.load(path: dataDir + "/" + HubStore.auditKeyFileName))
             #expect(check.isSound && check.versions >= 200 && check.versions <= 400 && check.versions % 50 == 0, "\(check)")
             #expect(!FileManager.default.fileExists(atPath: backup + "-wal") && !FileManager.default.fileExists(atPath: backup + ".partial"))
             let again = try await CLI.run(["backup", "--data-dir", dataDir, backup])
@@ -52,7 +52,7 @@ struct BackupTests {
         try store.close()
         // The replaced store is kept whole, with every version and the backup's audit entry.
         let replaced = try #require(try FileManager.default.contentsOfDirectory(atPath: dataDir).first { $0.hasPrefix("shuniu.sqlite.replaced-") && !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") })
-        let previous = try HubStore.check(backup: dataDir + "/" + replaced)
+        let previous = try HubStore.check(backup: dataDir + "/" + replaced, auditKey: try AuditKey.load(path: dataDir + "/" + HubStore.auditKeyFileName))
         #expect(previous.versions == 400 && previous.isSound, "\(previous)")
 
         // The hub starts on the restored store and takes pushes again.

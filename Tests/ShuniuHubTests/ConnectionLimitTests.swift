@@ -55,7 +55,7 @@ struct ConnectionLimitTests {
     func bodyTimeout() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        try await RunningHub.withRunning(dataDir: folder.path, adjust: { $0.connections.bodyTimeoutSeconds = 1 }) { hub in
+        try await RunningHub.withRunning(dataDir: folder.path, adjust: { $0.connections.bodyTimeoutSeconds = 2 }) { hub in
             let client = hub.client(try await Fixtures.register(in: hub.store))
             let body = try Fixtures.batch(Fixtures.projects(count: 20))
             let stalled = try RawHTTPConnection(port: hub.port)
@@ -63,12 +63,13 @@ struct ConnectionLimitTests {
             #expect(try await stalled.readUntilClosed(timeout: 15) == "")
             #expect(Self.value(try await Self.metricsText(hub), Self.closed("body_timeout")) == 1)
 
-            // Five pieces 400 ms apart: two seconds in all, twice the body timeout, but no pause as long.
+            // Ten pieces 300 ms apart: three seconds in all, longer than the body timeout, but no
+            // pause near as long (a busy machine may stretch a pause; 2 s leaves it room).
             let steady = try RawHTTPConnection(port: hub.port)
             try steady.send(try Self.signedHead(client, body: body))
-            let piece = (body.count + 4) / 5
+            let piece = (body.count + 9) / 10
             for offset in stride(from: 0, to: body.count, by: piece) {
-                try await Task.sleep(for: .milliseconds(400))
+                try await Task.sleep(for: .milliseconds(300))
                 try steady.send(Array(body[offset..<min(offset + piece, body.count)]))
             }
             let answer = try #require(try await steady.readUntilClosed(timeout: 15))
