@@ -48,34 +48,34 @@ struct AlertRulesTests {
         let upstream = try await SimulatedUpstream.start()
         let gone = await SimulatedPlatformAPI.start()
         try await gone.stop()  // its port refuses connections: the connector fails
-        let hub = try await RunningHub.start(dataDir: folder.path) { configuration in
+        try await RunningHub.withRunning(dataDir: folder.path, adjust: { configuration in
             configuration.destinations = [Destination(name: "national", url: upstream.url, retrySchedule: [1])]
             configuration.routing = RoutingTable(routes: [Route(destination: "national")])
             var connector = ConnectorConfiguration(name: "gone", platform: Fixtures.otherPlatformID, baseURL: gone.baseURL, endpoints: [.init(name: "projects", path: "/page")])
             connector.retrySeconds = 1
             configuration.connectors = [connector]
-        }
-        let client = hub.client(try await Fixtures.register(in: hub.store))
-        _ = try await Fixtures.register(Fixtures.otherPlatformID, in: hub.store)
-        #expect(try await client.send(body: Fixtures.batch(Fixtures.sampleRecords())).status == 200)
-        _ = try await hub.client(PlatformCredential(appKey: "ak-nobody", secret: "x")).send(body: Fixtures.batch([Fixtures.record("500")]))
-        let reader = try await Fixtures.registerConsumer(on: hub)
-        #expect(try await reader.feed().status == 200)
-        #expect(try await eventually { try await DeliveryTests.stats(hub, "national").delivered == 4 })
+        }) { hub in
+            let client = hub.client(try await Fixtures.register(in: hub.store))
+            _ = try await Fixtures.register(Fixtures.otherPlatformID, in: hub.store)
+            #expect(try await client.send(body: Fixtures.batch(Fixtures.sampleRecords())).status == 200)
+            _ = try await hub.client(PlatformCredential(appKey: "ak-nobody", secret: "x")).send(body: Fixtures.batch([Fixtures.record("500")]))
+            let reader = try await Fixtures.registerConsumer(on: hub)
+            #expect(try await reader.feed().status == 200)
+            #expect(try await eventually { try await DeliveryTests.stats(hub, "national").delivered == 4 })
 
-        var text = ""
-        let served = await eventually(timeout: .seconds(30)) {
-            text = (try? await CurlHTTPClient().send(OutgoingRequest(method: "GET", url: hub.baseURL + "/metrics")).bodyText) ?? ""
-            return used.keys.allSatisfy { text.contains($0) }
-        }
-        #expect(served, "not served: \(used.keys.filter { !text.contains($0) }.sorted())")
-        for (name, labels) in used {
-            let lines = text.split(separator: "\n").filter { $0.hasPrefix(name + "{") || $0.hasPrefix(name + "_count{") }
-            for label in labels where label != "job" && label != "instance" {
-                #expect(lines.contains { $0.contains(label + "=\"") }, "\(name) has no label \(label): \(lines)")
+            var text = ""
+            let served = await eventually(timeout: .seconds(30)) {
+                text = (try? await CurlHTTPClient().send(OutgoingRequest(method: "GET", url: hub.baseURL + "/metrics")).bodyText) ?? ""
+                return used.keys.allSatisfy { text.contains($0) }
+            }
+            #expect(served, "not served: \(used.keys.filter { !text.contains($0) }.sorted())")
+            for (name, labels) in used {
+                let lines = text.split(separator: "\n").filter { $0.hasPrefix(name + "{") || $0.hasPrefix(name + "_count{") }
+                for label in labels where label != "job" && label != "instance" {
+                    #expect(lines.contains { $0.contains(label + "=\"") }, "\(name) has no label \(label): \(lines)")
+                }
             }
         }
-        try await hub.stop()
         try await upstream.stop()
     }
 

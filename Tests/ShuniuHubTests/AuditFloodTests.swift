@@ -19,7 +19,9 @@ struct AuditFloodTests {
             let owner = try await Fixtures.register(in: hub.store)
             let body = try Fixtures.batch([Fixtures.record("500")])
             let http = CurlHTTPClient()
-            let entriesBefore = try await hub.store.auditEntries(limit: 1000).count
+            // A minute's summary may be written while the flood goes on (a slow machine turns a minute); nothing else.
+            let others = { try await hub.store.auditEntries(limit: 1000).filter { $0.action != "anonymous.refused" }.count }
+            let entriesBefore = try await others()
             var statuses: [Int: Int] = [:]
             for round in 0..<150 {
                 let response: ReceivedResponse
@@ -39,7 +41,7 @@ struct AuditFloodTests {
             #expect((statuses[429] ?? 0) >= 50 && (statuses[401] ?? 0) + (statuses[429] ?? 0) == 150, "\(statuses)")
             // Even a good request from that address waits out the minute.
             #expect(try await hub.client(owner).send(body: body).status == 429)
-            #expect(try await hub.store.auditEntries(limit: 1000).count == entriesBefore)
+            #expect(try await others() == entriesBefore)
 
             await hub.hub.writeRefusalSummaries()
             let summaries = try await hub.store.auditEntries(limit: 10, action: "anonymous.refused")

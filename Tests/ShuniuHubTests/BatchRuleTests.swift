@@ -35,28 +35,28 @@ struct BatchRuleTests {
     func references() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let hub = try await RunningHub.start(dataDir: folder.path)
-        let client = hub.client(try await Fixtures.register(in: hub.store))
-        let all = try Fixtures.sampleRecords()
+        try await RunningHub.withRunning(dataDir: folder.path) { hub in
+            let client = hub.client(try await Fixtures.register(in: hub.store))
+            let all = try Fixtures.sampleRecords()
 
-        let alone = try await send(client, [all[2]])
-        #expect(alone.results.first?.problems?.map(\.code) == ["reference.missing"])
-        #expect(alone.results.first?.problems?.first?.path == "$.records[0].data.TENDER_PROJECT_CODE")
-        #expect(alone.results.first?.problems?.first?.message.contains("501") == true)
+            let alone = try await send(client, [all[2]])
+            #expect(alone.results.first?.problems?.map(\.code) == ["reference.missing"])
+            #expect(alone.results.first?.problems?.first?.path == "$.records[0].data.TENDER_PROJECT_CODE")
+            #expect(alone.results.first?.problems?.first?.message.contains("501") == true)
 
-        // Project and tender project first, then the section refers to the stored one.
-        let first = try await send(client, [all[0], all[1]])
-        #expect(first.accepted == 2, "\(first.results)")
-        let later = try await send(client, [all[2]])
-        #expect(later.accepted == 1, "\(later.results)")
-        // A notice naming a section that does not exist, among those that do.
-        let notice = try await send(client, [Fixtures.record("503", changing: [
-            "BID_SECTION_CODES": "\(Self.section),E4201000001000001001009",
-            "UNIFIED_DEAL_CODES": "E420100000100000100100120261105000000001,E420100000100000100100920261105000000009",
-        ])])
-        #expect(notice.results.first?.problems?.map(\.code) == ["reference.missing"])
-        #expect(notice.results.first?.problems?.first?.message.contains("E4201000001000001001009") == true)
-        try await hub.stop()
+            // Project and tender project first, then the section refers to the stored one.
+            let first = try await send(client, [all[0], all[1]])
+            #expect(first.accepted == 2, "\(first.results)")
+            let later = try await send(client, [all[2]])
+            #expect(later.accepted == 1, "\(later.results)")
+            // A notice naming a section that does not exist, among those that do.
+            let notice = try await send(client, [Fixtures.record("503", changing: [
+                "BID_SECTION_CODES": "\(Self.section),E4201000001000001001009",
+                "UNIFIED_DEAL_CODES": "E420100000100000100100120261105000000001,E420100000100000100100920261105000000009",
+            ])])
+            #expect(notice.results.first?.problems?.map(\.code) == ["reference.missing"])
+            #expect(notice.results.first?.problems?.first?.message.contains("E4201000001000001001009") == true)
+        }
     }
 
     @Test("Candidate ranks of a section run 1..n without gaps or repeats, across batches")
@@ -211,22 +211,22 @@ struct BatchRuleTests {
     func groupedProblems() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let hub = try await RunningHub.start(dataDir: folder.path)
-        let client = hub.client(try await Fixtures.register(in: hub.store))
-        var projects = try Fixtures.projects(count: 12)
-        for index in projects.indices {
-            var data = projects[index]["data"] as! [String: Any]
-            data["CREATE_TIME"] = "2026-11-01 09:30"
-            projects[index]["data"] = data
+        try await RunningHub.withRunning(dataDir: folder.path) { hub in
+            let client = hub.client(try await Fixtures.register(in: hub.store))
+            var projects = try Fixtures.projects(count: 12)
+            for index in projects.indices {
+                var data = projects[index]["data"] as! [String: Any]
+                data["CREATE_TIME"] = "2026-11-01 09:30"
+                projects[index]["data"] = data
+            }
+            let response = try await client.send(body: Fixtures.batch(projects))
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+            let groups = try #require(object["problemGroups"] as? [[String: Any]])
+            #expect(groups.count == 1)
+            #expect(groups.first?["path"] as? String == "$.records[*].data.CREATE_TIME")
+            #expect(groups.first?["code"] as? String == "field.datetime")
+            #expect(groups.first?["count"] as? Int == 12)
+            #expect((groups.first?["instances"] as? [Any])?.count == 12)
         }
-        let response = try await client.send(body: Fixtures.batch(projects))
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
-        let groups = try #require(object["problemGroups"] as? [[String: Any]])
-        #expect(groups.count == 1)
-        #expect(groups.first?["path"] as? String == "$.records[*].data.CREATE_TIME")
-        #expect(groups.first?["code"] as? String == "field.datetime")
-        #expect(groups.first?["count"] as? Int == 12)
-        #expect((groups.first?["instances"] as? [Any])?.count == 12)
-        try await hub.stop()
     }
 }

@@ -46,17 +46,17 @@ struct CLITests {
     func suspendWhileRunning() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let hub = try await RunningHub.start(dataDir: folder.path)
-        let client = hub.client(try await Fixtures.register(in: hub.store))
-        #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 1, start: 1))).status == 200)
-        try await run(["platforms", "suspend", Fixtures.platformID.rawValue, "--data-dir", folder.path, "--reason", "test"])
-        let refused = try await client.send(body: Fixtures.batch(Fixtures.projects(count: 1, start: 2)))
-        #expect(refused.status == 403)
-        #expect(refused.bodyText.contains("platform.suspended"))
-        try await run(["platforms", "resume", Fixtures.platformID.rawValue, "--data-dir", folder.path])
-        #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 1, start: 3))).status == 200)
-        #expect(try await hub.store.versionCount() == 2)
-        try await hub.stop()
+        try await RunningHub.withRunning(dataDir: folder.path) { hub in
+            let client = hub.client(try await Fixtures.register(in: hub.store))
+            #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 1, start: 1))).status == 200)
+            try await run(["platforms", "suspend", Fixtures.platformID.rawValue, "--data-dir", folder.path, "--reason", "test"])
+            let refused = try await client.send(body: Fixtures.batch(Fixtures.projects(count: 1, start: 2)))
+            #expect(refused.status == 403)
+            #expect(refused.bodyText.contains("platform.suspended"))
+            try await run(["platforms", "resume", Fixtures.platformID.rawValue, "--data-dir", folder.path])
+            #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 1, start: 3))).status == 200)
+            #expect(try await hub.store.versionCount() == 2)
+        }
     }
 
     @Test("queues, destinations, replay and dead-letters run from a configuration file and audit what they change")
@@ -210,10 +210,10 @@ struct CLITests {
     func statusAndAudit() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let hub = try await RunningHub.start(dataDir: folder.path)
-        let credential = try await Fixtures.register(in: hub.store)
-        #expect(try await hub.client(credential).send(body: Fixtures.batch(Fixtures.sampleRecords())).status == 200)
-        try await hub.stop()
+        try await RunningHub.withRunning(dataDir: folder.path) { hub in
+            let credential = try await Fixtures.register(in: hub.store)
+            #expect(try await hub.client(credential).send(body: Fixtures.batch(Fixtures.sampleRecords())).status == 200)
+        }
 
         try await run(["status", "--data-dir", folder.path])
         try await run(["status", "--data-dir", folder.path, "--json"])

@@ -448,12 +448,13 @@ struct ConnectorTests {
                 endpoints: [/projects]
             """.write(toFile: configFile, atomically: true, encoding: .utf8)
         let configuration = try HubConfiguration.load(file: configFile)
-        let hub = try await RunningHub.start(dataDir: folder.path) {
+        try await RunningHub.withRunning(dataDir: folder.path, adjust: {
             $0.mappingsDir = mappingsFolder
             $0.connectors = configuration.connectors.filter { $0.name == "flat-pages" }
+        }) { hub in
+            let pulled = try await eventually(timeout: .seconds(30)) { try await connectorState(hub.store, "flat-pages")?.lastSuccessAt != nil }
+            #expect(pulled)
         }
-        #expect(try await eventually(timeout: .seconds(30)) { try await connectorState(hub.store, "flat-pages")?.lastSuccessAt != nil })
-        try await hub.stop()
 
         let json = try await CLI.run(["connectors", "--config", configFile, "--data-dir", folder.path, "--json"])
         #expect(json.status == 0, "\(json.output)")

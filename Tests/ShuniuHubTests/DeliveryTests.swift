@@ -35,7 +35,7 @@ struct DeliveryTests {
         defer { folder.remove() }
         let upstream = try await SimulatedUpstream.start()
         try await upstream.stop()  // nothing is delivered: only the queues are looked at
-        let hub = try await RunningHub.start(dataDir: folder.path) { configuration in
+        try await RunningHub.withRunning(dataDir: folder.path, adjust: { configuration in
             configuration.destinations = ["national", "hubei", "wuhan-projects", "beijing", "industry-e", "industry-f", "other-platform"].map {
                 Destination(name: $0, url: upstream.url)
             }
@@ -48,22 +48,22 @@ struct DeliveryTests {
                 Route(destination: "industry-f", industryPrefixes: ["F"]),
                 Route(destination: "other-platform", platforms: [Fixtures.otherPlatformID]),
             ])
-        }
-        try await hub.store.setDestinationPaused("national", paused: true, by: "test", reason: nil)
-        let client = hub.client(try await Fixtures.register(in: hub.store))
-        #expect(try await client.send(body: Fixtures.batch(Fixtures.sampleRecords())).status == 200)
+        }) { hub in
+            try await hub.store.setDestinationPaused("national", paused: true, by: "test", reason: nil)
+            let client = hub.client(try await Fixtures.register(in: hub.store))
+            #expect(try await client.send(body: Fixtures.batch(Fixtures.sampleRecords())).status == 200)
 
-        let queued = Dictionary(uniqueKeysWithValues: try await hub.store.queueStats(
-            destinations: ["national", "hubei", "wuhan-projects", "beijing", "industry-e", "industry-f", "other-platform"]
-        ).map { ($0.destination, $0.pending + $0.inFlight + $0.retrying + $0.delivered + $0.dead) })
-        #expect(queued["national"] == 4)  // every record
-        #expect(queued["hubei"] == 3)  // 500, 501, 502 carry 420102; the 503 notice has no region
-        #expect(queued["wuhan-projects"] == 1)
-        #expect(queued["beijing"] == 0)
-        #expect(queued["industry-e"] == 1)  // only 500 carries INDUSTRIES_TYPE (E47)
-        #expect(queued["industry-f"] == 0)
-        #expect(queued["other-platform"] == 0)
-        try await hub.stop()
+            let queued = Dictionary(uniqueKeysWithValues: try await hub.store.queueStats(
+                destinations: ["national", "hubei", "wuhan-projects", "beijing", "industry-e", "industry-f", "other-platform"]
+            ).map { ($0.destination, $0.pending + $0.inFlight + $0.retrying + $0.delivered + $0.dead) })
+            #expect(queued["national"] == 4)  // every record
+            #expect(queued["hubei"] == 3)  // 500, 501, 502 carry 420102; the 503 notice has no region
+            #expect(queued["wuhan-projects"] == 1)
+            #expect(queued["beijing"] == 0)
+            #expect(queued["industry-e"] == 1)  // only 500 carries INDUSTRIES_TYPE (E47)
+            #expect(queued["industry-f"] == 0)
+            #expect(queued["other-platform"] == 0)
+        }
     }
 
     @Test("Records reach the upstream once, with an idempotency key per version, and versions in order")
@@ -108,20 +108,20 @@ struct DeliveryTests {
             guard let presented = try? check.presented(request, now: Date()), case .appKey("hub-4201", method) = presented.credential else { return false }
             return (try? check.verifyHMAC(request, presented, method: method, secret: secret)) != nil
         })
-        let hub = try await RunningHub.start(dataDir: folder.path) { configuration in
+        try await RunningHub.withRunning(dataDir: folder.path, adjust: { configuration in
             configuration.destinations = [Destination(
                 name: "wuhan", url: "http://127.0.0.1:\(upstream.port)/records?tenant=4201&scope=%E6%AD%A6%E6%B1%89", appKey: "hub-4201", secret: secret,
                 signatureMethod: method, batchSize: 50, retrySchedule: [1, 1, 1]
             )]
             configuration.routing = RoutingTable(routes: [Route(destination: "wuhan")])
+        }) { hub in
+            let client = hub.client(try await Fixtures.register(in: hub.store))
+            #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 3))).status == 200)
+            #expect(try await eventually { try await Self.stats(hub, "wuhan").delivered + Self.stats(hub, "wuhan").dead == 3 })
+            let stats = try await Self.stats(hub, "wuhan")
+            #expect(stats.delivered == 3 && stats.dead == 0, "\(upstream.received.map(\.target))")
+            #expect(upstream.received.allSatisfy { $0.target == "/records?tenant=4201&scope=%E6%AD%A6%E6%B1%89" })
         }
-        let client = hub.client(try await Fixtures.register(in: hub.store))
-        #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 3))).status == 200)
-        #expect(try await eventually { try await Self.stats(hub, "wuhan").delivered + Self.stats(hub, "wuhan").dead == 3 })
-        let stats = try await Self.stats(hub, "wuhan")
-        #expect(stats.delivered == 3 && stats.dead == 0, "\(upstream.received.map(\.target))")
-        #expect(upstream.received.allSatisfy { $0.target == "/records?tenant=4201&scope=%E6%AD%A6%E6%B1%89" })
-        try await hub.stop()
         try await upstream.stop()
     }
 
@@ -256,21 +256,21 @@ struct DeliveryOperationsTests {
         defer { folder.remove() }
         let upstream = try await SimulatedUpstream.start()
         upstream.behave(.status(500))
-        let hub = try await RunningHub.start(dataDir: folder.path) { configuration in
+        try await RunningHub.withRunning(dataDir: folder.path, adjust: { configuration in
             configuration.destinations = [Destination(name: "flaky", url: upstream.url, batchSize: 1, retrySchedule: [1, 1, 1, 1, 1, 1, 1, 1],
                                                       circuitBreakerFailures: 2, circuitBreakerPause: 2)]
             configuration.routing = RoutingTable(routes: [Route(destination: "flaky")])
+        }) { hub in
+            let client = hub.client(try await Fixtures.register(in: hub.store))
+            #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 4))).status == 200)
+            #expect(try await eventually { try await hub.store.queueStats(destinations: ["flaky"])[0].circuitOpenUntil != nil })
+            let attemptsWhenOpened = upstream.received.count
+            try await Task.sleep(for: .milliseconds(1200))
+            #expect(upstream.received.count == attemptsWhenOpened)  // held back, not hammered
+            upstream.behave(.accept)
+            #expect(try await eventually { try await hub.store.queueStats(destinations: ["flaky"])[0].delivered == 4 })
+            #expect(try await hub.store.queueStats(destinations: ["flaky"])[0].circuitOpenUntil == nil)
         }
-        let client = hub.client(try await Fixtures.register(in: hub.store))
-        #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 4))).status == 200)
-        #expect(try await eventually { try await hub.store.queueStats(destinations: ["flaky"])[0].circuitOpenUntil != nil })
-        let attemptsWhenOpened = upstream.received.count
-        try await Task.sleep(for: .milliseconds(1200))
-        #expect(upstream.received.count == attemptsWhenOpened)  // held back, not hammered
-        upstream.behave(.accept)
-        #expect(try await eventually { try await hub.store.queueStats(destinations: ["flaky"])[0].delivered == 4 })
-        #expect(try await hub.store.queueStats(destinations: ["flaky"])[0].circuitOpenUntil == nil)
-        try await hub.stop()
         try await upstream.stop()
     }
 

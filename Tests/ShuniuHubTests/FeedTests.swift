@@ -53,39 +53,39 @@ struct FeedTests {
     func pagesAndFilters() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let hub = try await RunningHub.start(dataDir: folder.path)
-        let platform = hub.client(try await Fixtures.register(in: hub.store))
-        let other = hub.client(try await Fixtures.register(Fixtures.otherPlatformID, in: hub.store))
-        #expect(try await platform.send(body: Fixtures.batch(Fixtures.sampleRecords())).status == 200)
-        for start in stride(from: 1, to: 30, by: 10) {
-            #expect(try await platform.send(body: Fixtures.batch(Fixtures.projects(count: 10, start: start))).status == 200)
+        try await RunningHub.withRunning(dataDir: folder.path) { hub in
+            let platform = hub.client(try await Fixtures.register(in: hub.store))
+            let other = hub.client(try await Fixtures.register(Fixtures.otherPlatformID, in: hub.store))
+            #expect(try await platform.send(body: Fixtures.batch(Fixtures.sampleRecords())).status == 200)
+            for start in stride(from: 1, to: 30, by: 10) {
+                #expect(try await platform.send(body: Fixtures.batch(Fixtures.projects(count: 10, start: start))).status == 200)
+            }
+            #expect(try await other.send(body: Fixtures.batch(Fixtures.projects(count: 5, start: 1, platform: Fixtures.otherPlatformID))).status == 200)
+            let consumer = try await Fixtures.registerConsumer(on: hub)
+
+            let all = try await Self.drain(consumer, limit: 7)
+            #expect(all.versions.count == 39)
+            let sequences = all.versions.map(\.sequence)
+            #expect(sequences == sequences.sorted() && Set(sequences).count == sequences.count)
+            let stored = try await hub.store.versions(dataset: "502", key: "E4201000001000001001001")
+            let section = try #require(all.versions.first { $0.dataset == "502" })
+            #expect(section.sequence == stored[0].sequence && section.contentHash == stored[0].contentHash)
+            #expect(section.data["CONTRACT_RECKON_PRICE"] == "35800000")
+            // At the end, the cursor stays put and the page is empty.
+            let end = try Self.page(try await consumer.feed(after: all.next))
+            #expect(end.versions.isEmpty && end.next == all.next && !end.more)
+
+            #expect(try await Self.drain(consumer, datasets: ["502", "503"], limit: 100).versions.map(\.dataset).sorted() == ["502", "503"])
+            let fromOther = try await Self.drain(consumer, platform: Fixtures.otherPlatformID.rawValue, limit: 2)
+            #expect(fromOther.versions.count == 5 && fromOther.versions.allSatisfy { $0.sourcePlatform == Fixtures.otherPlatformID.rawValue })
+            let wuhan = try await Self.drain(consumer, region: "4201", limit: 100)
+            #expect(!wuhan.versions.isEmpty && wuhan.versions.allSatisfy { $0.regionCode?.hasPrefix("4201") == true })
+            #expect(try await Self.drain(consumer, region: "11", limit: 100).versions.isEmpty)
+
+            // From the middle: exactly the rest.
+            let middle = String(sequences[19])
+            #expect(try await Self.drain(consumer, after: middle, limit: 1000).versions.map(\.sequence) == Array(sequences[20...]))
         }
-        #expect(try await other.send(body: Fixtures.batch(Fixtures.projects(count: 5, start: 1, platform: Fixtures.otherPlatformID))).status == 200)
-        let consumer = try await Fixtures.registerConsumer(on: hub)
-
-        let all = try await Self.drain(consumer, limit: 7)
-        #expect(all.versions.count == 39)
-        let sequences = all.versions.map(\.sequence)
-        #expect(sequences == sequences.sorted() && Set(sequences).count == sequences.count)
-        let stored = try await hub.store.versions(dataset: "502", key: "E4201000001000001001001")
-        let section = try #require(all.versions.first { $0.dataset == "502" })
-        #expect(section.sequence == stored[0].sequence && section.contentHash == stored[0].contentHash)
-        #expect(section.data["CONTRACT_RECKON_PRICE"] == "35800000")
-        // At the end, the cursor stays put and the page is empty.
-        let end = try Self.page(try await consumer.feed(after: all.next))
-        #expect(end.versions.isEmpty && end.next == all.next && !end.more)
-
-        #expect(try await Self.drain(consumer, datasets: ["502", "503"], limit: 100).versions.map(\.dataset).sorted() == ["502", "503"])
-        let fromOther = try await Self.drain(consumer, platform: Fixtures.otherPlatformID.rawValue, limit: 2)
-        #expect(fromOther.versions.count == 5 && fromOther.versions.allSatisfy { $0.sourcePlatform == Fixtures.otherPlatformID.rawValue })
-        let wuhan = try await Self.drain(consumer, region: "4201", limit: 100)
-        #expect(!wuhan.versions.isEmpty && wuhan.versions.allSatisfy { $0.regionCode?.hasPrefix("4201") == true })
-        #expect(try await Self.drain(consumer, region: "11", limit: 100).versions.isEmpty)
-
-        // From the middle: exactly the rest.
-        let middle = String(sequences[19])
-        #expect(try await Self.drain(consumer, after: middle, limit: 1000).versions.map(\.sequence) == Array(sequences[20...]))
-        try await hub.stop()
     }
 
     @Test("Bad parameters are refused by name", arguments: [
@@ -96,39 +96,39 @@ struct FeedTests {
     func badParameters(query: String, name: String) async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let hub = try await RunningHub.start(dataDir: folder.path)
-        let consumer = try await Fixtures.registerConsumer(on: hub)
-        let response = try await consumer.get("/api/v1/feed?" + query)
-        #expect(response.status == 400, "\(response.bodyText)")
-        #expect(response.bodyText.contains("read.bad_query") && response.bodyText.contains(name), "\(response.bodyText)")
-        try await hub.stop()
+        try await RunningHub.withRunning(dataDir: folder.path) { hub in
+            let consumer = try await Fixtures.registerConsumer(on: hub)
+            let response = try await consumer.get("/api/v1/feed?" + query)
+            #expect(response.status == 400, "\(response.bodyText)")
+            #expect(response.bodyText.contains("read.bad_query") && response.bodyText.contains(name), "\(response.bodyText)")
+        }
     }
 
     @Test("Long-poll: an empty page is held open and answered within a second of a commit")
     func longPoll() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let hub = try await RunningHub.start(dataDir: folder.path)
-        let platform = hub.client(try await Fixtures.register(in: hub.store))
-        let consumer = try await Fixtures.registerConsumer(on: hub)
+        try await RunningHub.withRunning(dataDir: folder.path) { hub in
+            let platform = hub.client(try await Fixtures.register(in: hub.store))
+            let consumer = try await Fixtures.registerConsumer(on: hub)
 
-        // Nothing comes: the poll returns the same cursor after the wait.
-        let clock = ContinuousClock()
-        let quietStart = clock.now
-        let quiet = try Self.page(try await consumer.feed(after: "0", waitSeconds: 1))
-        #expect(quiet.versions.isEmpty && quiet.next == "0")
-        #expect(clock.now - quietStart >= .milliseconds(900))
+            // Nothing comes: the poll returns the same cursor after the wait.
+            let clock = ContinuousClock()
+            let quietStart = clock.now
+            let quiet = try Self.page(try await consumer.feed(after: "0", waitSeconds: 1))
+            #expect(quiet.versions.isEmpty && quiet.next == "0")
+            #expect(clock.now - quietStart >= .milliseconds(900))
 
-        let poll = Task { try await consumer.feed(after: "0", waitSeconds: 20) }
-        try await Task.sleep(for: .milliseconds(300))
-        let pushed = clock.now
-        #expect(try await platform.send(body: Fixtures.batch(Fixtures.projects(count: 1))).status == 200)
-        let answered = try Self.page(try await poll.value)
-        let latency = clock.now - pushed
-        #expect(answered.versions.map(\.key) == ["E4201000001000001"])
-        // Serial behaviour would take the whole 20 s wait; a loaded machine stays far below 10 s.
-        #expect(latency < .seconds(10), "\(latency)")
-        try await hub.stop()
+            let poll = Task { try await consumer.feed(after: "0", waitSeconds: 20) }
+            try await Task.sleep(for: .milliseconds(300))
+            let pushed = clock.now
+            #expect(try await platform.send(body: Fixtures.batch(Fixtures.projects(count: 1))).status == 200)
+            let answered = try Self.page(try await poll.value)
+            let latency = clock.now - pushed
+            #expect(answered.versions.map(\.key) == ["E4201000001000001"])
+            // Serial behaviour would take the whole 20 s wait; a loaded machine stays far below 10 s.
+            #expect(latency < .seconds(10), "\(latency)")
+        }
     }
 
     @Test("A superior hub pulls through two hub restarts and concurrent pushes without a gap or a repeat")

@@ -28,25 +28,26 @@ struct OpenAPITests {
     func routesMatch() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let hub = try await RunningHub.start(dataDir: folder.path)
-        let ingest = IngestService(store: hub.store, spec: hub.hub.spec, limits: IngestLimits(), logger: Logger(label: "test"))
-        let routes = Set(HubAPI(ingest: ingest, store: hub.store, trust: hub.hub.trust).router().routes.map {
-            "\($0.method.rawValue) \(Self.openAPIPath($0.path.description))"
-        })
-        let paths = try #require(try await document(from: hub)["paths"] as? [String: [String: Any]])
-        let documented = Set(paths.flatMap { path, operations in operations.keys.map { "\($0.uppercased()) \(path)" } })
-        #expect(routes == documented, "undocumented: \(routes.subtracting(documented).sorted()); not routes: \(documented.subtracting(routes).sorted())")
-        #expect(routes.count >= 6)
-        try await hub.stop()
+        try await RunningHub.withRunning(dataDir: folder.path) { hub in
+            let ingest = IngestService(store: hub.store, spec: hub.hub.spec, limits: IngestLimits(), logger: Logger(label: "test"))
+            let routes = Set(HubAPI(ingest: ingest, store: hub.store, trust: hub.hub.trust).router().routes.map {
+                "\($0.method.rawValue) \(Self.openAPIPath($0.path.description))"
+            })
+            let paths = try #require(try await document(from: hub)["paths"] as? [String: [String: Any]])
+            let documented = Set(paths.flatMap { path, operations in operations.keys.map { "\($0.uppercased()) \(path)" } })
+            #expect(routes == documented, "undocumented: \(routes.subtracting(documented).sorted()); not routes: \(documented.subtracting(routes).sorted())")
+            #expect(routes.count >= 6)
+        }
     }
 
     @Test("The document is OpenAPI 3: info, unique operation ids, responses, parameters, resolvable references")
     func wellFormed() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let hub = try await RunningHub.start(dataDir: folder.path)
-        let document = try await document(from: hub)
-        try await hub.stop()
+        let body = try await RunningHub.withRunning(dataDir: folder.path) { hub in
+            try await CurlHTTPClient().send(OutgoingRequest(method: "GET", url: hub.baseURL + "/api/v1/openapi.json")).body
+        }
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
 
         #expect((document["openapi"] as? String)?.hasPrefix("3.") == true)
         let info = try #require(document["info"] as? [String: Any])
@@ -80,9 +81,9 @@ struct OpenAPITests {
     func independentValidator() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let hub = try await RunningHub.start(dataDir: folder.path)
-        let response = try await CurlHTTPClient().send(OutgoingRequest(method: "GET", url: hub.baseURL + "/api/v1/openapi.json"))
-        try await hub.stop()
+        let response = try await RunningHub.withRunning(dataDir: folder.path) { hub in
+            try await CurlHTTPClient().send(OutgoingRequest(method: "GET", url: hub.baseURL + "/api/v1/openapi.json"))
+        }
         let file = folder.file("openapi.json")
         try Data(response.body).write(to: URL(fileURLWithPath: file))
         let outcome = try ChildProcess.run("/usr/bin/env", ["python3", "-m", "openapi_spec_validator", file], timeout: 60)

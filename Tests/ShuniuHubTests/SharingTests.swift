@@ -216,19 +216,19 @@ struct SharingTests {
     func rateLimited() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let hub = try await RunningHub.start(dataDir: folder.path)
-        let consumer = try await Fixtures.registerConsumer(on: hub, requestsPerMinute: 3)
-        for _ in 0..<3 { #expect(try await consumer.feed().status == 200) }
-        let limited = try await consumer.feed()
-        Self.expectRefused(limited, 429, "read.rate_limited")
-        let retryAfter = try #require(limited.headers["retry-after"].flatMap(Int.init))
-        #expect((1...20).contains(retryAfter))
-        // Another consumer is not held back by it.
-        #expect(try await Fixtures.registerConsumer("credit-platform", on: hub).feed().status == 200)
-        // Operators see reads and refusals per consumer in the metrics.
-        let metrics = try await CurlHTTPClient().send(OutgoingRequest(method: "GET", url: hub.baseURL + "/metrics")).bodyText
-        #expect(metrics.contains(#"shuniu_read_requests_total{consumer="national-hub",action="read.feed",outcome="read.rate_limited"} 1"#), "\(metrics)")
-        #expect(metrics.contains(#"shuniu_read_requests_total{consumer="national-hub",action="read.feed",outcome="ok"} 3"#))
-        try await hub.stop()
+        try await RunningHub.withRunning(dataDir: folder.path) { hub in
+            let consumer = try await Fixtures.registerConsumer(on: hub, requestsPerMinute: 3)
+            for _ in 0..<3 { #expect(try await consumer.feed().status == 200) }
+            let limited = try await consumer.feed()
+            Self.expectRefused(limited, 429, "read.rate_limited")
+            let retryAfter = try #require(limited.headers["retry-after"].flatMap(Int.init))
+            #expect((1...20).contains(retryAfter))
+            // Another consumer is not held back by it.
+            #expect(try await Fixtures.registerConsumer("credit-platform", on: hub).feed().status == 200)
+            // Operators see reads and refusals per consumer in the metrics.
+            let metrics = try await CurlHTTPClient().send(OutgoingRequest(method: "GET", url: hub.baseURL + "/metrics")).bodyText
+            #expect(metrics.contains(#"shuniu_read_requests_total{consumer="national-hub",action="read.feed",outcome="read.rate_limited"} 1"#), "\(metrics)")
+            #expect(metrics.contains(#"shuniu_read_requests_total{consumer="national-hub",action="read.feed",outcome="ok"} 3"#))
+        }
     }
 }

@@ -56,21 +56,21 @@ struct TLSDeliveryTests {
             let port = try #require(python.output.split(separator: "\n").first.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }, "\(python.output)")
             let url = "https://127.0.0.1:\(port)/records"
 
-            let hub = try await RunningHub.start(dataDir: folder.file("hub")) { configuration in
+            try await RunningHub.withRunning(dataDir: folder.file("hub"), adjust: { configuration in
                 configuration.destinations = [
                     Destination(name: "mutual", url: url, tlsCertificate: folder.file("client.pem"), tlsKey: folder.file("client.key"), tlsCA: folder.file("ca.pem"), retrySchedule: [60]),
                     Destination(name: "anonymous", url: url, tlsCA: folder.file("ca.pem"), retrySchedule: [60]),
                 ]
                 configuration.routing = RoutingTable(routes: [Route(destination: "mutual"), Route(destination: "anonymous")])
+            }) { hub in
+                let client = hub.client(try await Fixtures.register(in: hub.store))
+                #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 3))).status == 200)
+                #expect(try await eventually { try await hub.store.queueStats(destinations: ["mutual"])[0].delivered == 3 })
+                #expect(try await eventually { try await hub.store.queueStats(destinations: ["anonymous"])[0].retrying == 3 })
+                let log = (try? String(contentsOfFile: folder.file("requests.log"), encoding: .utf8)) ?? ""
+                #expect(log.hasPrefix("shuniu-hub-4201 "))
+                #expect(try await hub.store.queueStats(destinations: ["anonymous"])[0].lastError != nil)
             }
-            let client = hub.client(try await Fixtures.register(in: hub.store))
-            #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 3))).status == 200)
-            #expect(try await eventually { try await hub.store.queueStats(destinations: ["mutual"])[0].delivered == 3 })
-            #expect(try await eventually { try await hub.store.queueStats(destinations: ["anonymous"])[0].retrying == 3 })
-            let log = (try? String(contentsOfFile: folder.file("requests.log"), encoding: .utf8)) ?? ""
-            #expect(log.hasPrefix("shuniu-hub-4201 "))
-            #expect(try await hub.store.queueStats(destinations: ["anonymous"])[0].lastError != nil)
-            try await hub.stop()
         }
     }
 }

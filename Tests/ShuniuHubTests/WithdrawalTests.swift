@@ -119,18 +119,18 @@ struct WithdrawalTests {
     func onlyTheOwnerWithdraws() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let hub = try await RunningHub.start(dataDir: folder.path)
-        let owner = hub.client(try await Fixtures.register(in: hub.store, datasets: ["302", "303"]))
-        let other = hub.client(try await Fixtures.register(Fixtures.otherPlatformID, in: hub.store, datasets: ["302", "303"]))
-        #expect(try await owner.send(body: Fixtures.batch([Fixtures.datasetRecord("302")])).status == 200)
+        try await RunningHub.withRunning(dataDir: folder.path) { hub in
+            let owner = hub.client(try await Fixtures.register(in: hub.store, datasets: ["302", "303"]))
+            let other = hub.client(try await Fixtures.register(Fixtures.otherPlatformID, in: hub.store, datasets: ["302", "303"]))
+            #expect(try await owner.send(body: Fixtures.batch([Fixtures.datasetRecord("302")])).status == 200)
 
-        let refused = try await other.send(body: Fixtures.batch([Fixtures.datasetRecord("303")]))
-        #expect(refused.status == 422 && refused.bodyText.contains("reference.other_owner") && refused.bodyText.contains("only it may withdraw it"), "\(refused.bodyText)")
-        let original = try #require(try await hub.store.latestVersion(dataset: "302", key: Self.entry))
-        #expect(try await hub.store.withdrawals(records: [original.hubId]).isEmpty, "the entry stays in force")
+            let refused = try await other.send(body: Fixtures.batch([Fixtures.datasetRecord("303")]))
+            #expect(refused.status == 422 && refused.bodyText.contains("reference.other_owner") && refused.bodyText.contains("only it may withdraw it"), "\(refused.bodyText)")
+            let original = try #require(try await hub.store.latestVersion(dataset: "302", key: Self.entry))
+            #expect(try await hub.store.withdrawals(records: [original.hubId]).isEmpty, "the entry stays in force")
 
-        #expect(try await owner.send(body: Fixtures.batch([Fixtures.datasetRecord("303")])).status == 200)
-        #expect(try await hub.store.withdrawals(records: [original.hubId])[original.hubId]?.count == 1)
-        try await hub.stop()
+            #expect(try await owner.send(body: Fixtures.batch([Fixtures.datasetRecord("303")])).status == 200)
+            #expect(try await hub.store.withdrawals(records: [original.hubId])[original.hubId]?.count == 1)
+        }
     }
 }
