@@ -101,6 +101,7 @@ public final class ChildProcess: Sendable {
     }
 
     /// Blocks until the child ends; its exit code, or 128 + the signal that ended it.
+    @available(*, noasync, message: "blocks: wait with stopped(grace:) or from a thread of its own (blocking { })")
     @discardableResult
     public func waitUntilExit() -> Int32 {
         while true {
@@ -110,6 +111,7 @@ public final class ChildProcess: Sendable {
 
     /// Stops the child: SIGTERM, then SIGKILL if it has not ended within `grace`. Blocks until it
     /// has been reaped; its exit status (128 + 15 when SIGTERM ended it, 128 + 9 for SIGKILL).
+    @available(*, noasync, message: "blocks: use stopped(grace:)")
     @discardableResult
     public func stop(grace: Duration = .seconds(5)) -> Int32 {
         signal(SIGTERM)
@@ -161,8 +163,24 @@ public final class ChildProcess: Sendable {
         return result
     }
 
-    /// Runs a command to its end (blocking), stopped after `timeout` seconds; its exit status and output.
+    /// Runs a command to its end on a thread of its own, stopped after `timeout` seconds; its
+    /// exit status and output. Test processes have two cooperative threads: a child waited on
+    /// from one of them holds up every in-process hub and upstream of the run.
     public static func run(
+        _ executable: String, _ arguments: [String], directory: String? = nil, environment: [String: String] = [:], timeout: TimeInterval = 120
+    ) async throws -> (status: Int32, output: String) {
+        try await blocking { try runBlocking(executable, arguments, directory: directory, environment: environment, timeout: timeout) }
+    }
+
+    /// Runs a command to its end (blocking), stopped after `timeout` seconds; its exit status and output.
+    @available(*, noasync, message: "blocks: use the async run")
+    public static func run(
+        _ executable: String, _ arguments: [String], directory: String? = nil, environment: [String: String] = [:], timeout: TimeInterval = 120
+    ) throws -> (status: Int32, output: String) {
+        try runBlocking(executable, arguments, directory: directory, environment: environment, timeout: timeout)
+    }
+
+    private static func runBlocking(
         _ executable: String, _ arguments: [String], directory: String? = nil, environment: [String: String] = [:], timeout: TimeInterval = 120
     ) throws -> (status: Int32, output: String) {
         let file = NSTemporaryDirectory() + "shuniu-child-\(UUID().uuidString).out"

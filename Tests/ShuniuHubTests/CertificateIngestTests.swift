@@ -12,7 +12,7 @@ import Testing
 /// Platforms that sign with certificates of any recognized CA: registered through the CLI
 /// (verified then and there), pushing to a real hub on loopback whose trust list is the generated
 /// test PKI and whose CRL cache holds that PKI's fresh CRLs.
-@Suite("Ingest signed with a platform's certificate")
+@Suite("Ingest signed with a platform's certificate", .testPKIPrepared)
 struct CertificateIngestTests {
     static let pki = TestPKI.shared
     static let authorities = ["demo-rsa", "demo-ecdsa", "demo-sm2"]

@@ -6,7 +6,7 @@ import Testing
 
 /// Every case of the generated test PKI through the public verify service (a real hub on a
 /// loopback port) and through `shuniu certs verify` (the real executable).
-@Suite("Certificate verification over HTTP and the CLI")
+@Suite("Certificate verification over HTTP and the CLI", .testPKIPrepared)
 struct CertificateServiceTests {
     static let pki = TestPKI.shared
     static let caseIDs = pki.cases.map(\.id)

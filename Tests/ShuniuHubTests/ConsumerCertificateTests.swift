@@ -9,7 +9,7 @@ import ShuniuTrust
 import Testing
 
 /// Consumers that sign their reads with a certificate from any recognized CA, as platforms do.
-@Suite("Consumers signing reads with a certificate")
+@Suite("Consumers signing reads with a certificate", .testPKIPrepared)
 struct ConsumerCertificateTests {
     static let pki = TestPKI.shared
     let platformSide = CertificateIngestTests()

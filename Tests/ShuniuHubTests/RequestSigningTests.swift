@@ -7,7 +7,7 @@ import Testing
 
 /// The one signer every sender uses against the one verifier the hub uses: real OpenSSL, every
 /// method, targets with queries, percent-encoding and non-ASCII paths.
-@Suite("Request signing: one signer, one verifier")
+@Suite("Request signing: one signer, one verifier", .testPKIPrepared)
 struct RequestSigningTests {
     static let pki = TestPKI.shared
     static let now = Date()

@@ -10,7 +10,7 @@ import Testing
 /// Records carrying a detached signature: verified before anything is stored, the signer's
 /// identity, CA and revocation evidence kept with the version, and the signer required to be the
 /// party the dataset names (501: the tenderer or its agency).
-@Suite("Signed records")
+@Suite("Signed records", .testPKIPrepared)
 struct SignedRecordTests {
     static let pki = TestPKI.shared
 

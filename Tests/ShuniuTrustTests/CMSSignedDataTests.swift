@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import ShuniuTrust
 
-@Suite("CMS / PKCS#7 detached signatures")
+@Suite("CMS / PKCS#7 detached signatures", .testPKIPrepared)
 struct CMSSignedDataTests {
     private static let content = Array("批次 2024-000123：中标结果公告\r\n(binary-safe: CRLF kept)\n".utf8)
 

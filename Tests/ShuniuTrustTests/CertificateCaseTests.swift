@@ -6,7 +6,7 @@ import Testing
 
 /// Every case of the generated test PKI through the library: RSA, ECDSA and SM2 chains alike,
 /// with their CRLs, the CA's stale-CRL policy, and the holder's identity.
-@Suite("Certificate verification: every test-PKI case")
+@Suite("Certificate verification: every test-PKI case", .testPKIPrepared)
 struct CertificateCaseTests {
     static let pki = TestPKI.shared
     static let caseIDs = pki.cases.map(\.id)

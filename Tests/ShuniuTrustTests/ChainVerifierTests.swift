@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import ShuniuTrust
 
-@Suite("Chain verification")
+@Suite("Chain verification", .testPKIPrepared)
 struct ChainVerifierTests {
     private static let day: TimeInterval = 86400
 

@@ -5,7 +5,7 @@ import ShuniuTrust
 import Testing
 
 /// The signing side: each CA's org-sign key signs what its certificate verifies.
-@Suite("Private keys and certificate request signatures")
+@Suite("Private keys and certificate request signatures", .testPKIPrepared)
 struct PrivateKeyTests {
     static let pki = TestPKI.shared
 

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import ShuniuTrust
 
-@Suite("Raw detached signatures")
+@Suite("Raw detached signatures", .testPKIPrepared)
 struct SignatureVerificationTests {
     private static let document = Array("<投标文件>第一标段 报价 1,234,567.00 元</投标文件>\n".utf8)
 

@@ -6,7 +6,7 @@ import Yams
 @testable import ShuniuTrust
 
 /// The trust list as folders of files, and holders' identities read by each CA's own rules.
-@Suite("Trust list and holder identities")
+@Suite("Trust list and holder identities", .testPKIPrepared)
 struct TrustListTests {
     let pki = TestPKI.shared
 

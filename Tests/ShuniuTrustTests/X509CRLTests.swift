@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import ShuniuTrust
 
-@Suite("CRLs")
+@Suite("CRLs", .testPKIPrepared)
 struct X509CRLTests {
     @Test("A CRL reads its issuer, dates and revoked serials", arguments: ChainTestPKI.Algorithm.allCases)
     func fields(algorithm: ChainTestPKI.Algorithm) throws {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import ShuniuTrust
 
-@Suite("X.509 certificates")
+@Suite("X.509 certificates", .testPKIPrepared)
 struct X509CertificateTests {
     @Test("PEM and DER parse to the same certificate", arguments: ChainTestPKI.Algorithm.allCases)
     func pemAndDER(algorithm: ChainTestPKI.Algorithm) throws {
