@@ -224,7 +224,7 @@ let package = Package(
         .executableTarget(name: "shuniu-conformance", dependencies: ["ShuniuTrust"], path: "Sources/ShuniuConformance", swiftSettings: swiftSettings),
 
         .testTarget(name: "ShuniuCoreTests", dependencies: ["ShuniuCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "ShuniuSpecTests", dependencies: ["ShuniuSpec", "ShuniuCore", "ShuniuTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "ShuniuSpecTests", dependencies: ["ShuniuSpec", "ShuniuCore", "ShuniuTesting", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
         .testTarget(name: "ShuniuMappingTests", dependencies: ["ShuniuMapping", "ShuniuSpec", "ShuniuCore", "ShuniuTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "ShuniuTrustTests", dependencies: ["ShuniuTrust", "ShuniuCore", "ShuniuTesting", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
         .testTarget(

@@ -31,10 +31,12 @@ struct RecordValidatorTests {
             "500", "501", "502", "503", "504", "506", "507", "509", "510", "511", "512", "513", "517", "522",
             "550", "551", "552", "553", "554", "600", "601", "700", "701", "300", "302", "303", "3101", "3102", "3103",
         ]
-        #expect(Set(spec.datasets.keys) == expected)
+        #expect(expected.isSubset(of: Set(spec.datasets.keys)))
+        // and the other nationally numbered datasets, generated from the reference tables
+        #expect(spec.datasets.count == 108)
         #expect(spec.codeLists["TENDER_MODE"]?.contains("1") == true)
         #expect(spec.regions.problem(in: "420102") == nil)
-        #expect(spec.version == "2016.1-shuniu.3")
+        #expect(spec.version == "2016.1-shuniu.4")
     }
 
     @Test("Every sample record is valid", arguments: ["500", "501", "502", "503"])
