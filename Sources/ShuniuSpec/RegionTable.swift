@@ -27,20 +27,23 @@ public struct RegionTable: Sendable {
     public static func parse(_ text: String) -> (RegionTable, badLines: [Int]) {
         var table = RegionTable(names: [:])
         var bad: [Int] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            let parts = trimmed.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        // Ten thousand lines are read at every start: split as UTF-8 bytes, without grapheme
+        // breaking or Foundation trimming (tab and newline bytes never occur inside a character).
+        for (number, line) in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            let trimmed = trimmedSpace(Substring(line))
+            if trimmed.isEmpty || trimmed.utf8.first == UInt8(ascii: "#") { continue }
+            let parts = trimmed.utf8.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map { trimmedSpace(Substring($0)) }
             guard parts.count == 2 || parts.count == 4, shapeProblem(parts[0]) == nil, !parts[1].isEmpty else { bad.append(number + 1); continue }
+            let code = String(parts[0]), name = String(parts[1])
             if parts.count == 2 {
-                table.names[parts[0]] = parts[1]
+                table.names[code] = name
                 continue
             }
-            guard let first = RegionValidity.month(Substring(parts[2])), let last = RegionValidity.month(Substring(parts[3])), first <= last else {
+            guard let first = RegionValidity.month(parts[2]), let last = RegionValidity.month(parts[3]), first <= last else {
                 bad.append(number + 1)
                 continue
             }
-            table.history[parts[0]] = RegionValidity(name: parts[1], first: first, last: last)
+            table.history[code] = RegionValidity(name: name, first: first, last: last)
         }
         return (table, bad)
     }
@@ -77,9 +80,16 @@ public struct RegionTable: Sendable {
         return "\(code) \(validity.name) is no longer in force: listed in the revisions of \(first) to \(last), retired after the \(last) one; \(time)"
     }
 
+    /// The text without leading or trailing spaces, tabs and carriage returns.
+    private static func trimmedSpace(_ text: Substring) -> Substring {
+        let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0D }
+        guard let start = text.utf8.firstIndex(where: { !isSpace($0) }), let end = text.utf8.lastIndex(where: { !isSpace($0) }) else { return text[text.endIndex...] }
+        return text[start...end]
+    }
+
     /// Six digits whose province pair is a real province-level code.
-    public static func shapeProblem(_ code: String) -> String? {
-        guard code.count == 6, code.allSatisfy({ $0.isASCII && $0.isNumber }) else { return "must be 6 digits" }
+    public static func shapeProblem<Code: StringProtocol>(_ code: Code) -> String? {
+        guard code.utf8.count == 6, code.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return "must be 6 digits" }
         guard let province = Int(code.prefix(2)), (11...82).contains(province) else { return "the first two digits must be a province-level code (11–82)" }
         return nil
     }

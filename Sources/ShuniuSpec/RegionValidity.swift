@@ -27,7 +27,7 @@ public struct RegionValidity: Sendable, Hashable {
 
     /// A yyyyMM text that is a real month, as a number.
     static func month(_ text: Substring) -> Int? {
-        guard text.count == 6, text.allSatisfy({ $0.isASCII && $0.isNumber }), let month = Int(text),
+        guard text.utf8.count == 6, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let month = Int(text),
               (1...12).contains(month % 100) else { return nil }
         return month
     }
