@@ -24,13 +24,26 @@ struct SpecCommand: AsyncParsableCommand {
             return line
         }
 
+        /// What the region table holds, and how long reading the whole spec took.
+        static func regionsLine(_ regions: RegionTable, loadedIn duration: Duration) -> String {
+            let months = regions.history.values.flatMap { [$0.first, $0.last] }
+            let revisions = months.min().map { "\(RegionValidity.monthText($0))…\(RegionValidity.monthText(months.max() ?? $0))" } ?? "none"
+            let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+            return "region table (Mappings/spec/regions/): \(regions.names.count) GB/T 2260 codes in force, \(regions.retiredCount) no longer in force "
+                + "(revisions \(revisions)); spec read in \(Int(milliseconds.rounded())) ms"
+        }
+
         static let configuration = CommandConfiguration(abstract: "List the datasets, or one dataset's fields and rules.")
         @OptionGroup var hub: HubOptions
         @OptionGroup var output: OutputOptions
         @Argument(help: "A dataset number, e.g. 501.") var dataset: String?
 
         func run() async throws {
-            let spec = try SpecLoader.load(directory: hub.configuration().specDir)
+            let directory = try hub.configuration().specDir
+            let clock = ContinuousClock()
+            let start = clock.now
+            let spec = try SpecLoader.load(directory: directory)
+            let loading = clock.now - start
             guard let dataset else {
                 let datasets = spec.datasets.values.sorted { $0.dataset < $1.dataset }
                 if output.json { return try Output.json(datasets.map(DatasetView.init)) }
@@ -38,6 +51,7 @@ struct SpecCommand: AsyncParsableCommand {
                 print(Output.table(["DATASET", "NAME", "LABEL", "SHARING", "FIELDS", "KEY"],
                                    datasets.map { [$0.dataset.rawValue, $0.name, $0.label, $0.sharing.rawValue, String($0.fields.count), $0.key.joined(separator: "+")] }))
                 print("\n" + Self.calendarLine(spec.calendar, today: SpecTime.day(Date())))
+                print(Self.regionsLine(spec.regions, loadedIn: loading))
                 return
             }
             guard let found = spec.dataset(DatasetID(rawValue: dataset)) else {

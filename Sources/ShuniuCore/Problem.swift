@@ -82,6 +82,9 @@ public struct ProblemCode: StringIdentifier {
     /// A warning: a participant (bidder, candidate, winner, agency) is listed as 失信被执行人 or
     /// on a 黑名单 in force.
     public static let participantListed: ProblemCode = "participant.listed"
+    /// A warning: a GB/T 2260 code no longer in force, in a record whose time is not within the
+    /// revisions that listed it (or that carries no time).
+    public static let regionCodeRetired: ProblemCode = "id.region_code_retired"
     // Platform mappings (data that the mapping cannot translate).
     public static let mappingValueType: ProblemCode = "mapping.value_type"
     public static let mappingValueUnmapped: ProblemCode = "mapping.value_unmapped"

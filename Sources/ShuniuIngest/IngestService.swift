@@ -250,10 +250,11 @@ public struct IngestService: Sendable {
             case .success where spec.signature?.required == true:
                 // A platform's own payload carries no per-record signature yet.
                 return .rejected(index, record.dataset, [Problem(code: .signatureMissing, path: record.sourcePath, message: "dataset \(spec.dataset) \(spec.label) records must carry a detached signature; send them spec-shaped with \"signature\"")])
-            case .success(let checked):
+            case .success(var checked):
                 if let problem = OwnCodes.problem(in: checked, spec: spec, platform: platform, path: record.sourcePath) {
                     return .rejected(index, record.dataset, [problem])
                 }
+                checked.warnings = checked.warnings.map { MappingTrial.located($0, in: record) }
                 return accept(checked, spec: spec, index: index, path: record.sourcePath, raw: record.envelope.canonicalText, mapping: provenance(record), platform: platform)
             }
         }
@@ -280,7 +281,7 @@ public struct IngestService: Sendable {
             listedSubject: spec.lists.flatMap { checked.fields[$0.subjectField] }
         )
         return Outcome(
-            item: .valid(index: index, record: record, destinations: destinations),
+            item: .valid(index: index, record: record, destinations: destinations, warnings: checked.warnings),
             candidate: BatchRules.Candidate(index: index, dataset: spec, platform: platform.id, key: checked.businessKey, fields: checked.fields, path: path)
         )
     }
@@ -304,11 +305,11 @@ public struct IngestService: Sendable {
         let verdicts = try await batchRules.check(candidates)
         for position in outcomes.indices {
             guard let candidate = outcomes[position].candidate, let verdict = verdicts[candidate.index],
-                  case .valid(let index, let record, let destinations, _) = outcomes[position].item else { continue }
+                  case .valid(let index, let record, let destinations, let warnings) = outcomes[position].item else { continue }
             if !verdict.problems.isEmpty {
                 outcomes[position].item = .rejected(index: index, dataset: record.dataset, key: record.businessKey, problems: verdict.problems)
             } else {
-                outcomes[position].item = .valid(index: index, record: record, destinations: destinations, warnings: verdict.warnings)
+                outcomes[position].item = .valid(index: index, record: record, destinations: destinations, warnings: warnings + verdict.warnings)
             }
         }
     }

@@ -12,12 +12,15 @@ public struct RecordValidator: Sendable {
         self.spec = spec
     }
 
-    /// A record that passed: its normalized fields, business key and region.
+    /// A record that passed: its normalized fields, business key and region, and the warnings
+    /// it passed with.
     public struct Checked: Sendable, Hashable {
         public var fields: [String: String]
         public var businessKey: String
         public var regionCode: String?
         public var industryCode: String?
+        /// Accepted but worth a supervisor's look: region codes no longer in force.
+        public var warnings: [Problem] = []
     }
 
     /// Validates `data` as a record of `dataset`. `path` is the JSON path of `data` in the batch.
@@ -56,8 +59,24 @@ public struct RecordValidator: Sendable {
         let key = dataset.key.map { values[$0] ?? "" }.joined(separator: "|")
         return .success(Checked(
             fields: values, businessKey: key, regionCode: dataset.regionField.flatMap { values[$0] },
-            industryCode: dataset.industryField.flatMap { values[$0] }
+            industryCode: dataset.industryField.flatMap { values[$0] }, warnings: retiredRegionCodes(values, of: dataset, path: path)
         ))
+    }
+
+    /// Region codes no longer in force, at the record's time: the earliest of its times and
+    /// dates (when the project was created, the violation took place, the case was filed), the
+    /// time the record's facts begin. A code listed at that time is no warning.
+    private func retiredRegionCodes(_ values: [String: String], of dataset: DatasetSpec, path: String) -> [Problem] {
+        let regionFields = dataset.fields.filter { $0.type == .regionCode && values[$0.code] != nil }
+        guard !regionFields.isEmpty else { return [] }
+        // Checked values: yyyyMMddHHmmss or yyyyMMdd, both beginning with the month.
+        let month = dataset.fields.filter { $0.type == .datetime || $0.type == .date }
+            .compactMap { values[$0.code].flatMap { Int($0.prefix(6)) } }.min()
+        return regionFields.compactMap { field in
+            spec.regions.retirement(of: values[field.code] ?? "", at: month).map {
+                Problem(code: .regionCodeRetired, path: "\(path).\(field.code)", label: field.label, message: "\(field.label) (\(field.code)): 行政区划代码 \($0)")
+            }
+        }
     }
 
     private func missing(_ field: FieldSpec, _ path: String) -> Problem {

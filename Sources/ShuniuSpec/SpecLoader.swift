@@ -24,12 +24,14 @@ public enum SpecLoader {
             }
         }
 
-        var regionNames: [String: String] = [:]
+        var regions = RegionTable(names: [:])
         for file in files(in: directory, folder: "regions", suffix: ".tsv", into: &diagnostics) {
             let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
             let (table, bad) = RegionTable.parse(text)
-            regionNames.merge(table.names) { first, _ in first }
-            diagnostics += bad.map { Diagnostic(file: file, line: $0, message: "expected 'code<TAB>name' with a 6-digit GB/T 2260 code") }
+            regions.merge(table)
+            diagnostics += bad.map {
+                Diagnostic(file: file, line: $0, message: "expected 'code<TAB>name' (in force) or 'code<TAB>name<TAB>first<TAB>last' (revisions as yyyyMM) with a 6-digit GB/T 2260 code")
+            }
         }
 
         let calendar = loadCalendar(directory: directory, into: &diagnostics)
@@ -52,7 +54,7 @@ public enum SpecLoader {
         }
 
         if !diagnostics.isEmpty { throw DiagnosticsError(diagnostics) }
-        return DataSpec(version: manifest?.version ?? "unknown", datasets: datasets, codeLists: codeLists, regions: RegionTable(names: regionNames),
+        return DataSpec(version: manifest?.version ?? "unknown", datasets: datasets, codeLists: codeLists, regions: regions,
                         calendar: calendar)
     }
 

@@ -39,6 +39,27 @@ struct RecordValidatorTests {
         #expect(spec.version == "2016.1-shuniu.4")
     }
 
+    @Test("A project anywhere in the country is valid by its region code, development zones included",
+          arguments: ["140100", "440300", "650100", "130171"])
+    func regionCodesInForce(code: String) throws {
+        let checked = try validate("500", ["REGION_CODE": code]).get()
+        #expect(checked.regionCode == code && checked.warnings.isEmpty)
+    }
+
+    @Test("A retired region code passes, with a warning when the record's time is after its last revision")
+    func retiredRegionCode() throws {
+        // 大同县 (140227), last listed in the 2018-01 revision; the project was created in 2026-11.
+        let late = try validate("500", ["REGION_CODE": "140227"]).get()
+        #expect(late.regionCode == "140227")
+        let warning = try #require(late.warnings.first)
+        #expect(late.warnings.count == 1)
+        #expect(warning.code == .regionCodeRetired && warning.path == "$.data.REGION_CODE" && warning.label == "项目所在行政区域代码")
+        #expect(warning.message.contains("大同县") && warning.message.contains("2018-01") && warning.message.contains("2026-11"))
+        // Created in 2015, when the county existed.
+        #expect(try validate("500", ["REGION_CODE": "140227", "CREATE_TIME": "20150601090000"]).get().warnings.isEmpty)
+        #expect(try problems("500", ["REGION_CODE": "149999"]).map(\.code) == [.regionCodeInvalid])
+    }
+
     @Test("Every sample record is valid", arguments: ["500", "501", "502", "503"])
     func samplesAreValid(dataset: String) throws {
         let checked = try validate(dataset).get()
