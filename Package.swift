@@ -202,7 +202,7 @@ let package = Package(
         .target(
             name: "ShuniuTesting",
             dependencies: [
-                "ShuniuCore", "ShuniuApp", "ShuniuStore", "ShuniuClient", "ShuniuSimulation",
+                "ShuniuCore", "ShuniuApp", "ShuniuStore", "ShuniuClient", "ShuniuSimulation", "ShuniuSpec",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -36,12 +36,15 @@ public struct Hub: Sendable {
     let logger: Logger
 
     /// Opens the store (running migrations) and loads the spec; fails with every problem found.
-    public init(configuration: HubConfiguration, logger: Logger) throws {
+    /// `spec`, when given, is used instead of loading `configuration.specDir` again (tests start
+    /// many hubs on the repository's spec).
+    public init(configuration: HubConfiguration, logger: Logger, spec: DataSpec? = nil) throws {
         self.configuration = configuration
         self.logger = logger
         // Every digest and HMAC the hub offers must work before any request is taken.
         try CryptoSelfCheck.run()
-        self.spec = try SpecLoader.load(directory: configuration.specDir)
+        let spec = try spec ?? SpecLoader.load(directory: configuration.specDir)
+        self.spec = spec
         let thisYear = CalendarDay(Date()).year
         if !spec.calendar.years.contains(thisYear) {
             logger.warning("no holiday calendar for this year: working-day deadlines count weekends only", metadata: [

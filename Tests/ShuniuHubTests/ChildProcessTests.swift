@@ -32,7 +32,7 @@ struct ChildProcessTests {
             var previous = sigset_t()
             pthread_sigmask(SIG_BLOCK, &blocked, &previous)
             defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-            let child = try ChildProcess("/bin/sleep", ["30"], outputFile: "/dev/null")
+            let child = try ChildProcess("/bin/sleep", ["300"], outputFile: "/dev/null")
             child.signal(SIGTERM)
             let status = Self.ended(child, within: 5)
             child.signal(SIGKILL)
@@ -46,7 +46,7 @@ struct ChildProcessTests {
         // SIGUSR2 ends a process by default; nothing in the test process uses it.
         let previous = Glibc.signal(SIGUSR2, SIG_IGN)
         defer { Glibc.signal(SIGUSR2, previous) }
-        let child = try ChildProcess("/bin/sleep", ["30"], outputFile: "/dev/null")
+        let child = try ChildProcess("/bin/sleep", ["300"], outputFile: "/dev/null")
         let status = try await blocking { () -> Int32? in
             child.signal(SIGUSR2)
             return Self.ended(child, within: 5)
@@ -57,7 +57,7 @@ struct ChildProcessTests {
 
     @Test("stop escalates to SIGKILL when the child ignores SIGTERM, and reaps it")
     func stopEscalates() async throws {
-        let child = try ChildProcess("/bin/sh", ["-c", "trap '' TERM; echo ready; exec sleep 30"], outputFile: NSTemporaryDirectory() + "shuniu-stubborn-\(UUID().uuidString).out")
+        let child = try ChildProcess("/bin/sh", ["-c", "trap '' TERM; echo ready; exec sleep 300"], outputFile: NSTemporaryDirectory() + "shuniu-stubborn-\(UUID().uuidString).out")
         defer { try? FileManager.default.removeItem(atPath: child.outputFile) }
         #expect(await eventually { child.output.contains("ready") })
         let status = try await child.stopped(grace: .milliseconds(300))
@@ -70,7 +70,7 @@ struct ChildProcessTests {
         struct Planned: Error {}
         let started = Mutex<pid_t>(0)
         await #expect(throws: Planned.self) {
-            try await ChildProcess.withRunning("/bin/sleep", ["30"], outputFile: "/dev/null") { child in
+            try await ChildProcess.withRunning("/bin/sleep", ["300"], outputFile: "/dev/null") { child in
                 started.withLock { $0 = child.pid }
                 throw Planned()
             }

@@ -39,9 +39,9 @@ struct ConnectionLimitTests {
             let silent = try RawHTTPConnection(port: hub.port)
             let start = ContinuousClock.now
             try halfHead.send(Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n".utf8))
-            #expect(try await halfHead.readUntilClosed(timeout: 15) == "")
+            #expect(try await halfHead.readUntilClosed(timeout: 30) == "")
             #expect(ContinuousClock.now - start >= .milliseconds(800))
-            #expect(try await silent.readUntilClosed(timeout: 15) == "")
+            #expect(try await silent.readUntilClosed(timeout: 30) == "")
 
             let text = try await Self.metricsText(hub)
             #expect(Self.value(text, Self.closed("header_timeout")) == 2, "\(text)")
@@ -60,7 +60,7 @@ struct ConnectionLimitTests {
             let body = try Fixtures.batch(Fixtures.projects(count: 20))
             let stalled = try RawHTTPConnection(port: hub.port)
             try stalled.send(try Self.signedHead(client, body: body) + body.prefix(body.count / 2))
-            #expect(try await stalled.readUntilClosed(timeout: 15) == "")
+            #expect(try await stalled.readUntilClosed(timeout: 30) == "")
             #expect(Self.value(try await Self.metricsText(hub), Self.closed("body_timeout")) == 1)
 
             // Ten pieces 300 ms apart: three seconds in all, longer than the body timeout, but no
@@ -72,7 +72,7 @@ struct ConnectionLimitTests {
                 try await Task.sleep(for: .milliseconds(300))
                 try steady.send(Array(body[offset..<min(offset + piece, body.count)]))
             }
-            let answer = try #require(try await steady.readUntilClosed(timeout: 15))
+            let answer = try #require(try await steady.readUntilClosed(timeout: 30))
             #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(300))")
             #expect(Self.value(try await Self.metricsText(hub), Self.closed("body_timeout")) == 1)
         }
@@ -85,7 +85,7 @@ struct ConnectionLimitTests {
         try await RunningHub.withRunning(dataDir: folder.path, adjust: { $0.connections.idleTimeoutSeconds = 1 }) { hub in
             let connection = try RawHTTPConnection(port: hub.port)
             try connection.send(Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
-            let answer = try #require(try await connection.readUntilClosed(timeout: 15), "the kept-alive connection was never closed")
+            let answer = try #require(try await connection.readUntilClosed(timeout: 30), "the kept-alive connection was never closed")
             #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(300))")
             #expect(Self.value(try await Self.metricsText(hub), Self.closed("idle_timeout")).map { $0 >= 1 } == true)
 
@@ -110,7 +110,7 @@ struct ConnectionLimitTests {
             #expect(settled)
             #expect(connections.filter(\.isClosedByPeer).count == 15)
             let extra = try RawHTTPConnection(port: hub.port)
-            #expect(try await extra.readUntilClosed(timeout: 15) == "")
+            #expect(try await extra.readUntilClosed(timeout: 30) == "")
 
             connections.removeAll()
             var text = ""

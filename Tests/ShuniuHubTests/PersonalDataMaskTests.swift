@@ -39,7 +39,7 @@ struct PersonalDataMaskTests {
 
     @Test("The spec's personal fields and every resident ID are masked; others never")
     func whichFields() throws {
-        let spec = try SpecLoader.load(directory: RepositoryPaths.mappings + "/spec")
+        let spec = try RepositoryPaths.loadedSpec()
         let mask = PersonalDataMask(spec: spec)
         let payload = #"{"BIDDER_NAME":"湖北示范建工集团有限公司","BIDDER_OPERATION_PERSON_CON":"13900000001","PM_CODE":"420102198503150012"}"#
         let masked = try #require(mask.mask(payload, of: "507"))

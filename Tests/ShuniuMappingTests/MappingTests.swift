@@ -10,7 +10,7 @@ struct MappingTests {
     let spec: DataSpec
 
     init() throws {
-        spec = try SpecLoader.load(directory: RepositoryPaths.spec)
+        spec = try RepositoryPaths.loadedSpec()
     }
 
     func samplePayload() throws -> JSONValue {

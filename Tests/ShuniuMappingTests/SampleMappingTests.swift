@@ -14,7 +14,7 @@ struct SampleMappingTests {
     let spec: DataSpec
 
     init() throws {
-        spec = try SpecLoader.load(directory: RepositoryPaths.spec)
+        spec = try RepositoryPaths.loadedSpec()
     }
 
     func engine(_ platform: String) throws -> MappingEngine {

@@ -16,7 +16,7 @@ import Testing
 /// `null` removing a field) yields exactly the `expect`ed problems, as `code@FIELD`.
 @Suite("Dataset fixtures: valid and invalid records of every dataset")
 struct DatasetFixtureTests {
-    static let spec = try! SpecLoader.load(directory: RepositoryPaths.spec)
+    static let spec = try! RepositoryPaths.loadedSpec()
     static let folder = RepositoryPaths.root + "/Tests/Fixtures/datasets"
 
     struct Fixture: Decodable {

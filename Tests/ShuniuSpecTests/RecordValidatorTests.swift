@@ -10,7 +10,7 @@ struct RecordValidatorTests {
     let validator: RecordValidator
 
     init() throws {
-        spec = try SpecLoader.load(directory: RepositoryPaths.spec)
+        spec = try RepositoryPaths.loadedSpec()
         validator = RecordValidator(spec: spec)
     }
 

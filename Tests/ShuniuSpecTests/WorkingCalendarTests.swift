@@ -10,7 +10,7 @@ struct WorkingCalendarTests {
     let calendar: WorkingCalendar
 
     init() throws {
-        calendar = try SpecLoader.load(directory: RepositoryPaths.spec).calendar
+        calendar = try RepositoryPaths.loadedSpec().calendar
     }
 
     func day(_ text: String) -> Int {
