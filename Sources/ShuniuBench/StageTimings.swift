@@ -9,11 +9,12 @@ import ShuniuTrust
 /// where a batch's time goes.
 enum StageTimings {
     static func measure(records count: Int) throws -> [(stage: String, perSecond: Double)] {
-        let spec = try SpecLoader.load(directory: RepositoryPaths.spec)
+        let spec = try RepositoryPaths.loadedSpec()
+        let reader = JSONReader(maxDepth: 8)  // as ingest reads a batch (IngestLimits.maxDepth)
         let validator = RecordValidator(spec: spec)
         let dataset = spec.dataset("500")!
         let body = try Fixtures.batch(Fixtures.projects(count: 100))
-        let batch = try JSONDecoder().decode(JSONValue.self, from: Data(body))
+        let batch = try reader.read(body)
         guard case .array(let records)? = batch.objectValue?["records"] else { return [] }
         let datas = records.compactMap { $0.objectValue?["data"]?.objectValue }
         let rounds = max(1, count / datas.count)
@@ -23,7 +24,8 @@ enum StageTimings {
             for _ in 0..<rounds { try work() }
             return Double(rounds * datas.count) / Date().timeIntervalSince(start)
         }
-        let decode = try rate { _ = try JSONDecoder().decode(JSONValue.self, from: Data(body)) }
+        // The hub's own reader (strict UTF-8, no repeated member, depth bounded).
+        let decode = try rate { _ = try reader.read(body) }
         let validate = rate { for data in datas { _ = validator.validate(data, as: dataset, path: "$") } }
         let canonical = rate { for record in records { _ = record.canonicalText } }
         let texts = records.map(\.canonicalText)

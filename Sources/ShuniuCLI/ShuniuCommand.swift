@@ -1,4 +1,5 @@
 import ArgumentParser
+import ShuniuTrust
 
 /// `shuniu`: the hub daemon and the operator's tool.
 public struct ShuniuCommand: AsyncParsableCommand {
@@ -21,6 +22,9 @@ extension ShuniuCommand {
     public static func runFromCommandLine() async {
         do {
             var command = try await asyncParseAsRoot(nil)
+            // Every command may hash (SM3, SHA-256, HMAC): an OpenSSL build without one is an error
+            // here, once, not a stop of the process wherever a command first hashes.
+            try CryptoSelfCheck.run()
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
