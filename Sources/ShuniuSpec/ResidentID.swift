@@ -1,13 +1,16 @@
 import ShuniuCore
 
-/// 公民身份号码 (GB 11643-1999): 18 characters, the last a check character (0–9 or X); the
-/// legacy 15-digit form (two-digit year, no check character) is upgraded to 18.
+/// 公民身份号码 (GB 11643-1999): 18 characters, the last a check character (0–9 or X, a
+/// lower-case x read as X); the legacy 15-digit form (two-digit year, no check character) is
+/// upgraded to 18.
 public enum ResidentID {
     static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     static let checkCharacters = Array("10X98765432")
 
     /// The 18-character number `text` stands for, or why it is not a valid ID number.
     public static func normalize(_ text: String) -> Result<String, ResidentIDProblem> {
+        // Many systems write the check character X in lower case: the same number.
+        let text = text.hasSuffix("x") ? String(text.dropLast()) + "X" : text
         let chars = Array(text)
         switch chars.count {
         case 18:

@@ -25,6 +25,8 @@ struct IdentifierTests {
     func residentIDs() throws {
         #expect(try ResidentID.normalize("11010519491231002X").get() == "11010519491231002X")
         #expect(try ResidentID.normalize("420102198501010016").get() == "420102198501010016")
+        // A lower-case x is the same check character, stored as X.
+        #expect(try ResidentID.normalize("11010519491231002x").get() == "11010519491231002X")
         #expect(throws: ResidentIDProblem.self) { try ResidentID.normalize("110105194912310021").get() }
         #expect(throws: ResidentIDProblem.self) { try ResidentID.normalize("11010519491331002X").get() }
         #expect(throws: ResidentIDProblem.self) { try ResidentID.normalize("1101051949123100").get() }

@@ -16,7 +16,7 @@ struct ChainTestPKI: Sendable {
     static let distinguishingID = "1234567812345678"
     /// GM/T 0015 OrganizationCode extension (the CA puts a credit code there, with an `N` prefix).
     static let organizationCodeOID = "1.2.156.10260.4.1.4"
-    static let organizationCode = "N91330000MA27XL0E2X"
+    static let organizationCode = "N91330000MA27XL0E2B"
     /// GM/T 0015 IdentifyCode extension, written as bare text rather than a DER string.
     static let identifyCodeOID = "1.2.156.10260.4.1.1"
     static let identifyCode = "11010519491231002X"
@@ -102,7 +102,7 @@ struct ChainTestPKI: Sendable {
             let name = algorithm.rawValue.uppercased()
             try makeRoot("root", subject: "/C=CN/O=Shuniu Test \(name)/CN=Shuniu Test \(name) Root")
             try issue("int", subject: "/C=CN/O=Shuniu Test \(name)/CN=Shuniu Test \(name) Intermediate", by: "root", serial: "0x02", days: 3650, extensions: "x_int")
-            try issue("leaf", subject: "/C=CN/O=测试招标代理有限公司/OU=91330000MA27XL0E2X/CN=张三/serialNumber=91330000MA27XL0E2X", by: "int", serial: "0x1001", days: 365, extensions: "x_sign")
+            try issue("leaf", subject: "/C=CN/O=测试招标代理有限公司/OU=91330000MA27XL0E2B/CN=张三/serialNumber=91330000MA27XL0E2B", by: "int", serial: "0x1001", days: 365, extensions: "x_sign")
             try issue("enc", subject: "/C=CN/O=测试招标代理有限公司/CN=张三 encryption", by: "int", serial: "0x1002", days: 365, extensions: "x_enc")
             try issue("revoked", subject: "/C=CN/O=测试招标代理有限公司/CN=李四", by: "int", serial: "0x1003", days: 365, extensions: "x_sign")
             try makeRoot("foreign-root", subject: "/C=CN/O=Elsewhere \(name)/CN=Elsewhere \(name) Root")
