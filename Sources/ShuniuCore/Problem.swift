@@ -85,6 +85,9 @@ public struct ProblemCode: StringIdentifier {
     /// A warning: a GB/T 2260 code no longer in force, in a record whose time is not within the
     /// revisions that listed it (or that carries no time).
     public static let regionCodeRetired: ProblemCode = "id.region_code_retired"
+    /// A 统一社会信用代码 whose check character holds but whose embedded 组织机构代码 (characters
+    /// 9–17) fails its own: a warning, since some registrations carry such codes.
+    public static let creditCodeOrganizationCode: ProblemCode = "id.credit_code_organization_code"
     // Platform mappings (data that the mapping cannot translate).
     public static let mappingValueType: ProblemCode = "mapping.value_type"
     public static let mappingValueUnmapped: ProblemCode = "mapping.value_unmapped"

@@ -59,8 +59,23 @@ public struct RecordValidator: Sendable {
         let key = dataset.key.map { values[$0] ?? "" }.joined(separator: "|")
         return .success(Checked(
             fields: values, businessKey: key, regionCode: dataset.regionField.flatMap { values[$0] },
-            industryCode: dataset.industryField.flatMap { values[$0] }, warnings: retiredRegionCodes(values, of: dataset, path: path)
+            industryCode: dataset.industryField.flatMap { values[$0] },
+            warnings: retiredRegionCodes(values, of: dataset, path: path) + embeddedOrganizationCodes(values, of: dataset, path: path)
         ))
+    }
+
+    /// Credit codes (in credit-code fields, or subject-code fields holding one) whose embedded
+    /// 组织机构代码 fails its check character: told, not refused.
+    private func embeddedOrganizationCodes(_ values: [String: String], of dataset: DatasetSpec, path: String) -> [Problem] {
+        dataset.fields.compactMap { field in
+            guard field.type == .creditCode || field.type == .subjectCode, let value = values[field.code],
+                  value.count == 18, CreditCode.problem(in: value) == nil,
+                  let problem = OrganizationCode.problem(in: String(value.dropFirst(8).prefix(9))) else { return nil }
+            return Problem(
+                code: .creditCodeOrganizationCode, path: "\(path).\(field.code)", label: field.label,
+                message: "\(field.label) (\(field.code)): the 组织机构代码 inside 统一社会信用代码 \(value) (characters 9–17) \(problem)"
+            )
+        }
     }
 
     /// Region codes no longer in force, at the record's time: the earliest of its times and

@@ -68,9 +68,12 @@ struct ConnectionLimitTests {
             let steady = try RawHTTPConnection(port: hub.port)
             try steady.send(try Self.signedHead(client, body: body))
             let piece = (body.count + 9) / 10
-            for offset in stride(from: 0, to: body.count, by: piece) {
-                try await Task.sleep(for: .milliseconds(300))
-                try steady.send(Array(body[offset..<min(offset + piece, body.count)]))
+            // Paced from a thread of its own: a busy run's cooperative threads must not stretch the pauses.
+            try await blocking {
+                for offset in stride(from: 0, to: body.count, by: piece) {
+                    Thread.sleep(forTimeInterval: 0.3)
+                    try steady.send(Array(body[offset..<min(offset + piece, body.count)]))
+                }
             }
             let answer = try #require(try await steady.readUntilClosed(timeout: 30))
             #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(300))")

@@ -60,6 +60,18 @@ struct RecordValidatorTests {
         #expect(try problems("500", ["REGION_CODE": "149999"]).map(\.code) == [.regionCodeInvalid])
     }
 
+    @Test("A credit code whose embedded 组织机构代码 fails its own check character passes with a warning")
+    func embeddedOrganizationCode() throws {
+        // The tenderer's 91420102MA4K01010X holds 组织机构代码 MA4K01010, whose check character is 3.
+        let checked = try validate("501", ["TENDERER_CODE_TYPE": "01", "TENDERER_CODE": "91420102MA4K01010X"]).get()
+        let warning = try #require(checked.warnings.first)
+        #expect(checked.warnings.count == 1)
+        #expect(warning.code == .creditCodeOrganizationCode && warning.path == "$.data.TENDERER_CODE", "\(warning)")
+        #expect(warning.message.contains("expected '3'"), "\(warning.message)")
+        // Its sound twin warns of nothing.
+        #expect(try validate("501", ["TENDERER_CODE_TYPE": "01", "TENDERER_CODE": "91420102MA4K010137"]).get().warnings.isEmpty)
+    }
+
     @Test("Every sample record is valid", arguments: ["500", "501", "502", "503"])
     func samplesAreValid(dataset: String) throws {
         let checked = try validate(dataset).get()
