@@ -42,13 +42,25 @@ public final class RefusalTally: Sendable {
         self.refusalsPerMinute = refusalsPerMinute
     }
 
-    /// Seconds until `address` may be heard again, when it has been refused too often this minute; nil otherwise.
-    public func turnedAway(_ address: String?, at instant: Date) -> Int? {
+    /// The code a turned-away request is answered and counted with.
+    public static let turnedAwayCode = "request.too_many_refusals"
+
+    /// A request turned away unread: when to come back, and what to say.
+    public struct TurnedAway: Sendable {
+        public var retryAfterSeconds: Int
+        public var message: String
+    }
+
+    /// When `address` has been refused too often this minute, counts this request as turned away
+    /// (an unidentified refusal, ``turnedAwayCode``) and says when to come back; nil otherwise.
+    public func turnAway(_ address: String?, at instant: Date) -> TurnedAway? {
         let key = Key(address: address ?? "-", minute: Self.minute(of: instant))
         let refused = counts.withLock { $0[key]?.refused ?? 0 }
         guard refused >= refusalsPerMinute else { return nil }
+        count(Self.turnedAwayCode, address: address, identified: false, at: instant)
         let nextMinute = Double(key.minute + 1) * 60
-        return max(1, Int((nextMinute - instant.timeIntervalSince1970).rounded(.up)))
+        let seconds = max(1, Int((nextMinute - instant.timeIntervalSince1970).rounded(.up)))
+        return TurnedAway(retryAfterSeconds: seconds, message: "this address was refused \(refusalsPerMinute) times this minute; retry in \(seconds) s")
     }
 
     /// Counts one refusal of a request from `address`; `identified` when the caller proved who it is.

@@ -45,7 +45,7 @@ public struct IngestRefusal: Error, Sendable, Hashable, CustomStringConvertible 
         /// A pull connector names a platform that is not registered (never answered over HTTP).
         public static let platformNotRegistered = Code(rawValue: "platform.not_registered")
         /// The caller's address was refused too often this minute: turned away unread, 429 with `Retry-After`.
-        public static let tooManyRefusals = Code(rawValue: "request.too_many_refusals")
+        public static let tooManyRefusals = Code(rawValue: RefusalTally.turnedAwayCode)
         /// The platform pushed more than its requests a minute: 429 with `Retry-After`.
         public static let rateLimited = Code(rawValue: "platform.rate_limited")
     }

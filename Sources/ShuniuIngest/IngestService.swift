@@ -322,12 +322,9 @@ public struct IngestService: Sendable {
     /// Refuses, unread and unaudited (only counted), a request from an address refused more
     /// than its refusals a minute: checked before the body is read and before any store access.
     public func turnAwayIfRefusedTooOften(_ request: SignedRequest) throws(IngestRefusal) {
-        let instant = now()
-        guard let wait = refusals.turnedAway(request.address, at: instant) else { return }
-        let refusal = IngestRefusal(.tooManyRefusals, "this address was refused \(refusals.refusalsPerMinute) times this minute; retry in \(wait) s", retryAfterSeconds: wait)
-        refusals.count(refusal.code.rawValue, address: request.address, identified: false, at: instant)
-        metrics.recordRefusal(platform: nil, code: refusal.code.rawValue)
-        throw refusal
+        guard let turnedAway = refusals.turnAway(request.address, at: now()) else { return }
+        metrics.recordRefusal(platform: nil, code: IngestRefusal.Code.tooManyRefusals.rawValue)
+        throw IngestRefusal(.tooManyRefusals, turnedAway.message, retryAfterSeconds: turnedAway.retryAfterSeconds)
     }
 
     /// An identified platform's refusal becomes an audit entry of its own; an unidentified

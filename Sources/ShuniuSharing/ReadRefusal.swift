@@ -1,4 +1,5 @@
 import ShuniuAuth
+import ShuniuCore
 
 /// Why a read (feed, record, versions, dispute) was refused. The API maps each code to its
 /// HTTP status; the refusal is audited.
@@ -15,7 +16,7 @@ public struct ReadRefusal: Error, Sendable, Hashable, CustomStringConvertible {
         /// Too many requests this minute: wait `Retry-After` seconds.
         public static let rateLimited = Code(rawValue: "read.rate_limited")
         /// The caller's address was refused too often this minute: turned away unread (as for pushes).
-        public static let tooManyRefusals = Code(rawValue: "request.too_many_refusals")
+        public static let tooManyRefusals = Code(rawValue: RefusalTally.turnedAwayCode)
         /// 不予共享: the dataset never leaves the hub.
         public static let notShared = Code(rawValue: "sharing.not_shared")
         /// 有条件共享 and no grant in force for this consumer.

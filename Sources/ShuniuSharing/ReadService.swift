@@ -60,11 +60,9 @@ public struct ReadService: Sendable {
     ) async throws -> String {
         let startedAt = now()
         var caller: ConsumerAuthenticator.Authenticated?
-        if let wait = refusals.turnedAway(request.address, at: startedAt) {
-            let code = ReadRefusal.Code.tooManyRefusals
-            refusals.count(code.rawValue, address: request.address, identified: false, at: startedAt)
-            metrics.recordRefusal(consumer: nil, action: action, code: code.rawValue)
-            throw ReadRefusal(code, "this address was refused \(refusals.refusalsPerMinute) times this minute; retry in \(wait) s", retryAfterSeconds: wait)
+        if let turnedAway = refusals.turnAway(request.address, at: startedAt) {
+            metrics.recordRefusal(consumer: nil, action: action, code: ReadRefusal.Code.tooManyRefusals.rawValue)
+            throw ReadRefusal(.tooManyRefusals, turnedAway.message, retryAfterSeconds: turnedAway.retryAfterSeconds)
         }
         do {
             let authenticated = try await authenticator.authenticate(request, now: startedAt)
