@@ -73,6 +73,16 @@ struct UnknownFieldTests {
         #expect(report.intact, "\(report.damage)")
         try await hub.stop()
         try await upstream.stop()
+
+        // A kept field changed behind the hub's back, or dropped, is seen as an altered version.
+        for (version, tampering) in [(1, #"UPDATE record_version SET extra = '{"GREEN_BUILDING_LEVEL":"一星","MANAGER_MOBILE":"13800001111"}' WHERE version = 1"#),
+                                     (2, "UPDATE record_version SET extra = NULL WHERE version = 2")] {
+            try StoreTampering.write(databasePath: hub.dataDir + "/" + HubStore.fileName) { db in try db.execute(sql: tampering) }
+            let store = try HubStore(directory: hub.dataDir, create: false)
+            let tampered = try await store.verifyAudit()
+            try store.close()
+            #expect(tampered.damage(.versionAltered)?.examples.contains { $0.hasSuffix("|v\(version)") } == true, "\(tampering): \(tampered)")
+        }
     }
 
     @Test("A strict platform's unknown field refuses the record with field.unknown; nothing is stored")
