@@ -71,11 +71,11 @@ struct SpecCommand: AsyncParsableCommand {
             print("\(found.dataset) \(found.name) \(found.label) — sharing: \(found.sharing.rawValue) (\(found.sharing.chineseName)), key: \(found.key.joined(separator: " + "))")
             print("source: \(Self.sourceLine(found.origin)), spec \(spec.version)\(spec.edition.map { " (national spec \($0))" } ?? "")")
             print(Output.table(
-                ["FIELD", "LABEL", "TYPE", "REQUIRED", "LENGTH", "CODE LIST", "PERSONAL"],
+                ["FIELD", "LABEL", "TYPE", "REQUIRED", "LENGTH", "CODE LIST", "PERSONAL", "公开范围"],
                 found.fields.map { field in
                     let length = field.length.map { "=\($0)" } ?? field.maxLength.map { "≤\($0)" } ?? "-"
                     let codes = field.codeList.map { name in spec.codeLists[name].map { "\(name): \($0.summary)" } ?? name } ?? "-"
-                    return [field.code, field.label, field.type.rawValue, field.required ? "yes" : "-", length, codes, field.personal ? "yes" : "-"]
+                    return [field.code, field.label, field.type.rawValue, field.required ? "yes" : "-", length, codes, field.personal ? "yes" : "-", field.disclosure == .public ? "社会" : "政务"]
                 }
             ))
             if !found.rules.isEmpty {
