@@ -99,7 +99,9 @@ public enum MappingLoader {
         }
         for (keyNode, valueNode) in fieldNodes {
             let code = keyNode.string ?? ""
-            guard dataset.field(code) != nil else {
+            // DATA_KEY (the platform's own id of the record) and DATA_TYPE (1 insert, 2 update,
+            // 3 delete) travel beside the fields, as the spec's envelope carries them.
+            guard dataset.field(code) != nil || code == DataKey.fieldName || code == DataKey.operationFieldName else {
                 report(keyNode, "\(code) is not a field of dataset \(dataset.dataset) \(dataset.label)")
                 continue
             }

@@ -4,7 +4,8 @@ import ShuniuCore
 extension StoredVersion {
     /// The version as every reader gets it — push destinations and feed consumers alike:
     /// `{"data": {…}, "dataset", "key", "version", "hubId", "sourcePlatform", "regionCode",
-    /// "specVersion", "contentHash", "receivedAt"}`, `"flags"` when it was accepted with warnings
+    /// "specVersion", "contentHash", "receivedAt", "operation"}` (`insert`, `update` or `delete`:
+    /// a tombstone carries the record's last data), `"dataKey"` when the sender gave one, `"flags"` when it was accepted with warnings
     /// (a missed deadline, a listed participant), plus the reader's own `extra` fields.
     ///
     /// `data` is canonical JSON text: the stored normalized payload unless the caller gives
@@ -20,7 +21,9 @@ extension StoredVersion {
             "specVersion": .string(specVersion),
             "contentHash": .string(contentHash),
             "receivedAt": .string(receivedAt.formatted(.iso8601)),
+            "operation": .string(operation.rawValue),
         ]
+        if let dataKey { fields["dataKey"] = .string(dataKey) }
         if let flags, let value = try? JSONDecoder().decode(JSONValue.self, from: Data(flags.utf8)) { fields["flags"] = value }
         fields.merge(extra) { _, reader in reader }
         return "{\"data\":" + (data ?? normalizedPayload) + "," + JSONValue.object(fields).canonicalText.dropFirst()

@@ -26,4 +26,13 @@ public struct StoredVersion: Codable, Sendable, Hashable {
     /// The warnings the version was accepted with (JSON array of problems: missed deadlines,
     /// listed participants), for the supervisors it travels to; nil when none.
     public var flags: String?
+    /// The sender's own id of the record (the spec's DATA_KEY), when it gave one.
+    public var dataKey: String? = nil
+    /// What the version did: `insert` (a new record, or one deleted and sent again), `update`, or
+    /// `delete` (a tombstone carrying the record's last content). Where the store holds none, the
+    /// version number tells it: `insert` for version 1, `update` after.
+    public var operation: RecordOperation = .insert
+
+    /// True when this version is a tombstone: the record is deleted.
+    public var isDeleted: Bool { operation == .delete }
 }
