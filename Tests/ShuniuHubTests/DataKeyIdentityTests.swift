@@ -178,6 +178,31 @@ struct DataKeyIdentityTests {
         }
     }
 
+    @Test("A mapped payload names its record by the DATA_KEY target and deletes it with DATA_TYPE 3")
+    func mappedDelete() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let samples = RepositoryPaths.root + "/Ops/samples/platforms/E4201000004/"
+        try await RunningHub.withRunning(dataDir: folder.path) { hub in
+            let client = hub.client(try await Fixtures.register(PlatformID(rawValue: "E4201000004")!, in: hub.store))
+            for name in ["project", "tender-project", "sections", "bulletin"] {
+                let answer = try JSONDecoder().decode(IngestAnswer.self, from: Data(try await client.send(body: Array(Data(contentsOf: URL(fileURLWithPath: samples + name + ".json")))).body))
+                #expect(answer.rejected == 0 && answer.accepted > 0, "\(name): \(answer.results)")
+            }
+            let key = "E4201000004000012001|E4201000004:ZBGG-2026-0012"
+            #expect(try await hub.store.versions(dataset: "503", key: key).map(\.dataKey) == ["ZBGG-2026-0012"])
+
+            var bulletin = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: samples + "bulletin.json"))) as! [String: Any]
+            bulletin["操作类型"] = "3"
+            let deleted = try JSONDecoder().decode(IngestAnswer.self, from: Data(try await client.send(body: Array(JSONSerialization.data(withJSONObject: bulletin))).body))
+            #expect(deleted.results.map(\.status) == ["accepted"] && deleted.results[0].key == key && deleted.results[0].version == 2, "\(deleted.results)")
+            #expect(try await hub.store.versions(dataset: "503", key: key).map(\.operation) == [.insert, .delete])
+            bulletin["操作类型"] = "9"
+            let unknown = try JSONDecoder().decode(IngestAnswer.self, from: Data(try await client.send(body: Array(JSONSerialization.data(withJSONObject: bulletin))).body))
+            #expect(unknown.results[0].problems?.map(\.code) == ["record.operation"], "\(unknown.results)")
+        }
+    }
+
     @Test("A store from before DATA_KEY identity migrates: its records keep their keys and versions, audit verify passes, and they take updates and deletes")
     func olderStoreMigrates() async throws {
         let folder = try TemporaryDirectory()
