@@ -205,6 +205,13 @@ struct BatchRuleTests {
         let corrected = try await send(client, [Fixtures.datasetRecord("511", changing: ["PUBLICITY_END_TIME": "20261208090000"])])
         let still = (corrected.results.first?.warnings ?? []).filter { $0.code == "participant.listed" }
         #expect(corrected.accepted == 1 && still.map(\.path) == ["$.records[0].data.FIRST_BIDDER_CODE"], "\(corrected.results)")
+
+        // The 失信被执行人 listing is deleted by its source (a tombstone): it lists no one any more.
+        let listing = try Fixtures.datasetRecord("3103", changing: ["SX_BZXR_DM": first])["data"] as! [String: Any]
+        let deleted = try await send(client, [["dataset": "3103", "operation": "delete", "data": ["SX_AH": listing["SX_AH"]!, "SX_BZXR_DM": first]]])
+        #expect(deleted.accepted == 1, "\(deleted.results)")
+        let cleared = try await send(client, [Fixtures.datasetRecord("511", changing: ["PUBLICITY_END_TIME": "20261209090000"])])
+        #expect(cleared.accepted == 1 && (cleared.results.first?.warnings ?? []).allSatisfy { $0.code != "participant.listed" }, "\(cleared.results)")
         try await hub.stop()
     }
 

@@ -100,7 +100,9 @@ struct DataKeyIdentityTests {
             #expect((tombstone["data"] as? [String: Any])?["NOTICE_NAME"] as? String == "示范学校新建工程施工招标公告（更正）")
             #expect(tombstone["version"] as? Int == 3 && tombstone["dataKey"] as? String == Self.noticeKey)
 
-            // A deleted record names nothing for references; the audit trail holds every step.
+            let shown = try await CLI.run(["records", "show", "503", Self.storedNoticeKey, "--data-dir", hub.dataDir])
+            #expect(shown.output.contains("DELETED by its source in version 3") && shown.output.contains("DATA_KEY \(Self.noticeKey)"), "\(shown.output)")
+            // The audit trail holds every step.
             let report = try await hub.store.verifyAudit()
             #expect(report.intact && report.versions == 6, "\(report)")
         }
