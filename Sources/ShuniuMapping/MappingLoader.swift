@@ -107,6 +107,9 @@ public enum MappingLoader {
             }
             if let field = readField(valueNode, at: "\(where_).fields.\(code)", report: report) { fields.append((code, field)) }
         }
+        if dataset.identifiedByDataKey && !fields.contains(where: { $0.0 == DataKey.fieldName }) {
+            report(mapping["fields"] ?? node, "dataset \(dataset.dataset) \(dataset.label) is identified by the platform's own record id: '\(where_).fields' must map DATA_KEY")
+        }
         return RecordMapping(dataset: dataset.dataset, from: from, when: condition, fields: fields, line: node.mark?.line)
     }
 
