@@ -58,7 +58,8 @@ struct SpecCommand: AsyncParsableCommand {
                 throw ValidationError("no dataset \(dataset) in spec \(spec.version) (known: \(spec.datasets.keys.sorted().map(\.rawValue).joined(separator: ", ")))")
             }
             if output.json { return try Output.json(DatasetView(found)) }
-            print("\(found.dataset) \(found.name) \(found.label) — sharing: \(found.sharing.rawValue) (\(found.sharing.chineseName)), key: \(found.key.joined(separator: " + "))")
+            print("\(found.dataset) \(found.name) \(found.label) — sharing: \(found.sharing.rawValue) (\(found.sharing.chineseName)), key: \(found.key.joined(separator: " + "))"
+                  + (found.unique.isEmpty ? "" : ", duplicate check: \(found.unique.joined(separator: " + "))"))
             print(Output.table(
                 ["FIELD", "LABEL", "TYPE", "REQUIRED", "LENGTH", "CODE LIST", "PERSONAL"],
                 found.fields.map { field in
@@ -117,6 +118,8 @@ struct DatasetView: Encodable {
     var label: String
     var sharing: String
     var key: [String]
+    /// The duplicate check on insert (the spec's RepeatCols).
+    var unique: [String]
     var fields: [FieldSpec]
     var rules: [RuleSpec]
     var references: [ReferenceSpec]
@@ -129,6 +132,7 @@ struct DatasetView: Encodable {
         label = spec.label
         sharing = spec.sharing.rawValue
         key = spec.key
+        unique = spec.unique
         fields = spec.fields
         rules = spec.rules
         references = spec.references
