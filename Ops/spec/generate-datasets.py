@@ -43,13 +43,6 @@ FIXTURES = os.path.join(ROOT, "Tests", "Fixtures", "datasets")
 HEADER = "# Generated from the reference tables (national-spec/fields.tsv) by Ops/spec/generate-datasets.py."
 
 # Business keys the rules below would get wrong, with the reason.
-KEY_OVERRIDES = {
-    "114": (["ID_CARD_TYPE", "ID_CARD"], "a natural person is identified by the kind and number of the identity document"),
-    "212": (["ID_CARD", "MAJOR_CODE"], "one record per expert and evaluation major (IS_MAIN marks the main one)"),
-    "213": (["ID_CARD", "MAJOR_CODE"], "one record per expert and evaluation major (IS_MAIN marks the main one)"),
-    "1900": (["UNIFIED_DEAL_CODE"], "the spec tables give no field; the receiver's deal code identifies the report"),
-}
-
 IDENTIFIERS = {
     ("TENDER_PROJECT_CODE", "C20"): "tenderProjectCode",
     ("BID_SECTION_CODE", "C23"): "sectionCode",
@@ -219,20 +212,22 @@ def flow(entry):
 
 
 def choose_key(code, dataset, rows):
-    """The business key and how it was chosen."""
-    if code in KEY_OVERRIDES:
-        return KEY_OVERRIDES[code]
+    """The record key and how it was chosen: the spec identifies a record by its DATA_KEY (the
+    sender's record id); a dataset whose field the receiver holds unique and unchangeable
+    (PROJECT_CODE) keeps it as its business key."""
     required = {r["field_code"] for r in rows if r["spec_required"] == "是"}
-    repeat = [c for c in dataset["repeat_cols"].split(",") if c]
-    if repeat and all(c in required for c in repeat):
-        return repeat, "the receiver's duplicate check (RepeatCols)"
-    unique = [r["field_code"] for r in rows if r["unique_value"] and r["field_code"] in required]
-    if unique:
-        return unique, "the field the receiver holds unique"
-    codes = [r["field_code"] for r in rows if r["field_code"] in required
-             and re.search(r"(_CODE|_NO|_ID|_NUM)$", r["field_code"]) and not r["domain"] and not r["area_code_check"]
-             and "GB/T 12406" not in r["spec_domain"] and "GB/T 2260" not in r["spec_domain"]]
-    return codes, "the required identifying codes (…_CODE, _NO, _ID, _NUM without a code list)"
+    business = [r["field_code"] for r in rows if r["unique_value"] and r["cannot_modify"] and r["field_code"] in required]
+    if business:
+        return business, "the spec's business key (unique on insert, unchangeable on update)"
+    return ["DATA_KEY"], "the sender's DATA_KEY, the spec's record id (no field of the dataset identifies a record)"
+
+
+def duplicate_check(dataset, rows):
+    """The receiver's duplicate check on insert (RepeatCols) over this platform's records, when
+    every field of it is in the file (M_DATA_SOURCE, the sender, is implied)."""
+    repeat = [c for c in dataset["repeat_cols"].split(",") if c and c != "M_DATA_SOURCE"]
+    present = {r["field_code"] for r in rows}
+    return repeat if repeat and all(c in present for c in repeat) else []
 
 
 def sample(entry, lists):
@@ -335,6 +330,10 @@ def main():
             lines.append("sharing: conditional")
         lines.append("# Key: %s." % why)
         lines.append("key: [%s]" % ", ".join(key))
+        unique = duplicate_check(dataset, chosen)
+        if unique:
+            lines.append("# Duplicate check on insert: the receiver's RepeatCols.")
+            lines.append("unique: [%s]" % ", ".join(unique))
         regions = [r["field_code"] for r in chosen if r["field_code"] == "REGION_CODE"]
         fields = []
         body = []

@@ -219,7 +219,7 @@ enum OpenAPIDocument {
     },
     "schemas": {
       "Version": {
-        "type": "object", "required": ["data", "dataset", "key", "version", "hubId", "sourcePlatform", "specVersion", "contentHash", "receivedAt"],
+        "type": "object", "required": ["data", "dataset", "key", "version", "hubId", "sourcePlatform", "specVersion", "contentHash", "receivedAt", "operation"],
         "description": "one record version in the common spec's shape with its provenance: what push destinations receive too (they get idempotencyKey, consumers sequence)",
         "properties": {
           "data": {"type": "object", "additionalProperties": {"type": "string"}, "description": "normalized field code → value"},
@@ -228,6 +228,8 @@ enum OpenAPIDocument {
           "hubId": {"type": "integer", "format": "int64"}, "sourcePlatform": {"type": "string"}, "regionCode": {"type": "string", "nullable": true},
           "specVersion": {"type": "string"}, "contentHash": {"type": "string", "description": "SHA-256 of the stored (unmasked) data, followed by a line feed and extra when there is one"},
           "receivedAt": {"type": "string", "format": "date-time"},
+          "operation": {"type": "string", "enum": ["insert", "update", "delete"], "description": "what the version did (the spec's DATA_TYPE 1, 2, 3): a delete is a tombstone carrying the record's last data; the record reads as deleted, nothing is erased"},
+          "dataKey": {"type": "string", "description": "the sending platform's own id of the record (the spec's DATA_KEY), when it gave one"},
           "sequence": {"type": "integer", "format": "int64", "description": "position in commit order"},
           "idempotencyKey": {"type": "string"},
           "masked": {"type": "array", "items": {"type": "string"}, "description": "fields masked for this reader: personal ones, 政务公开 ones without a government grant, and kept unknown fields that look personal (as extra.NAME)"},
@@ -272,10 +274,12 @@ enum OpenAPIDocument {
         "properties": {"records": {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/SpecRecord"}}}
       },
       "SpecRecord": {
-        "type": "object", "required": ["dataset", "data"],
+        "type": "object", "required": ["dataset"],
         "properties": {
           "dataset": {"type": "string", "description": "dataset number of the common spec, e.g. 500"},
-          "data": {"type": "object", "additionalProperties": {"type": "string"}, "description": "field code → value (amounts as decimal strings, times yyyyMMddHHmmss)"},
+          "dataKey": {"type": "string", "maxLength": 100, "description": "the platform's own id of the record (the spec's DATA_KEY), scoped to the platform: the record's identity in datasets whose key ends in DATA_KEY (required there, record.data_key_missing), kept beside the key elsewhere; 1–100 characters without blanks or |"},
+          "operation": {"type": "string", "enum": ["insert", "update", "delete", "1", "2", "3"], "description": "the spec's DATA_TYPE; absent: insert or update, whichever the identity makes it. insert of a live record is record.exists, update or delete of one the hub does not hold record.unknown; delete of another platform's record record.key_owned_by_other_platform. A delete names its record by dataKey or by its key fields in data, whose other fields are not checked; it is stored as a tombstone version and delivered where the record went"},
+          "data": {"type": "object", "additionalProperties": {"type": "string"}, "description": "field code → value (amounts as decimal strings, times yyyyMMddHHmmss); optional for a delete. An insert whose duplicate-check fields (the spec's RepeatCols) equal another live record's of the platform is record.duplicate_values"},
           "signature": {"$ref": "#/components/schemas/RecordSignature"}
         }
       },

@@ -74,6 +74,9 @@ struct RecordView: Encodable {
         var mappingVersion: String?
         var sourcePath: String?
         var signed: Bool
+        /// insert, update or delete (a tombstone); the sender's record id when it gave one.
+        var operation: String
+        var dataKey: String?
         /// The warnings it was accepted with (missed deadlines, listed participants).
         var flags: [Problem]
 
@@ -86,6 +89,8 @@ struct RecordView: Encodable {
             mappingVersion = stored.mappingVersion
             sourcePath = stored.sourcePath
             signed = stored.signature != nil
+            operation = stored.operation.rawValue
+            dataKey = stored.dataKey
             flags = stored.flags.flatMap { try? JSONDecoder().decode([Problem].self, from: Data($0.utf8)) } ?? []
         }
     }
@@ -123,9 +128,13 @@ struct RecordView: Encodable {
         for withdrawal in withdrawnBy {
             lines.append("WITHDRAWN by \(withdrawal.dataset) \(withdrawal.key) version \(withdrawal.version) at \(Output.time(withdrawal.at)); the versions below are kept")
         }
+        if let last = versions.last, last.operation == RecordOperation.delete.rawValue {
+            lines.append("DELETED by its source in version \(last.version); the versions below are kept")
+        }
+        if let dataKey = versions.last?.dataKey { lines.append("DATA_KEY \(dataKey)") }
         lines.append("")
-        lines.append(Output.table(["VERSION", "SEQUENCE", "RECEIVED", "SPEC", "MAPPING", "SIGNED", "HASH"], versions.map {
-            [String($0.version), String($0.sequence), Output.time($0.receivedAt), $0.specVersion,
+        lines.append(Output.table(["VERSION", "OPERATION", "SEQUENCE", "RECEIVED", "SPEC", "MAPPING", "SIGNED", "HASH"], versions.map {
+            [String($0.version), $0.operation, String($0.sequence), Output.time($0.receivedAt), $0.specVersion,
              $0.mappingVersion ?? "-", $0.signed ? "yes" : "-", String($0.contentHash.prefix(16))]
         }))
         for version in versions {

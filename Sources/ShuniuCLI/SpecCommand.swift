@@ -68,7 +68,8 @@ struct SpecCommand: AsyncParsableCommand {
                 throw ValidationError("no dataset \(dataset) in spec \(spec.version) (known: \(spec.datasets.keys.sorted().map(\.rawValue).joined(separator: ", ")))")
             }
             if output.json { return try Output.json(DatasetView(found, in: spec)) }
-            print("\(found.dataset) \(found.name) \(found.label) — sharing: \(found.sharing.rawValue) (\(found.sharing.chineseName)), key: \(found.key.joined(separator: " + "))")
+            print("\(found.dataset) \(found.name) \(found.label) — sharing: \(found.sharing.rawValue) (\(found.sharing.chineseName)), key: \(found.key.joined(separator: " + "))"
+                  + (found.unique.isEmpty ? "" : ", duplicate check: \(found.unique.joined(separator: " + "))"))
             print("source: \(Self.sourceLine(found.origin)), spec \(spec.version)\(spec.edition.map { " (national spec \($0))" } ?? "")")
             print(Output.table(
                 ["FIELD", "LABEL", "TYPE", "REQUIRED", "LENGTH", "CODE LIST", "PERSONAL", "公开范围"],
@@ -135,6 +136,8 @@ struct DatasetView: Encodable {
     var label: String
     var sharing: String
     var key: [String]
+    /// The duplicate check on insert (the spec's RepeatCols).
+    var unique: [String]
     var fields: [FieldSpec]
     var rules: [RuleSpec]
     var references: [ReferenceSpec]
@@ -149,6 +152,7 @@ struct DatasetView: Encodable {
         label = spec.label
         sharing = spec.sharing.rawValue
         key = spec.key
+        unique = spec.unique
         fields = spec.fields
         rules = spec.rules
         references = spec.references

@@ -29,6 +29,22 @@ public struct ProblemCode: StringIdentifier {
     // Platform rights.
     public static let datasetNotAllowed: ProblemCode = "record.dataset_not_allowed"
     public static let keyOwnedByOtherPlatform: ProblemCode = "record.key_owned_by_other_platform"
+    // Record identity and operations (the spec's DATA_KEY and DATA_TYPE).
+    /// A record of a dataset identified by DATA_KEY, or a delete, that carries no DATA_KEY.
+    public static let dataKeyMissing: ProblemCode = "record.data_key_missing"
+    /// A DATA_KEY that is not 1–100 characters without blanks, control characters or `|`.
+    public static let dataKeyInvalid: ProblemCode = "record.data_key"
+    /// An `operation` other than insert, update, delete (or DATA_TYPE 1, 2, 3).
+    public static let operationInvalid: ProblemCode = "record.operation"
+    /// An insert of a record the hub holds live (DATA_TYPE 1 on an existing DATA_KEY or key).
+    public static let recordExists: ProblemCode = "record.exists"
+    /// An update or delete of a record the hub does not hold, or holds deleted.
+    public static let recordUnknown: ProblemCode = "record.unknown"
+    /// An update that changes the record's key fields or its DATA_KEY.
+    public static let keyChanged: ProblemCode = "record.key_changed"
+    /// An insert whose duplicate-check values (`unique:`, the spec's RepeatCols) equal another
+    /// live record's of the same dataset from the same platform.
+    public static let duplicateValues: ProblemCode = "record.duplicate_values"
     /// The record has more problems than an answer lists; this one says how many were left out.
     public static let moreProblems: ProblemCode = "record.more_problems"
     /// A record's own code begins with another platform's 交易平台标识码 (and the sender does not succeed it).

@@ -1,8 +1,19 @@
 /// A record that passed the spec's checks, ready to be stored as a version.
 public struct ValidatedRecord: Sendable, Hashable {
     public var dataset: DatasetID
-    /// The business key, its fields joined by `|` in the spec's order.
+    /// The record's key, its fields joined by `|` in the spec's order; a `DATA_KEY` member is
+    /// the sender's record id scoped to its platform (``DataKey/scoped(_:platform:)``). Empty for
+    /// a delete that names its record by DATA_KEY alone.
     public var businessKey: String
+    /// The sender's own record id (the spec's DATA_KEY), when the record carries one.
+    public var dataKey: String?
+    /// True when the dataset's identity is the DATA_KEY: the record is found by it, not by its key.
+    public var identifiedByDataKey: Bool = false
+    /// What the sender asks: insert, update or delete; nil for "insert or update".
+    public var operation: RecordOperation?
+    /// The values of the dataset's duplicate check (`unique:`, the spec's RepeatCols) joined by `|`;
+    /// nil when the dataset has none.
+    public var uniqueValues: String?
     /// GB/T 2260 code the record concerns, from the dataset's region field.
     public var regionCode: String?
     /// GB/T 4754 industry code, from the dataset's industry field, for routing.

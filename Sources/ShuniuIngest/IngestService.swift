@@ -181,10 +181,22 @@ public struct IngestService: Sendable {
         guard platform.mayUpload(dataset) else {
             return reject(dataset, notAllowed(dataset, spec, platform, path: "\(path).dataset"))
         }
+        let identity: RecordIdentity
+        switch RecordIdentity.read(dataKey: envelope[DataKey.envelopeMember], operation: envelope["operation"], spec: spec, platform: platform.id,
+                                   dataKeyPath: "\(path).\(DataKey.envelopeMember)", operationPath: "\(path).operation") {
+        case .failure(let failure): return .rejected(index, dataset, failure.problems)
+        case .success(let read): identity = read
+        }
+        if identity.operation == .delete {
+            var data: [String: JSONValue] = [:]
+            if case .object(let fields)? = envelope["data"] { data = fields }
+            return deletion(data, identity: identity, spec: spec, index: index, path: path, dataPath: "\(path).data", raw: record.canonicalText, mapping: nil, platform: platform)
+        }
         guard case .object(let data)? = envelope["data"] else {
             return reject(dataset, Problem(code: .dataMissing, path: "\(path).data", message: "\"data\" must be an object of field codes and values"))
         }
-        switch validator.validate(data, as: spec, path: "\(path).data", unknownFields: platform.strictFields ? .refuse : .keep) {
+        switch validator.validate(data, as: spec, path: "\(path).data", dataKey: identity.scopedDataKey,
+                                   unknownFields: platform.strictFields ? .refuse : .keep) {
         case .failure(let failure):
             return .rejected(index, dataset, failure.problems)
         case .success(let checked):
@@ -195,7 +207,7 @@ public struct IngestService: Sendable {
                 if let problem = OwnCodes.problem(in: checked, spec: spec, platform: platform, path: "\(path).data") {
                     return reject(dataset, problem)
                 }
-                return accept(checked, spec: spec, index: index, path: "\(path).data", raw: record.canonicalText, mapping: nil, platform: platform, signature: evidence)
+                return accept(checked, identity: identity, spec: spec, index: index, path: "\(path).data", raw: record.canonicalText, mapping: nil, platform: platform, signature: evidence)
             }
         }
     }
@@ -242,7 +254,24 @@ public struct IngestService: Sendable {
             guard platform.mayUpload(record.dataset) else {
                 return .rejected(index, record.dataset, [notAllowed(record.dataset, spec, platform, path: record.sourcePath)])
             }
-            switch validator.validate(record.data, as: spec, path: record.sourcePath, unknownFields: platform.strictFields ? .refuse : .keep) {
+            // DATA_KEY and DATA_TYPE are mapping targets beside the fields, not fields.
+            var fields = record.data
+            let dataKey = fields.removeValue(forKey: DataKey.fieldName)
+            let operation = fields.removeValue(forKey: DataKey.operationFieldName)
+            let identity: RecordIdentity
+            switch RecordIdentity.read(dataKey: dataKey, operation: operation, spec: spec, platform: platform.id,
+                                       dataKeyPath: record.fieldPaths[DataKey.fieldName] ?? record.sourcePath,
+                                       operationPath: record.fieldPaths[DataKey.operationFieldName] ?? record.sourcePath) {
+            case .failure(let failure): return .rejected(index, record.dataset, record.problems + failure.problems)
+            case .success(let read): identity = read
+            }
+            if identity.operation == .delete {
+                guard record.problems.isEmpty else { return .rejected(index, record.dataset, record.problems) }
+                return deletion(fields, identity: identity, spec: spec, index: index, path: record.sourcePath, dataPath: record.sourcePath,
+                                raw: record.envelope.canonicalText, mapping: provenance(record), platform: platform)
+            }
+            switch validator.validate(fields, as: spec, path: record.sourcePath, dataKey: identity.scopedDataKey,
+                                   unknownFields: platform.strictFields ? .refuse : .keep) {
             case .failure(let failure):
                 return .rejected(index, record.dataset, record.problems + failure.problems.map { MappingTrial.located($0, in: record) })
             case .success where !record.problems.isEmpty:
@@ -255,7 +284,7 @@ public struct IngestService: Sendable {
                     return .rejected(index, record.dataset, [problem])
                 }
                 checked.warnings = checked.warnings.map { MappingTrial.located($0, in: record) }
-                return accept(checked, spec: spec, index: index, path: record.sourcePath, raw: record.envelope.canonicalText, mapping: provenance(record), platform: platform)
+                return accept(checked, identity: identity, spec: spec, index: index, path: record.sourcePath, raw: record.envelope.canonicalText, mapping: provenance(record), platform: platform)
             }
         }
     }
@@ -264,8 +293,37 @@ public struct IngestService: Sendable {
         Problem(code: .datasetNotAllowed, path: path, label: spec.label, message: "platform \(platform.id) may not send dataset \(dataset) \(spec.label); it may send \(platform.allowedDatasets.map(\.rawValue).joined(separator: ", "))")
     }
 
+    /// A delete (DATA_TYPE 3): a tombstone of the record its DATA_KEY or key fields name, its
+    /// other fields unchecked. The store finds the record, refuses a delete of one it does not
+    /// hold or another platform owns, and sends the tombstone wherever the record went.
+    private func deletion(
+        _ data: [String: JSONValue], identity: RecordIdentity, spec: DatasetSpec, index: Int, path: String, dataPath: String, raw: String,
+        mapping: MappingProvenance?, platform: Platform
+    ) -> Outcome {
+        let key: String?
+        switch validator.deletedKey(data, as: spec, path: dataPath, dataKey: identity.scopedDataKey) {
+        case .failure(let failure): return .rejected(index, spec.dataset, failure.problems)
+        case .success(let found): key = found
+        }
+        guard key != nil || identity.dataKey != nil else {
+            let fields = spec.key.filter { $0 != DataKey.fieldName }.joined(separator: ", ")
+            return .rejected(index, spec.dataset, [Problem(
+                code: .dataKeyMissing, path: path, label: "数据主键",
+                message: "a delete names its record by \"\(DataKey.envelopeMember)\" (its DATA_KEY) or by its key fields (\(fields)) in \"data\""
+            )])
+        }
+        var record = ValidatedRecord(
+            dataset: spec.dataset, businessKey: key ?? "", regionCode: nil, rawPayload: raw, normalizedPayload: "", contentHash: "",
+            specVersion: validator.spec.version, mapping: mapping
+        )
+        record.dataKey = identity.dataKey
+        record.identifiedByDataKey = spec.identifiedByDataKey || key == nil
+        record.operation = .delete
+        return Outcome(item: .valid(index: index, record: record, destinations: []), candidate: nil)
+    }
+
     private func accept(
-        _ checked: RecordValidator.Checked, spec: DatasetSpec, index: Int, path: String, raw: String,
+        _ checked: RecordValidator.Checked, identity: RecordIdentity, spec: DatasetSpec, index: Int, path: String, raw: String,
         mapping: MappingProvenance?, platform: Platform, signature: String? = nil
     ) -> Outcome {
         let normalized = JSONValue.object(checked.fields.mapValues(JSONValue.string)).canonicalText
@@ -274,13 +332,17 @@ public struct IngestService: Sendable {
         let destinations = spec.sharing == .none ? [] : routing.destinations(for: RoutingFacts(
             dataset: spec.dataset, platform: platform.id, regionCode: checked.regionCode, industryCode: checked.industryCode
         ))
-        let record = ValidatedRecord(
+        var record = ValidatedRecord(
             dataset: spec.dataset, businessKey: checked.businessKey, regionCode: checked.regionCode, industryCode: checked.industryCode,
             rawPayload: raw, normalizedPayload: normalized,
             contentHash: ContentHash.of(normalized: normalized, extra: extra), specVersion: validator.spec.version, mapping: mapping,
             signature: signature, withdraws: withdrawn(by: checked, spec: spec, routed: destinations),
             listedSubject: spec.lists.flatMap { checked.fields[$0.subjectField] }, extraPayload: extra
         )
+        record.dataKey = identity.dataKey
+        record.identifiedByDataKey = spec.identifiedByDataKey
+        record.operation = identity.operation
+        record.uniqueValues = checked.uniqueValues
         return Outcome(
             item: .valid(index: index, record: record, destinations: destinations, warnings: checked.warnings),
             candidate: BatchRules.Candidate(index: index, dataset: spec, platform: platform.id, key: checked.businessKey, fields: checked.fields, path: path)

@@ -99,11 +99,16 @@ public enum MappingLoader {
         }
         for (keyNode, valueNode) in fieldNodes {
             let code = keyNode.string ?? ""
-            guard dataset.field(code) != nil else {
+            // DATA_KEY (the platform's own id of the record) and DATA_TYPE (1 insert, 2 update,
+            // 3 delete) travel beside the fields, as the spec's envelope carries them.
+            guard dataset.field(code) != nil || code == DataKey.fieldName || code == DataKey.operationFieldName else {
                 report(keyNode, "\(code) is not a field of dataset \(dataset.dataset) \(dataset.label)")
                 continue
             }
             if let field = readField(valueNode, at: "\(where_).fields.\(code)", report: report) { fields.append((code, field)) }
+        }
+        if dataset.identifiedByDataKey && !fields.contains(where: { $0.0 == DataKey.fieldName }) {
+            report(mapping["fields"] ?? node, "dataset \(dataset.dataset) \(dataset.label) is identified by the platform's own record id: '\(where_).fields' must map DATA_KEY")
         }
         return RecordMapping(dataset: dataset.dataset, from: from, when: condition, fields: fields, line: node.mark?.line)
     }

@@ -13,12 +13,18 @@ public struct MappingTrial: Sendable {
         /// The payload path of the object it came from.
         public var source: String
         public var fields: [String: String]
+        /// The platform's own id of the record (DATA_KEY) and the operation (DATA_TYPE), when mapped.
+        public var dataKey: String?
+        public var operation: String?
 
         var json: JSONValue {
-            .object([
+            var members: [String: JSONValue] = [
                 "dataset": .string(dataset), "key": .string(key), "source": .string(source),
                 "data": .object(fields.mapValues(JSONValue.string)),
-            ])
+            ]
+            if let dataKey { members["dataKey"] = .string(dataKey) }
+            if let operation { members["operation"] = .string(operation) }
+            return .object(members)
         }
     }
 
@@ -40,9 +46,14 @@ public struct MappingTrial: Sendable {
         let validator = RecordValidator(spec: engine.spec)
         for record in mapped {
             guard let dataset = engine.spec.dataset(record.dataset) else { continue }
-            switch validator.validate(record.data, as: dataset, path: record.sourcePath) {
+            var data = record.data
+            let dataKey = MappingEngine.text(of: data.removeValue(forKey: DataKey.fieldName) ?? .null)
+            let operation = MappingEngine.text(of: data.removeValue(forKey: DataKey.operationFieldName) ?? .null)
+            let scoped = dataKey.map { DataKey.scoped($0, platform: engine.mapping.platform) }
+            switch validator.validate(data, as: dataset, path: record.sourcePath, dataKey: scoped) {
             case .success(let checked):
-                records.append(Record(dataset: record.dataset.rawValue, key: checked.businessKey, source: record.sourcePath, fields: checked.fields))
+                records.append(Record(dataset: record.dataset.rawValue, key: checked.businessKey, source: record.sourcePath, fields: checked.fields,
+                                      dataKey: dataKey, operation: operation))
             case .failure(let failure):
                 problems += failure.problems.map { MappingTrial.located($0, in: record) }
             }

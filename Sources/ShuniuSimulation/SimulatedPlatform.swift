@@ -35,8 +35,10 @@ public struct SimulatedPlatform: Sendable {
         let announced = SpecTime.text(now.addingTimeInterval(3600))
         let docsClose = SpecTime.text(now.addingTimeInterval(6 * 86400))
         let opening = SpecTime.text(now.addingTimeInterval(21 * 86400))
-        func record(_ dataset: String, _ fields: [String: String]) -> JSONValue {
-            .object(["dataset": .string(dataset), "data": .object(fields.mapValues(JSONValue.string))])
+        func record(_ dataset: String, _ fields: [String: String], dataKey: String? = nil) -> JSONValue {
+            var envelope: [String: JSONValue] = ["dataset": .string(dataset), "data": .object(fields.mapValues(JSONValue.string))]
+            if let dataKey { envelope[DataKey.envelopeMember] = .string(dataKey) }
+            return .object(envelope)
         }
         return [
             record("500", [
@@ -61,13 +63,13 @@ public struct SimulatedPlatform: Sendable {
                 "BID_QUALIFICATION": "建筑工程施工总承包二级及以上", "CREATE_TIME": created,
             ]),
             record("503", [
-                "TENDER_PROJECT_CODE": tenderProject, "BULLETIN_CODE": "ZB-\(number)", "BID_SECTION_CODES": section, "UNIFIED_DEAL_CODES": dealCode,
+                "TENDER_PROJECT_CODE": tenderProject, "BID_SECTION_CODES": section, "UNIFIED_DEAL_CODES": dealCode,
                 "NOTICE_NAME": "示范工程项目 \(number) 招标公告", "NOTICE_CONTENT": "现进行公开招标。", "NOTICE_SEND_TIME": announced,
                 "NOTICE_MEDIA": "公共资源交易电子服务系统", "URL": "https://ggzy.example.invalid/notice/\(number)", "NOTICE_NATURE": "1",
                 "BULLETIN_TYPE": "1", "DOC_GET_START_TIME": announced, "DOC_GET_END_TIME": docsClose, "TENDER_DOC_GET_METHOD": "网上下载",
                 "BID_DOC_REFER_END_TIME": opening, "BID_OPEN_TIME": opening, "BID_DOC_REFER_METHOD": "网上递交", "SYNDICATED_FLAG": "0",
                 "BULLETIN_DUTY": "王工",
-            ]),
+            ], dataKey: "ZB-\(number)"),
         ]
     }
 

@@ -8,8 +8,13 @@ public struct DatasetSpec: Decodable, Sendable {
     /// Chinese name (项目, 招标项目, …).
     public var label: String
     public var sharing: SharingType
-    /// The fields whose values, joined by `|`, identify a record of this dataset.
+    /// The fields whose values, joined by `|`, identify a record of this dataset. A last member
+    /// `DATA_KEY` makes the sender's record id (the spec's DATA_KEY, scoped to its platform) the
+    /// record's identity; the fields before it still lead the key, for references to find.
     public var key: [String]
+    /// The spec's RepeatCols: an insert whose values of these fields all equal those of another
+    /// live record of this dataset from the same platform is refused (`record.duplicate_values`).
+    public var unique: [String]
     /// The field holding the GB/T 2260 code the record concerns, for routing.
     public var regionField: String?
     /// The field holding the industry code (GB/T 4754), for routing by industry.
@@ -36,7 +41,7 @@ public struct DatasetSpec: Decodable, Sendable {
     let fieldsByCode: [String: FieldSpec]
 
     enum CodingKeys: String, CodingKey {
-        case dataset, name, label, sharing, key, regionField, industryField, fields, rules, references, deadlines, signature, withdraws, lists, participants
+        case dataset, name, label, sharing, key, unique, regionField, industryField, fields, rules, references, deadlines, signature, withdraws, lists, participants
     }
 
     public init(from decoder: any Decoder) throws {
@@ -46,6 +51,7 @@ public struct DatasetSpec: Decodable, Sendable {
         label = try container.decode(String.self, forKey: .label)
         sharing = try container.decode(SharingType.self, forKey: .sharing)
         key = try container.decode([String].self, forKey: .key)
+        unique = try container.decodeIfPresent([String].self, forKey: .unique) ?? []
         regionField = try container.decodeIfPresent(String.self, forKey: .regionField)
         industryField = try container.decodeIfPresent(String.self, forKey: .industryField)
         fields = try container.decode([FieldSpec].self, forKey: .fields)
@@ -57,6 +63,11 @@ public struct DatasetSpec: Decodable, Sendable {
         lists = try container.decodeIfPresent(ListingSpec.self, forKey: .lists)
         participants = try container.decodeIfPresent([String].self, forKey: .participants) ?? []
         fieldsByCode = Dictionary(fields.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// True when a record of this dataset is identified by its DATA_KEY (the key ends in `DATA_KEY`).
+    public var identifiedByDataKey: Bool {
+        key.last == DataKey.fieldName
     }
 
     public func field(_ code: String) -> FieldSpec? {

@@ -17,6 +17,8 @@ public struct RecordValidator: Sendable {
     public struct Checked: Sendable, Hashable {
         public var fields: [String: String]
         public var businessKey: String
+        /// The values of the dataset's duplicate check (`unique:`) joined by `|`; nil without one.
+        public var uniqueValues: String? = nil
         public var regionCode: String?
         public var industryCode: String?
         /// Accepted but worth a supervisor's look: region codes no longer in force, unknown fields kept.
@@ -26,8 +28,10 @@ public struct RecordValidator: Sendable {
     }
 
     /// Validates `data` as a record of `dataset`. `path` is the JSON path of `data` in the batch;
+    /// `dataKey` is the sender's record id scoped to its platform, the key's `DATA_KEY` member;
     /// `unknownFields` says whether fields the dataset does not define are kept or refused.
-    public func validate(_ data: [String: JSONValue], as dataset: DatasetSpec, path: String, unknownFields: UnknownFields = .keep) -> Result<Checked, ValidationProblems> {
+    public func validate(_ data: [String: JSONValue], as dataset: DatasetSpec, path: String, dataKey: String? = nil,
+                         unknownFields: UnknownFields = .keep) -> Result<Checked, ValidationProblems> {
         var problems: [Problem] = []
         var values: [String: String] = [:]
         // Fields with a value, valid or not: a bad value is reported once, not again as missing.
@@ -58,9 +62,11 @@ public struct RecordValidator: Sendable {
         problems += RuleChecker(spec: spec, dataset: dataset, values: values, present: present, path: path).check()
 
         guard problems.isEmpty else { return .failure(ValidationProblems(problems: problems)) }
-        let key = dataset.key.map { values[$0] ?? "" }.joined(separator: "|")
+        let key = dataset.key.map { $0 == DataKey.fieldName ? dataKey ?? "" : values[$0] ?? "" }.joined(separator: "|")
         return .success(Checked(
-            fields: values, businessKey: key, regionCode: dataset.regionField.flatMap { values[$0] },
+            fields: values, businessKey: key,
+            uniqueValues: dataset.unique.isEmpty ? nil : dataset.unique.map { values[$0] ?? "" }.joined(separator: "|"),
+            regionCode: dataset.regionField.flatMap { values[$0] },
             industryCode: dataset.industryField.flatMap { values[$0] },
             warnings: retiredRegionCodes(values, of: dataset, path: path) + embeddedOrganizationCodes(values, of: dataset, path: path) + unknown.warnings,
             extra: unknown.kept
@@ -132,4 +138,27 @@ public struct ValidationProblems: Error, Sendable {
 
 struct TextProblem: Error {
     var message: String
+}
+
+extension RecordValidator {
+    /// The key of the record a delete names, from its key fields alone (a delete's other fields
+    /// are not checked, as the spec skips them for DATA_TYPE 3). nil when `data` lacks a key field
+    /// the dataset has: the delete must then name its record by DATA_KEY.
+    public func deletedKey(_ data: [String: JSONValue], as dataset: DatasetSpec, path: String, dataKey: String?) -> Result<String?, ValidationProblems> {
+        var parts: [String] = []
+        var problems: [Problem] = []
+        for code in dataset.key {
+            if code == DataKey.fieldName {
+                guard let dataKey else { return .success(nil) }
+                parts.append(dataKey)
+                continue
+            }
+            guard let field = dataset.field(code), case .string(let raw)? = data[code], !raw.trimmedWhitespace.isEmpty else { return .success(nil) }
+            switch FieldChecker(spec: spec, field: field, path: "\(path).\(code)", isKey: true).check(raw.trimmedWhitespace) {
+            case .success(let normalized): parts.append(normalized)
+            case .failure(let found): problems += found.problems
+            }
+        }
+        return problems.isEmpty ? .success(parts.joined(separator: "|")) : .failure(ValidationProblems(problems: problems))
+    }
 }

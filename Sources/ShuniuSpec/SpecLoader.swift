@@ -114,8 +114,15 @@ public enum SpecLoader {
                 report(["fields", "\(index)", "pattern"], "field \(field.code): pattern is not a valid regular expression")
             }
         }
-        for key in spec.key where !seen.contains(key) {
-            report(["key"], "key field \(key) is not a field of dataset \(spec.dataset)")
+        for (index, key) in spec.key.enumerated() where !seen.contains(key) {
+            if key == DataKey.fieldName {
+                if index != spec.key.count - 1 { report(["key"], "DATA_KEY (the sender's record id) can only be the key's last member") }
+            } else {
+                report(["key"], "key field \(key) is not a field of dataset \(spec.dataset)")
+            }
+        }
+        for name in spec.unique where !seen.contains(name) {
+            report(["unique"], "duplicate-check field \(name) is not a field of dataset \(spec.dataset)")
         }
         if let region = spec.regionField, !seen.contains(region) {
             report(["regionField"], "region field \(region) is not a field of dataset \(spec.dataset)")

@@ -177,7 +177,7 @@ extension HubStore {
     private static func checkVersions(
         _ lines: [IngestAuditLines.Line], platform: String, marking audited: inout VersionBitmap, tally: inout AuditDamageTally, in db: Database
     ) throws {
-        let columns = versionDigestColumns.map { "v." + $0 }.joined(separator: ", ")
+        let columns = (versionDigestColumns + versionDigestLaterColumns).map { "v." + $0 }.joined(separator: ", ")
         let find = try db.cachedStatement(sql: """
             SELECT v.id, \(columns) FROM record r JOIN record_version v ON v.record_id = r.id AND v.version = ?
             WHERE r.dataset = ? AND r.business_key = ?
@@ -193,10 +193,11 @@ extension HubStore {
             let id: Int64 = row["id"]
             audited.insert(id)
             let values = (1...versionDigestColumns.count).map { row[$0] as DatabaseValue }
+            let later = versionDigestLaterColumns.indices.map { row[versionDigestColumns.count + 1 + $0] as DatabaseValue }
             let normalized: String = row["normalized_payload"]
             let altered = (row["source_platform"] as String) != platform
                 || (row["content_hash"] as String) != ContentHash.of(normalized: normalized, extra: row["extra"])
-                || line.digest.map { $0 != versionDigest(values) } ?? false
+                || line.digest.map { $0 != versionDigest(values, later: later) } ?? false
             if altered { tally.add(.versionAltered, name) }
             for destination in line.to ?? [] where try Bool.fetchOne(delivered, arguments: [id, destination]) != true {
                 tally.add(.deliveryMissing, "\(name) to \(destination)")

@@ -87,63 +87,148 @@ extension HubStore {
         _ record: ValidatedRecord, index: Int, from platform: PlatformID, speakingFor predecessors: [PlatformID], payloadID: Int64?,
         destinations: [String], flags: [Problem], at instant: Date, in db: Database
     ) throws -> (RecordResult, StoredFacts?) {
-        // Cached statements: these four run for every record of every batch.
-        let existing = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT id, owner_platform, latest_version, latest_hash FROM record WHERE dataset = ? AND business_key = ?"),
-            arguments: [record.dataset.rawValue, record.businessKey]
-        )
+        let owners = [platform.rawValue] + predecessors.map(\.rawValue)
+        let existing = try StoredRecord.find(record, owners: owners, in: db)
+        let key = existing?.key ?? record.businessKey
+        func refuse(_ code: ProblemCode, _ message: String) -> (RecordResult, StoredFacts?) {
+            let problem = Problem(code: code, path: "$.records[\(index)]", label: nil, message: message)
+            return (RecordResult(index: index, dataset: record.dataset, key: key.isEmpty ? nil : key, status: .rejected, problems: [problem]), nil)
+        }
+        let named = "record \(record.dataset) " + (key.isEmpty ? "with DATA_KEY \(record.dataKey ?? "")" : key)
+        if let existing, !owners.contains(existing.owner) {
+            return refuse(.keyOwnedByOtherPlatform, "\(named) belongs to platform \(existing.owner), its first source (一数一源); only it may send new versions or delete it")
+        }
+        if record.operation == .delete {
+            guard let existing else {
+                return refuse(.recordUnknown, "\(named) is not held by the hub for platform \(platform); a delete (DATA_TYPE 3) names a record the platform sent")
+            }
+            if existing.deleted {
+                // Already a tombstone: a delete sent again changes nothing.
+                return (RecordResult(index: index, dataset: record.dataset, key: key, status: .duplicate, hubId: existing.id, version: existing.latestVersion), nil)
+            }
+            return try storeTombstone(record, of: existing, index: index, from: platform, payloadID: payloadID, at: instant, in: db)
+        }
+        if let existing, let problem = existing.keyChange(to: record) {
+            return refuse(.keyChanged, "\(named): \(problem); a record's key fields and DATA_KEY do not change — delete it and insert a new one")
+        }
+        if existing == nil, !record.identifiedByDataKey, let dataKey = record.dataKey,
+           let other = try StoredRecord.find(dataset: record.dataset, dataKey: dataKey, owners: owners, in: db) {
+            return refuse(.keyChanged, "DATA_KEY \(dataKey) names record \(record.dataset) \(other.key), not \(key); a record's key fields do not change")
+        }
         let recordID: Int64
         let version: Int
-        if let existing {
-            let owner: String = existing["owner_platform"]
-            recordID = existing["id"]
-            let latest: Int = existing["latest_version"]
-            if owner != platform.rawValue && !predecessors.contains(where: { $0.rawValue == owner }) {
-                let problem = Problem(
-                    code: .keyOwnedByOtherPlatform, path: "$.records[\(index)]", label: nil,
-                    message: "record \(record.dataset) \(record.businessKey) belongs to platform \(owner), its first source (一数一源); only it may send new versions"
-                )
-                return (RecordResult(index: index, dataset: record.dataset, key: record.businessKey, status: .rejected, problems: [problem]), nil)
+        let operation: RecordOperation
+        if let existing, !existing.deleted {
+            if record.operation == .insert {
+                return refuse(.recordExists, "\(named) exists (version \(existing.latestVersion)); an insert (DATA_TYPE 1) makes a new record, an update (2) a new version")
             }
-            if existing["latest_hash"] == record.contentHash {
-                return (RecordResult(index: index, dataset: record.dataset, key: record.businessKey, status: .duplicate, hubId: recordID, version: latest), nil)
+            recordID = existing.id
+            if existing.latestHash == record.contentHash {
+                return (RecordResult(index: index, dataset: record.dataset, key: key, status: .duplicate, hubId: recordID, version: existing.latestVersion), nil)
             }
-            version = latest + 1
-            try db.cachedStatement(sql: "UPDATE record SET latest_version = ?, latest_hash = ?, region_code = ?, updated_at = ? WHERE id = ?")
-                .execute(arguments: [version, record.contentHash, record.regionCode, instant, recordID])
+            version = existing.latestVersion + 1
+            operation = .update
+            try db.cachedStatement(sql: """
+                UPDATE record SET latest_version = ?, latest_hash = ?, region_code = ?, updated_at = ?, unique_values = ?, data_key = COALESCE(data_key, ?)
+                WHERE id = ?
+                """).execute(arguments: [version, record.contentHash, record.regionCode, instant, record.uniqueValues, record.dataKey, recordID])
             // A new version from the source answers the doubts raised about the fields it changes.
             try closeDisputes(recordID: recordID, correctedBy: version, payload: record.normalizedPayload, platform: platform, at: instant, in: db)
         } else {
-            version = 1
-            try db.cachedStatement(sql: """
-                INSERT INTO record (dataset, business_key, owner_platform, latest_version, latest_hash, region_code, created_at, updated_at)
-                VALUES (?, ?, ?, 1, ?, ?, ?, ?)
-                """).execute(arguments: [record.dataset.rawValue, record.businessKey, platform.rawValue, record.contentHash, record.regionCode, instant, instant])
-            recordID = db.lastInsertedRowID
+            if record.operation == .update {
+                let state = existing.map { "was deleted (version \($0.latestVersion)); insert it again to revive it" } ?? "is not held by the hub for platform \(platform)"
+                return refuse(.recordUnknown, "\(named) \(state); an update (DATA_TYPE 2) needs a record the platform sent")
+            }
+            if let values = record.uniqueValues,
+               let other = try String.fetchOne(db.cachedStatement(sql: """
+                   SELECT business_key FROM record WHERE dataset = ? AND unique_values = ? AND owner_platform = ? AND deleted = 0 LIMIT 1
+                   """), arguments: [record.dataset.rawValue, values, platform.rawValue]) {
+                return refuse(.duplicateValues, "\(named) repeats record \(other) of platform \(platform): their duplicate-check fields (the spec's RepeatCols) are equal (\(values)); send an update of \(other), or delete it first")
+            }
+            operation = .insert
+            if let existing {
+                // A deleted record sent again lives on as a new version of itself.
+                recordID = existing.id
+                version = existing.latestVersion + 1
+                try db.cachedStatement(sql: """
+                    UPDATE record SET latest_version = ?, latest_hash = ?, region_code = ?, updated_at = ?, unique_values = ?, deleted = 0,
+                                      data_key = COALESCE(data_key, ?)
+                    WHERE id = ?
+                    """).execute(arguments: [version, record.contentHash, record.regionCode, instant, record.uniqueValues, record.dataKey, recordID])
+            } else {
+                version = 1
+                try db.cachedStatement(sql: """
+                    INSERT INTO record (dataset, business_key, owner_platform, latest_version, latest_hash, region_code, created_at, updated_at, data_key, unique_values)
+                    VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [record.dataset.rawValue, key, platform.rawValue, record.contentHash, record.regionCode, instant, instant,
+                                             record.dataKey, record.uniqueValues])
+                recordID = db.lastInsertedRowID
+            }
         }
         // In the order of `versionDigestColumns`: the audit entry records the digest of these values.
         let values: [(any DatabaseValueConvertible)?] = [
-            recordID, version, record.dataset.rawValue, record.businessKey, platform.rawValue, record.regionCode,
+            recordID, version, record.dataset.rawValue, key, platform.rawValue, record.regionCode,
             record.rawPayload, record.normalizedPayload, record.contentHash, record.specVersion, instant,
             payloadID, record.mapping?.sourcePath, record.mapping?.mappingVersion, record.signature,
-            flags.isEmpty ? nil : JSONText.encode(flags), record.extraPayload,
+            flags.isEmpty ? nil : JSONText.encode(flags),
         ]
-        try db.cachedStatement(sql: """
-            INSERT INTO record_version (record_id, version, dataset, business_key, source_platform, region_code,
-                                        raw_payload, normalized_payload, content_hash, spec_version, received_at,
-                                        payload_id, source_path, mapping_version, signature, flags, extra)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: StatementArguments(values))
-        // The transactional outbox: the delivery rows commit with the version, or neither does.
-        let versionID = db.lastInsertedRowID
+        // Stored only where the version number does not tell it: a revival is an insert after version 1.
+        let stored: RecordOperation? = operation == .insert && version > 1 ? .insert : nil
+        let dataKey = existing?.dataKey ?? record.dataKey
+        let later: [(any DatabaseValueConvertible)?] = [record.extraPayload, dataKey, stored?.rawValue]
+        let versionID = try insertVersion(values, later: later, in: db)
         if let subject = record.listedSubject {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO subject_listing (code, record_id) VALUES (?, ?)").execute(arguments: [subject, recordID])
         }
+        // The transactional outbox: the delivery rows commit with the version, or neither does.
         for destination in destinations {
             try enqueue(versionID: versionID, recordID: recordID, destination: destination, at: instant, in: db)
         }
-        let facts = StoredFacts(digest: versionDigest(values.map { $0?.databaseValue ?? .null }), destinations: destinations)
-        return (RecordResult(index: index, dataset: record.dataset, key: record.businessKey, status: .accepted, hubId: recordID, version: version), facts)
+        let facts = StoredFacts(digest: versionDigest(values.map { $0?.databaseValue ?? .null }, later: later.map { $0?.databaseValue ?? .null }),
+                                destinations: destinations)
+        return (RecordResult(index: index, dataset: record.dataset, key: key, status: .accepted, hubId: recordID, version: version), facts)
+    }
+
+    /// A delete: a new version of the record marked `delete`, carrying its last content, sent
+    /// wherever any version of it went. Nothing is erased; the record reads as deleted.
+    private static func storeTombstone(
+        _ record: ValidatedRecord, of existing: StoredRecord, index: Int, from platform: PlatformID, payloadID: Int64?, at instant: Date, in db: Database
+    ) throws -> (RecordResult, StoredFacts?) {
+        let last = try Row.fetchOne(db, sql: "SELECT normalized_payload, extra FROM record_version WHERE record_id = ? AND version = ?",
+                                    arguments: [existing.id, existing.latestVersion])
+        let content: String = last?["normalized_payload"] ?? "{}"
+        let extra: String? = last?["extra"]
+        let version = existing.latestVersion + 1
+        try db.execute(sql: "UPDATE record SET latest_version = ?, deleted = 1, updated_at = ? WHERE id = ?", arguments: [version, instant, existing.id])
+        let values: [(any DatabaseValueConvertible)?] = [
+            existing.id, version, record.dataset.rawValue, existing.key, platform.rawValue, existing.regionCode,
+            record.rawPayload, content, existing.latestHash, record.specVersion, instant,
+            payloadID, record.mapping?.sourcePath, record.mapping?.mappingVersion, nil, nil,
+        ]
+        let dataKey = existing.dataKey ?? record.dataKey
+        let later: [(any DatabaseValueConvertible)?] = [extra, dataKey, RecordOperation.delete.rawValue]
+        let versionID = try insertVersion(values, later: later, in: db)
+        // Whoever received the record is told it is deleted; a destination that never had it is not.
+        let destinations = try String.fetchAll(db, sql: "SELECT DISTINCT destination FROM delivery WHERE record_id = ? ORDER BY destination", arguments: [existing.id])
+        for destination in destinations {
+            try enqueue(versionID: versionID, recordID: existing.id, destination: destination, at: instant, in: db)
+        }
+        let facts = StoredFacts(digest: versionDigest(values.map { $0?.databaseValue ?? .null }, later: later.map { $0?.databaseValue ?? .null }),
+                                destinations: destinations)
+        return (RecordResult(index: index, dataset: record.dataset, key: existing.key, status: .accepted, hubId: existing.id, version: version), facts)
+    }
+
+    /// Inserts a version row: `values` in the order of `versionDigestColumns`, then `later` in the
+    /// order of `versionDigestLaterColumns`: its unknown fields, its DATA_KEY and its operation
+    /// (nil where the version number tells it: an insert as version 1, an update after).
+    private static func insertVersion(_ values: [(any DatabaseValueConvertible)?], later: [(any DatabaseValueConvertible)?], in db: Database) throws -> Int64 {
+        try db.cachedStatement(sql: """
+            INSERT INTO record_version (record_id, version, dataset, business_key, source_platform, region_code,
+                                        raw_payload, normalized_payload, content_hash, spec_version, received_at,
+                                        payload_id, source_path, mapping_version, signature, flags, extra, data_key, operation)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: StatementArguments(values + later))
+        return db.lastInsertedRowID
     }
 
     /// What the audit entry records of a stored version beyond its result.

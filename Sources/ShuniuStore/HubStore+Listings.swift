@@ -13,7 +13,7 @@ public struct SubjectListing: Sendable, Hashable {
 }
 
 extension HubStore {
-    /// Every record that ever listed one of `codes`, by code.
+    /// Every record that ever listed one of `codes`, by code; a deleted record lists no one.
     public func listings(of codes: Set<String>) async throws -> [String: [SubjectListing]] {
         guard !codes.isEmpty else { return [:] }
         return try await pool.read { db in
@@ -23,7 +23,7 @@ extension HubStore {
                 FROM subject_listing s
                 JOIN record r ON r.id = s.record_id
                 JOIN record_version v ON v.record_id = r.id AND v.version = r.latest_version
-                WHERE s.code IN (\(databaseQuestionMarks(count: codes.count)))
+                WHERE r.deleted = 0 AND s.code IN (\(databaseQuestionMarks(count: codes.count)))
                 """, arguments: StatementArguments(Array(codes)))
             var found: [String: [SubjectListing]] = [:]
             for row in rows {

@@ -373,6 +373,24 @@ extension HubStore {
                 BEGIN SELECT RAISE(ABORT, 'the audit chain key marker is immutable'); END;
                 """)
         }
+        migrator.registerMigration("16-data-key-identity") { db in
+            try db.execute(sql: """
+                -- The sender's own id of a record (the spec's DATA_KEY), scoped to the platform that
+                -- owns the record; whether the latest version is a tombstone (a delete, DATA_TYPE 3);
+                -- the values of the dataset's duplicate check (RepeatCols) joined by "|". Records
+                -- stored before keep their keys and versions, with no DATA_KEY and no check values.
+                ALTER TABLE record ADD COLUMN data_key TEXT;
+                ALTER TABLE record ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE record ADD COLUMN unique_values TEXT;
+                CREATE INDEX record_by_data_key ON record(dataset, data_key) WHERE data_key IS NOT NULL;
+                CREATE INDEX record_by_unique_values ON record(dataset, unique_values) WHERE unique_values IS NOT NULL;
+                -- Each version's DATA_KEY, and its operation where the version number does not tell
+                -- it: 'delete' for a tombstone, 'insert' for a deleted record sent again; NULL for an
+                -- insert as version 1 or an update after (as every version stored before).
+                ALTER TABLE record_version ADD COLUMN data_key TEXT;
+                ALTER TABLE record_version ADD COLUMN operation TEXT CHECK (operation IN ('insert', 'update', 'delete'));
+                """)
+        }
         migrator.registerMigration("18-record-extra") { db in
             try db.execute(sql: """
                 -- Fields a record carried that its dataset does not define, kept beside the spec's

@@ -35,7 +35,8 @@ extension HubStore {
             regionCode: row["region_code"], rawPayload: row["raw_payload"], normalizedPayload: row["normalized_payload"],
             contentHash: row["content_hash"], specVersion: row["spec_version"], receivedAt: row["received_at"],
             mappingVersion: row["mapping_version"], sourcePath: row["source_path"], payloadID: row["payload_id"],
-            signature: row["signature"], flags: row["flags"], extra: row["extra"]
+            signature: row["signature"], flags: row["flags"], extra: row["extra"], dataKey: row["data_key"],
+            operation: (row["operation"] as String?).flatMap(RecordOperation.init(rawValue:)) ?? ((row["version"] as Int) == 1 ? .insert : .update)
         )
     }
 
@@ -48,8 +49,8 @@ extension HubStore {
         }
     }
 
-    /// The latest fields of the records that lookups name, for reference checks: by whole key,
-    /// or by its leading fields (a range scan on the `(dataset, business_key)` index).
+    /// The latest fields of the records that lookups name, for reference checks (deleted records
+    /// name nothing): by whole key, or by its leading fields (a range scan on the `(dataset, business_key)` index).
     public func latestFields(_ lookups: Set<RecordLookup>) async throws -> [RecordLookup: [LatestFields]] {
         guard !lookups.isEmpty else { return [:] }
         return try await pool.read { db in
@@ -57,7 +58,7 @@ extension HubStore {
             let statement = try db.cachedStatement(sql: """
                 SELECT r.business_key, r.owner_platform, v.normalized_payload FROM record r
                 JOIN record_version v ON v.record_id = r.id AND v.version = r.latest_version
-                WHERE r.dataset = ? AND (r.business_key = ? OR (r.business_key > ? AND r.business_key < ?))
+                WHERE r.dataset = ? AND r.deleted = 0 AND (r.business_key = ? OR (r.business_key > ? AND r.business_key < ?))
                 """)
             for lookup in lookups {
                 let key = lookup.keyParts.joined(separator: "|")

@@ -2,21 +2,30 @@ import GRDB
 import ShuniuTrust
 
 extension HubStore {
-    /// The columns of a record version its digest covers, in order (layout v1), and then `extra`
-    /// (see ``versionDigest(_:)``).
+    /// The columns of a record version its digest covers, in order (layout v1).
     static let versionDigestColumns = [
         "record_id", "version", "dataset", "business_key", "source_platform", "region_code", "raw_payload", "normalized_payload",
-        "content_hash", "spec_version", "received_at", "payload_id", "source_path", "mapping_version", "signature", "flags", "extra",
+        "content_hash", "spec_version", "received_at", "payload_id", "source_path", "mapping_version", "signature", "flags",
     ]
 
-    /// SHA-256 over a version's stored values (``versionDigestColumns``), each typed and
-    /// length-prefixed: recorded in the `ingest.batch` entry that stored the version, so that
-    /// changing any of them afterwards is seen by `shuniu audit verify`. A trailing NULL (`extra`
-    /// of a version that kept no unknown field, and of every version stored before it existed)
-    /// is left out, so that those versions' digests stay what they were.
-    static func versionDigest(_ values: [DatabaseValue]) -> String {
-        var values = values
-        if values.count == versionDigestColumns.count, values.last?.isNull == true { values.removeLast() }
+    /// Columns added since layout v1 (the fields a dataset does not define, the DATA_KEY and the
+    /// operation): in the digest only when set, each after its name, so that versions stored
+    /// before them keep their digests.
+    static let versionDigestLaterColumns = ["extra", "data_key", "operation"]
+
+    /// SHA-256 over a version's stored values (``versionDigestColumns``, then the set ones of
+    /// ``versionDigestLaterColumns``), each typed and length-prefixed: recorded in the
+    /// `ingest.batch` entry that stored the version, so that changing any of them afterwards is
+    /// seen by `shuniu audit verify`.
+    static func versionDigest(_ values: [DatabaseValue], later: [DatabaseValue] = []) -> String {
+        var laterValues: [DatabaseValue] = []
+        for (name, value) in zip(versionDigestLaterColumns, later) where !value.isNull {
+            laterValues += [name.databaseValue, value]
+        }
+        return typedDigest(values + laterValues)
+    }
+
+    private static func typedDigest(_ values: [DatabaseValue]) -> String {
         var bytes: [UInt8] = Array("shuniu-version v1".utf8)
         func length(_ count: Int) { withUnsafeBytes(of: UInt64(count).bigEndian) { bytes += $0 } }
         for value in values {

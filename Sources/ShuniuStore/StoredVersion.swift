@@ -29,4 +29,13 @@ public struct StoredVersion: Codable, Sendable, Hashable {
     /// Fields the record carried that its dataset does not define (canonical JSON object of
     /// name → text), kept beside the spec's fields; nil when none.
     public var extra: String?
+    /// The sender's own id of the record (the spec's DATA_KEY), when it gave one.
+    public var dataKey: String? = nil
+    /// What the version did: `insert` (a new record, or one deleted and sent again), `update`, or
+    /// `delete` (a tombstone carrying the record's last content). Where the store holds none, the
+    /// version number tells it: `insert` for version 1, `update` after.
+    public var operation: RecordOperation = .insert
+
+    /// True when this version is a tombstone: the record is deleted.
+    public var isDeleted: Bool { operation == .delete }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ShuniuCore
+import ShuniuSpec
 import ShuniuStore
 
 /// Test data: platforms and records with valid identifiers (synthetic, check digits computed).
@@ -46,17 +47,23 @@ public enum Fixtures {
         for (key, value) in changes {
             if value is NSNull { data.removeValue(forKey: key) } else { data[key] = value }
         }
-        return ["dataset": dataset, "data": data]
+        var record = base
+        record["data"] = data
+        return record
     }
 
     /// The first valid record of `Tests/Fixtures/datasets/<dataset>.json`, with fields changed or
-    /// removed (`NSNull()` removes), as a batch record.
+    /// removed (`NSNull()` removes), as a batch record (with a DATA_KEY when its dataset is identified by one).
     public static func datasetRecord(_ dataset: String, changing changes: [String: Any] = [:]) throws -> [String: Any] {
         let url = URL(fileURLWithPath: RepositoryPaths.root + "/Tests/Fixtures/datasets/\(dataset).json")
         let fixture = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
         var data = (fixture["valid"] as! [[String: Any]])[0]
         for (key, value) in changes {
             if value is NSNull { data.removeValue(forKey: key) } else { data[key] = value }
+        }
+        // A dataset identified by DATA_KEY: one record id per dataset, as a platform would keep.
+        if try RepositoryPaths.loadedSpec().dataset(DatasetID(dataset))?.identifiedByDataKey == true {
+            return ["dataset": dataset, "dataKey": "\(platformID)-\(dataset)-0001", "data": data]
         }
         return ["dataset": dataset, "data": data]
     }

@@ -28,7 +28,8 @@ struct BatchRuleTests {
     }
 
     func candidate(rank: Int, code: String) throws -> [String: Any] {
-        try Fixtures.datasetRecord("510", changing: ["WIN_CANDIDATE_ORDER": String(rank), "WIN_CANDIDATE_CODE": code])
+        // Each candidate its own name: the spec's duplicate check (RepeatCols) refuses one name twice in a section.
+        try Fixtures.datasetRecord("510", changing: ["WIN_CANDIDATE_ORDER": String(rank), "WIN_CANDIDATE_CODE": code, "WIN_CANDIDATE_NAME": "候选人 \(code)"])
     }
 
     @Test("A record whose referenced record is neither stored nor in the batch is refused; sent first or together, it is accepted")
@@ -133,7 +134,7 @@ struct BatchRuleTests {
 
         // Report submitted 2026-12-02 18:00; publicity starting 2026-12-08 is more than 3 days later.
         let late = try await send(client, [Fixtures.datasetRecord("511", changing: [
-            "BULLETIN_CODE": "GS-2026-0002", "PUBLICITY_START_TIME": "20261208090000", "PUBLICITY_END_TIME": "20261211090000",
+            "PUBLICITY_START_TIME": "20261208090000", "PUBLICITY_END_TIME": "20261211090000",
         ])])
         #expect(late.accepted == 1)
         let warning = try #require(late.results.first?.warnings?.first)
@@ -160,7 +161,7 @@ struct BatchRuleTests {
         #expect(onTime.accepted == 1 && onTime.results.first?.warnings == nil, "9 calendar days, yet on time: \(onTime.results)")
 
         let late = try await send(client, [Fixtures.datasetRecord("511", changing: [
-            "BULLETIN_CODE": "GS-2026-0003", "PUBLICITY_REFER_TIME": "20260930170000",
+            "PUBLICITY_REFER_TIME": "20260930170000",
             "PUBLICITY_START_TIME": "20261009090000", "PUBLICITY_END_TIME": "20261012090000",
         ])])
         let warning = try #require(late.results.first?.warnings?.first, "\(late.results)")
@@ -190,11 +191,11 @@ struct BatchRuleTests {
         #expect(flagged.contains { $0.message.contains("失信被执行人 (dataset 3103, hub record") } && flagged.contains { $0.message.contains("黑名单 (dataset 302") })
         #expect(!flagged.contains { $0.message.contains(first) || $0.message.contains(second) }, "no code in the message: \(flagged)")
         // The flags travel with the version: to every destination and feed reader (one document for both).
-        let stored = try #require(try await hub.store.latestVersion(dataset: "511", key: "E4201000001000001001|GS-2026-0001"))
+        let stored = try #require(try await hub.store.latestVersion(dataset: "511", key: "E4201000001000001001|E4201000001:E4201000001-511-0001"))
         #expect(stored.document().contains(#""flags":[{"code":"participant.listed""#), "\(stored.document())")
         let reader = try await Fixtures.registerConsumer(on: hub)
-        #expect(try await reader.record(dataset: "511", key: "E4201000001000001001|GS-2026-0001").bodyText.contains(#""code":"participant.listed""#))
-        let shown = try await CLI.run(["records", "show", "511", "E4201000001000001001|GS-2026-0001", "--data-dir", hub.dataDir])
+        #expect(try await reader.record(dataset: "511", key: "E4201000001000001001|E4201000001:E4201000001-511-0001").bodyText.contains(#""code":"participant.listed""#))
+        let shown = try await CLI.run(["records", "show", "511", "E4201000001000001001|E4201000001:E4201000001-511-0001", "--data-dir", hub.dataDir])
         #expect(shown.output.contains("version 1 flagged participant.listed: 第一中标候选人"), "\(shown.output)")
         let audit = try #require(try await hub.store.auditEntries(limit: 1, action: "ingest.batch").first)
         #expect(audit.detail.contains("participant.listed $.records[0].data.FIRST_BIDDER_CODE"), "\(audit.detail)")
@@ -204,6 +205,13 @@ struct BatchRuleTests {
         let corrected = try await send(client, [Fixtures.datasetRecord("511", changing: ["PUBLICITY_END_TIME": "20261208090000"])])
         let still = (corrected.results.first?.warnings ?? []).filter { $0.code == "participant.listed" }
         #expect(corrected.accepted == 1 && still.map(\.path) == ["$.records[0].data.FIRST_BIDDER_CODE"], "\(corrected.results)")
+
+        // The 失信被执行人 listing is deleted by its source (a tombstone): it lists no one any more.
+        let listing = try Fixtures.datasetRecord("3103", changing: ["SX_BZXR_DM": first])["data"] as! [String: Any]
+        let deleted = try await send(client, [["dataset": "3103", "operation": "delete", "data": ["SX_AH": listing["SX_AH"]!, "SX_BZXR_DM": first]]])
+        #expect(deleted.accepted == 1, "\(deleted.results)")
+        let cleared = try await send(client, [Fixtures.datasetRecord("511", changing: ["PUBLICITY_END_TIME": "20261209090000"])])
+        #expect(cleared.accepted == 1 && (cleared.results.first?.warnings ?? []).allSatisfy { $0.code != "participant.listed" }, "\(cleared.results)")
         try await hub.stop()
     }
 

@@ -107,6 +107,8 @@ struct CLITests {
         try "paths:\n  mappings: \(RepositoryPaths.mappings)\n".write(toFile: config, atomically: true, encoding: .utf8)
         try await run(["spec", "show", "--config", config])
         try await run(["spec", "show", "503", "--config", config, "--json"])
+        let notice = try await CLI.run(["spec", "show", "503", "--config", config])
+        #expect(notice.output.contains("key: TENDER_PROJECT_CODE + DATA_KEY, duplicate check: NOTICE_NAME + URL + NOTICE_NATURE + BULLETIN_TYPE"), "\(notice.output)")
         await #expect(throws: (any Error).self) { try await run(["spec", "show", "999", "--config", config]) }
     }
 

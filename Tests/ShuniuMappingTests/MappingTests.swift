@@ -90,6 +90,9 @@ struct MappingTests {
                   PROJECT_NAME: {path: "a[", transform: trim}
               - dataset: "999"
                 fields: {}
+              - dataset: "503"
+                fields:
+                  TENDER_PROJECT_CODE: code
             """
         let error = try #require(throws: DiagnosticsError.self) { try MappingLoader.parse(yaml, file: "E4201000003.yaml", spec: spec) }
         let lines = error.diagnostics.map { "\($0.line ?? 0) \($0.message)" }
@@ -98,6 +101,8 @@ struct MappingTests {
         #expect(lines.contains { $0.hasPrefix("10 ") && $0.contains("epochFortnights") }, "\(lines)")
         #expect(lines.contains { $0.hasPrefix("11 ") && $0.contains("not a payload path") }, "\(lines)")
         #expect(lines.contains { $0.hasPrefix("12 ") && $0.contains("dataset") }, "\(lines)")
+        // 503 is identified by the platform's own record id: a mapping without DATA_KEY could store none of its records.
+        #expect(lines.contains { $0.hasPrefix("16 ") && $0.contains("must map DATA_KEY") }, "\(lines)")
     }
 
     @Test("Transforms", arguments: [

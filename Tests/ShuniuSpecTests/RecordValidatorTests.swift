@@ -86,7 +86,12 @@ struct RecordValidatorTests {
         #expect(section.fields["CONTRACT_RECKON_PRICE"] == "35800000.5")
         #expect(section.fields["BID_SECTION_NAME"] == "施工一标段")
         let notice = try validate("503").get()
-        #expect(notice.businessKey == "E4201000001000001001|ZB-2026-0001")
+        // 503 is identified by the sender's DATA_KEY, the tender project leading its key.
+        #expect(notice.businessKey == "E4201000001000001001|")
+        let record = try Fixtures.record("503")
+        let data = try JSONDecoder().decode(JSONValue.self, from: JSONSerialization.data(withJSONObject: record["data"]!))
+        let keyed = try validator.validate(data.objectValue!, as: spec.dataset("503")!, path: "$.data", dataKey: "E4201000001:ZB-2026-0001").get()
+        #expect(keyed.businessKey == "E4201000001000001001|E4201000001:ZB-2026-0001")
         #expect(notice.regionCode == nil)
     }
 
