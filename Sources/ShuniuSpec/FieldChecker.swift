@@ -33,8 +33,16 @@ struct FieldChecker {
 
         var normalized = value
         switch field.type {
-        case .text, .subjectCode:
+        case .text:
             break
+        case .subjectCode:
+            // Each subject of a list (several 招标人, a 联合体's members) by its own code's kind.
+            let elements = SubjectCode.elements(value)
+            for (index, element) in elements.enumerated() {
+                guard let (code, problem) = SubjectCode.recognize(element).problem else { continue }
+                fail(code, elements.count > 1 ? "item \(index + 1) '\(element)': \(problem)" : problem)
+            }
+            normalized = elements.joined(separator: ";")
         case .url:
             if !(value.hasPrefix("http://") || value.hasPrefix("https://")) { fail(.fieldPattern, "must be an http or https address") }
         case .datetime:

@@ -2,7 +2,7 @@ import ShuniuCore
 import ShuniuSpec
 
 /// Compares the loaded spec with the reference tables, dataset by dataset and field by field:
-/// presence, type family, length, required flag and (where a spec file names one) code list.
+/// presence, label, type family, length, required flag and (where a spec file names one) code list.
 struct ReferenceComparison {
     let reference: ReferenceTables
     let spec: DataSpec
@@ -39,6 +39,7 @@ struct ReferenceComparison {
         }
         differ("required", String(row.isSpecField && row.specRequired == "是"), String(field.required))
         guard row.isSpecField else { return found }
+        differ("label", row.label, field.label)
 
         let family = Self.family(ofFormat: row.specFormat)
         differ("type", family, Self.family(of: field.type))
