@@ -12,8 +12,7 @@ public enum SubjectCode {
 
     /// A code's elements: `;`-separated (a full-width `；` is read as one), trimmed, empty ones dropped.
     public static func elements(_ value: String) -> [String] {
-        value.replacingOccurrences(of: "；", with: ";").split(separator: ";")
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        SpecLists.semicolonSeparated(value)
     }
 
     /// The kind a code's shape says it is, and why it fails that kind's check (nil when it passes).

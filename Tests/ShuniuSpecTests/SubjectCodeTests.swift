@@ -87,4 +87,19 @@ struct SubjectCodeTests {
         let bidder = try #require(spec.dataset("507")?.field("BIDDER_CODE_TYPE"))
         #expect(bidder.length == 1 && bidder.codeList == nil && bidder.label == "投标人类别")
     }
+
+    @Test("A platform that declares each code's kind (512's TENDER_CODE_TYPE) has each code checked as declared")
+    func declaredKinds() throws {
+        func problems512(_ changes: [String: Any]) throws -> [Problem] {
+            let record = try Fixtures.datasetRecord("512", changing: changes)
+            let data = try JSONDecoder().decode(JSONValue.self, from: JSONSerialization.data(withJSONObject: record["data"]!))
+            guard case .failure(let failure) = RecordValidator(spec: spec).validate(data.objectValue!, as: spec.dataset("512")!, path: "$.data") else { return [] }
+            return failure.problems
+        }
+        let codes = "\(Self.creditCode);\(Self.residentID)"
+        #expect(try problems512(["TENDER_CODE_TYPE": "01;03", "TENDER_CODE": codes]).isEmpty)
+        let declaredWrong = try problems512(["TENDER_CODE_TYPE": "01;03", "TENDER_CODE": "\(Self.creditCode);\(Self.otherCreditCode)"])
+        #expect(declaredWrong.map(\.code) == [.residentIDInvalid] && declaredWrong.first?.message.contains("item 2") == true, "\(declaredWrong)")
+        #expect(try problems512(["TENDER_CODE_TYPE": "01;03;01", "TENDER_CODE": codes]).map(\.code) == [.listCount])
+    }
 }
