@@ -96,10 +96,12 @@ struct SubjectCodeTests {
             guard case .failure(let failure) = RecordValidator(spec: spec).validate(data.objectValue!, as: spec.dataset("512")!, path: "$.data") else { return [] }
             return failure.problems
         }
-        let codes = "\(Self.creditCode);\(Self.residentID)"
-        #expect(try problems512(["TENDER_CODE_TYPE": "01;03", "TENDER_CODE": codes]).isEmpty)
-        let declaredWrong = try problems512(["TENDER_CODE_TYPE": "01;03", "TENDER_CODE": "\(Self.creditCode);\(Self.otherCreditCode)"])
+        let codes = "\(Self.creditCode);\(Self.residentID)", names = "甲建设有限公司;张秀英"
+        #expect(try problems512(["TENDERER_NAME": names, "TENDER_CODE_TYPE": "01;03", "TENDER_CODE": codes]).isEmpty)
+        let declaredWrong = try problems512(["TENDERER_NAME": names, "TENDER_CODE_TYPE": "01;03", "TENDER_CODE": "\(Self.creditCode);\(Self.otherCreditCode)"])
         #expect(declaredWrong.map(\.code) == [.residentIDInvalid] && declaredWrong.first?.message.contains("item 2") == true, "\(declaredWrong)")
-        #expect(try problems512(["TENDER_CODE_TYPE": "01;03;01", "TENDER_CODE": codes]).map(\.code) == [.listCount])
+        #expect(try problems512(["TENDERER_NAME": names, "TENDER_CODE_TYPE": "01;03;01", "TENDER_CODE": codes]).map(\.code) == [.listCount])
+        // One name for two codes: the lists disagree.
+        #expect(try problems512(["TENDER_CODE_TYPE": "01;03", "TENDER_CODE": codes]).map(\.code) == [.listCount])
     }
 }
