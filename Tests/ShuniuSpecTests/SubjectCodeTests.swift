@@ -38,6 +38,10 @@ struct SubjectCodeTests {
         let codes = [Self.creditCode, Self.otherCreditCode, Self.residentID].joined(separator: ";")
         let checked = try validate501(Self.joint(codes: codes)).get()
         #expect(checked.fields["TENDERER_CODE"] == codes)
+        #expect(checked.warnings.isEmpty)
+        // A member's credit code whose embedded 组织机构代码 fails its check is told, not refused.
+        let warned = try validate501(Self.joint(codes: [Self.creditCode, "91420102MA4K01010X", Self.residentID].joined(separator: ";"))).get()
+        #expect(warned.warnings.map(\.code) == [.creditCodeOrganizationCode] && warned.warnings.first?.message.contains("91420102MA4K01010X") == true)
         // A full-width ；is read as the separator.
         let fullWidth = try validate501(Self.joint(codes: [Self.creditCode, Self.otherCreditCode, Self.residentID].joined(separator: "；"))).get()
         #expect(fullWidth.fields["TENDERER_CODE"] == codes)
