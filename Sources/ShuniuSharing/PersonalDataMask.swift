@@ -67,9 +67,15 @@ public struct PersonalDataMask: Sendable {
         var changed = false
         let masked = zip(parts, kinds).map { part, kind -> String in
             switch kind {
-            case .personal where !part.isEmpty, .subjectCode where Self.readsAsResidentID(part):
+            case .personal where !part.isEmpty:
                 changed = true
                 return Self.mask(part)
+            case .subjectCode:
+                // A 联合体's codes: each member's ID number masked alone.
+                let elements = ShuniuSpec.SubjectCode.elements(part)
+                guard elements.contains(where: Self.readsAsResidentID) else { return part }
+                changed = true
+                return elements.map { Self.readsAsResidentID($0) ? Self.mask($0) : $0 }.joined(separator: ";")
             default:
                 return part
             }
