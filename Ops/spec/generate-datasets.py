@@ -27,6 +27,7 @@ comment above the field):
   a region-checked 6-character code (the receiver's area code check): regionCode
   TENDER_PROJECT_CODE C20, BID_SECTION_CODE C23, UNIFIED_DEAL_CODE C40, PROJECT_CODE C17:
   tenderProjectCode, sectionCode, unifiedDealCode, projectCode
+  a …_CODE whose 值域 is GB 11714 / GB 32100 / 主体代码: subjectCode (checked as the kind its shape says)
 Fields that only the receiver has (no spec columns) are left out, except in a dataset the spec
 tables give no field for, where the receiver's fields are followed.
 """
@@ -56,6 +57,7 @@ SAMPLES = {
     "unifiedDealCode": "E420100000100000100100120261105000000001",
     "projectCode": "E4201000001000001",
     "regionCode": "420100",
+    "subjectCode": "91420102MA4K010137",
     "datetime": "20260105093000",
     "date": "20260105",
     "decimal": "1250.50",
@@ -138,6 +140,14 @@ def list_for(row, fmt, lists, names):
     return None, False
 
 
+def is_subject_code(row):
+    """A subject's code (法人代码, 招标人代码…): 组织机构代码, 统一社会信用代码 or another document's
+    number, checked as the kind its shape says."""
+    code, domain = row["field_code"], row["spec_domain"]
+    named = re.search(r"(_CODE|^BIDDER_NO|^TENDER_NO|^OWNER_NO)$", code) and "NAME" not in code
+    return bool(named) and any(mark in domain for mark in ("11714", "32100", "参考主体代码"))
+
+
 def field_of(row, lists, names, domain_names):
     """(yaml flow mapping, comments, sample type info) for one reference row."""
     code, label = row["field_code"], row["field_label"]
@@ -170,6 +180,10 @@ def field_of(row, lists, names, domain_names):
             entry["type"] = identifier
         elif row["area_code_check"] and fmt == "C6":
             entry["type"] = "regionCode"
+        elif is_subject_code(row):
+            entry["type"] = "subjectCode"
+            if kind:
+                entry[kind] = size
         else:
             entry["type"] = "text"
             if kind:

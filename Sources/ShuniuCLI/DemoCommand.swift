@@ -184,12 +184,12 @@ struct DemoCommand: AsyncParsableCommand {
         let client = IngestClient(baseURL: "http://127.0.0.1:\(port)", credential: credential)
         let entry = "7c1d2e3f-4a5b-4c6d-8e7f-90a1b2c3d4e5"
         let subject: [String: JSONValue] = [
-            "BLACKLIST_CODE": .string(entry), "BODY_NAME": .string("武汉某建设工程有限公司"), "BODY_TYPE": .string("01"),
+            "BLACKLIST_CODE": .string(entry), "BODY_NAME": .string("武汉某建设工程有限公司"), "BODY_TYPE": .string("1"),
             "BODY_CODE": .string("91420100MA4K000537"), "BODY_ROLE": .string("03"), "GOVERNMENT": .string("武汉市某区住房和城乡建设局"), "SCOPE": .string("0"),
         ]
         let listing = subject.merging([
             "RECORD_REASON": .string("串通投标，情节严重"), "RECORD_DATE": .string("20250402090000"), "DOCUMENT_CODE": .string("武建罚〔2025〕15号"),
-            "REVOCATION_STATUS": .string("0"), "CONFINED_ACTION": .string("参加依法必须进行招标的项目的投标"),
+            "REVOCATION_STATUS": .string("0"), "CONFINED_ACTION": .string("01"),
         ]) { $1 }
         let withdrawal = subject.merging([
             "REVOCATIONEASONS": .string("已完成信用修复"), "DOCUMENT_CODE": .string("武建信修〔2026〕3号"), "ROPOSER": .string("武汉某建设工程有限公司"),

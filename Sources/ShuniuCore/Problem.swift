@@ -82,6 +82,8 @@ public struct ProblemCode: StringIdentifier {
     public static let timeOrder: ProblemCode = "rule.time_order"
     public static let interval: ProblemCode = "rule.interval"
     public static let sequence: ProblemCode = "rule.sequence"
+    /// `;`-separated lists of one subject each (names, kinds, codes) of different lengths.
+    public static let listCount: ProblemCode = "rule.list_count"
     // References to other records, checked at ingest.
     public static let referenceMissing: ProblemCode = "reference.missing"
     public static let referenceTimeOrder: ProblemCode = "reference.time_order"

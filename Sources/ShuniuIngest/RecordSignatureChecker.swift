@@ -88,7 +88,8 @@ struct RecordSignatureChecker: Sendable {
             return fail(.signatureCertificate, "\(signaturePath).certificate", "the signer's certificate is not recognized: \(reasons)")
         }
         if let policy = dataset.signature, !policy.signerFields.isEmpty {
-            let allowed = policy.signerFields.compactMap { fields[$0] }
+            // Any one of several tenderers (a `;`-separated list of codes) may sign.
+            let allowed = policy.signerFields.flatMap { fields[$0].map(SubjectCode.elements) ?? [] }
             guard allowed.contains(identity.code) else {
                 let names = policy.signerFields.map { "\(dataset.field($0)?.label ?? $0) (\($0))" }.joined(separator: " or ")
                 return fail(.signatureSignerMismatch, "\(signaturePath).certificate",

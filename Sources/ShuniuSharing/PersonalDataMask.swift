@@ -81,10 +81,15 @@ public struct PersonalDataMask: Sendable {
         var changed = false
         let masked = zip(parts, kinds).map { part, kind -> String in
             switch kind {
-            case .personal where personal && !part.isEmpty, .subjectCode where personal && Self.readsAsResidentID(part),
-                 .government where government && !part.isEmpty:
+            case .personal where personal && !part.isEmpty, .government where government && !part.isEmpty:
                 changed = true
                 return Self.mask(part)
+            case .subjectCode where personal:
+                // A 联合体's codes: each member's ID number masked alone.
+                let elements = ShuniuSpec.SubjectCode.elements(part)
+                guard elements.contains(where: Self.readsAsResidentID) else { return part }
+                changed = true
+                return elements.map { Self.readsAsResidentID($0) ? Self.mask($0) : $0 }.joined(separator: ";")
             default:
                 return part
             }
@@ -97,12 +102,19 @@ public struct PersonalDataMask: Sendable {
     public func mask(_ payload: String, of dataset: DatasetID, personal: Bool = true, government: Bool = false) -> (payload: String, masked: [String])? {
         var codes = personal ? fields[dataset] ?? [] : []
         if government { codes.formUnion(governmentFields[dataset] ?? []) }
+        // Subject codes masked element by element: a 联合体's credit codes stay, its members' ID numbers do not.
+        var subjectValues: [String: String] = [:]
         if personal, let candidates = subjectCodes[dataset] {
             let bytes = Array(payload.utf8)
-            for candidate in candidates where isPersonal(candidate, in: bytes, payload: payload) { codes.insert(candidate.field) }
+            for candidate in candidates {
+                guard let masked = maskedSubjectCode(candidate, in: bytes, payload: payload) else { continue }
+                codes.insert(candidate.field)
+                subjectValues[candidate.field] = masked
+            }
         }
         guard !codes.isEmpty else { return nil }
-        let result = Self.maskInPlace(payload, codes.sorted()) ?? Self.maskByParsing(payload, codes.sorted())
+        let replacement: (String, String) -> String = { code, value in subjectValues[code] ?? Self.mask(value) }
+        let result = Self.maskInPlace(payload, codes.sorted(), replacement) ?? Self.maskByParsing(payload, codes.sorted(), replacement)
         return result.masked.isEmpty ? nil : result
     }
 
@@ -142,15 +154,21 @@ public struct PersonalDataMask: Sendable {
         return false
     }
 
-    /// Whether a subject code in the payload is a person's: typed as a person's document, or
-    /// reading as a resident ID number whatever its type says.
-    func isPersonal(_ candidate: SubjectCode, in bytes: [UInt8], payload: String) -> Bool {
-        guard let value = Self.value(of: candidate.field, in: bytes, payload: payload) else { return false }
-        if let typeField = candidate.typeField, let type = Self.value(of: typeField, in: bytes, payload: payload),
-           candidate.personalTypes.contains(type) {
-            return true
+    /// A subject code in the payload with each of its `;`-separated codes that is a person's
+    /// masked — typed as a person's document, or reading as a resident ID number whatever its
+    /// type says; nil when none is.
+    func maskedSubjectCode(_ candidate: SubjectCode, in bytes: [UInt8], payload: String) -> String? {
+        guard let value = Self.value(of: candidate.field, in: bytes, payload: payload) else { return nil }
+        let elements = ShuniuSpec.SubjectCode.elements(value)
+        let types = candidate.typeField.flatMap { Self.value(of: $0, in: bytes, payload: payload) }.map(ShuniuSpec.SubjectCode.elements) ?? []
+        var changed = false
+        let masked = elements.enumerated().map { index, element -> String in
+            let type = types.count == 1 ? types[0] : index < types.count ? types[index] : nil
+            guard type.map(candidate.personalTypes.contains) == true || Self.readsAsResidentID(element) else { return element }
+            changed = true
+            return Self.mask(element)
         }
-        return Self.readsAsResidentID(value)
+        return changed ? masked.joined(separator: ";") : nil
     }
 
     /// A resident ID number by its own checks: 18 characters with a valid birth date and check
@@ -174,7 +192,7 @@ public struct PersonalDataMask: Sendable {
     /// The fast way, for the common case: in canonical JSON an unescaped `"` only ever delimits
     /// a string, so `{"CODE":"` or `,"CODE":"` is that field's key, and a value without escapes
     /// ends at the next `"`. Nil when a value has escapes: those are left to the slow way.
-    static func maskInPlace(_ payload: String, _ codes: [String]) -> (payload: String, masked: [String])? {
+    static func maskInPlace(_ payload: String, _ codes: [String], _ replacement: (String, String) -> String = { mask($1) }) -> (payload: String, masked: [String])? {
         var bytes = Array(payload.utf8)
         var masked: [String] = []
         for code in codes {
@@ -186,7 +204,7 @@ public struct PersonalDataMask: Sendable {
             let value = bytes[valueStart..<valueEnd]
             if value.contains(UInt8(ascii: "\\")) { return nil }
             if value.isEmpty { continue }
-            bytes.replaceSubrange(valueStart..<valueEnd, with: Array(mask(String(decoding: value, as: UTF8.self)).utf8))
+            bytes.replaceSubrange(valueStart..<valueEnd, with: Array(replacement(code, String(decoding: value, as: UTF8.self)).utf8))
             masked.append(code)
         }
         return masked.isEmpty ? (payload, []) : (String(decoding: bytes, as: UTF8.self), masked)
@@ -209,12 +227,12 @@ public struct PersonalDataMask: Sendable {
         return nil
     }
 
-    static func maskByParsing(_ payload: String, _ codes: [String]) -> (payload: String, masked: [String]) {
+    static func maskByParsing(_ payload: String, _ codes: [String], _ replacement: (String, String) -> String = { mask($1) }) -> (payload: String, masked: [String]) {
         guard case .object(var values)? = try? JSONReader(maxDepth: 4).read(Array(payload.utf8)) else { return (payload, []) }
         var masked: [String] = []
         for code in codes {
             guard case .string(let text)? = values[code], !text.isEmpty else { continue }
-            values[code] = .string(mask(text))
+            values[code] = .string(replacement(code, text))
             masked.append(code)
         }
         return (JSONValue.object(values).canonicalText, masked)

@@ -50,10 +50,10 @@ public struct SimulatedPlatform: Sendable {
             record("501", [
                 "PROJECT_CODE": project, "TENDER_PROJECT_CODE": tenderProject, "IS_TO_LAW": "1", "TENDER_PROJECT_NAME": "示范工程项目 \(number) 施工招标",
                 "TENDER_PROJECT_TYPE": "A01", "REGION_CODE": regionCode, "TENDER_CONTENT": "施工总承包", "TENDERER_NAME": "示范建设投资有限公司",
-                "TENDERER_CODE_TYPE": "01", "TENDERER_CODE": tenderer, "TENDERER_ROLE": "01", "TENDER_AGENCY_NAME": "示范招标代理有限公司",
-                "TENDER_AGENCY_CODE_TYPE": "01", "TENDER_AGENCY_CODE": "91350100M000100Y43", "TENDER_AGENCY_ROLE": "02", "TENDER_MODE": "1",
+                "TENDERER_CODE_TYPE": "1", "TENDERER_CODE": tenderer, "TENDERER_ROLE": "01", "TENDER_AGENCY_NAME": "示范招标代理有限公司",
+                "TENDER_AGENCY_CODE_TYPE": "1", "TENDER_AGENCY_CODE": "91350100M000100Y43", "TENDER_AGENCY_ROLE": "02", "TENDER_MODE": "1",
                 "TENDER_ORGANIZE_FORM": "2", "CREATE_TIME": created, "SUPERVISE_DEPT_NAME": "住房和城乡建设局", "APPROVE_DEPT_NAME": "发展和改革局",
-                "REPORT_DUTY": "李工",
+                "REPORT_DUTY": "李工", "ISUNION": "0",
             ]),
             record("502", [
                 "TENDER_PROJECT_CODE": tenderProject, "BID_SECTION_CODE": section, "BID_SECTION_NAME": "施工一标段", "BID_ECTION_NUM": "1",
@@ -68,7 +68,9 @@ public struct SimulatedPlatform: Sendable {
                 "NOTICE_MEDIA": "公共资源交易电子服务系统", "URL": "https://ggzy.example.invalid/notice/\(number)", "NOTICE_NATURE": "1",
                 "BULLETIN_TYPE": "1", "DOC_GET_START_TIME": announced, "DOC_GET_END_TIME": docsClose, "TENDER_DOC_GET_METHOD": "网上下载",
                 "BID_DOC_REFER_END_TIME": opening, "BID_OPEN_TIME": opening, "BID_DOC_REFER_METHOD": "网上递交", "SYNDICATED_FLAG": "0",
-                "BULLETIN_DUTY": "王工",
+                "BULLETIN_DUTY": "王工", "NOTICE_BID_NUM": "1", "TENDER_SELF_CODE": "ZB-\(number)", "TENDERER_NAME": "示范建设投资有限公司",
+                "TENDERER_CODE": tenderer, "TENDERER_ADDRESS": "示范路\(number)号", "TENDERER_CONTACTOR": "张工",
+                "TENDERER_PHONE_NUMBER": "027-00000000", "TENDERER_EMAIL": "zb@example.invalid", "BULLETIN_DUTY_CODE_TYPE": "王工",
             ], dataKey: "ZB-\(number)"),
         ]
     }

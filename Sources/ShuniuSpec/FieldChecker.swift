@@ -33,8 +33,16 @@ struct FieldChecker {
 
         var normalized = value
         switch field.type {
-        case .text, .subjectCode:
+        case .text:
             break
+        case .subjectCode:
+            // Each subject of a list (several 招标人, a 联合体's members) by its own code's kind.
+            let elements = SubjectCode.elements(value)
+            for (index, element) in elements.enumerated() {
+                guard let (code, problem) = SubjectCode.recognize(element).problem else { continue }
+                fail(code, elements.count > 1 ? "item \(index + 1) '\(element)': \(problem)" : problem)
+            }
+            normalized = elements.joined(separator: ";")
         case .url:
             if !(value.hasPrefix("http://") || value.hasPrefix("https://")) { fail(.fieldPattern, "must be an http or https address") }
         case .datetime:
@@ -51,8 +59,15 @@ struct FieldChecker {
         case .integer:
             if Int(value) == nil { fail(.fieldInteger, "'\(value)' is not a whole number") }
         case .code:
+            // Several values (one per subject, or several 保证金缴纳方式) are separated by 半角分号,
+            // each a code of the list, as the receiver checks them.
             if let name = field.codeList, let list = spec.codeLists[name], !list.contains(value) {
-                fail(.fieldCodeList, "'\(value)' is not in code list \(name) \(list.label) (\(list.summary))")
+                let items = SpecLists.semicolonSeparated(value)
+                for (index, item) in items.enumerated() where !list.contains(item) {
+                    let which = items.count > 1 ? "item \(index + 1) " : ""
+                    fail(.fieldCodeList, "\(which)'\(item)' is not in code list \(name) \(list.label) (\(list.summary))")
+                }
+                if items.isEmpty { fail(.fieldCodeList, "'\(value)' is not in code list \(name) \(list.label) (\(list.summary))") }
             }
         case .creditCode:
             if let problem = CreditCode.problem(in: value) { fail(.creditCodeInvalid, "统一社会信用代码 \(problem)") }
@@ -92,6 +107,13 @@ struct FieldChecker {
 
 /// Comma-separated lists (`BID_SECTION_CODES`): half-width commas; full-width ones are accepted too.
 public enum SpecLists {
+    /// `;`-separated lists (several subjects' codes, names, 主体类别; several codes of a list): half-width
+    /// semicolons, as the spec says; a full-width `；` is read as one. Trimmed, empty items dropped.
+    public static func semicolonSeparated(_ value: String) -> [String] {
+        value.replacingOccurrences(of: "；", with: ";").split(separator: ";")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
     public static func split(_ value: String) -> [String] {
         value.replacingOccurrences(of: "，", with: ",").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }

@@ -76,14 +76,18 @@ public struct RecordValidator: Sendable {
     /// Credit codes (in credit-code fields, or subject-code fields holding one) whose embedded
     /// 组织机构代码 fails its check character: told, not refused.
     private func embeddedOrganizationCodes(_ values: [String: String], of dataset: DatasetSpec, path: String) -> [Problem] {
-        dataset.fields.compactMap { field in
-            guard field.type == .creditCode || field.type == .subjectCode, let value = values[field.code],
-                  value.count == 18, CreditCode.problem(in: value) == nil,
-                  let problem = OrganizationCode.problem(in: String(value.dropFirst(8).prefix(9))) else { return nil }
-            return Problem(
-                code: .creditCodeOrganizationCode, path: "\(path).\(field.code)", label: field.label,
-                message: "\(field.label) (\(field.code)): the 组织机构代码 inside 统一社会信用代码 \(value) (characters 9–17) \(problem)"
-            )
+        dataset.fields.flatMap { field -> [Problem] in
+            guard field.type == .creditCode || field.type == .subjectCode, let value = values[field.code] else { return [] }
+            // A subject code may list several subjects' codes: each is looked at.
+            let codes = field.type == .subjectCode ? SubjectCode.elements(value) : [value]
+            return codes.compactMap { code in
+                guard code.count == 18, CreditCode.problem(in: code) == nil,
+                      let problem = OrganizationCode.problem(in: String(code.dropFirst(8).prefix(9))) else { return nil }
+                return Problem(
+                    code: .creditCodeOrganizationCode, path: "\(path).\(field.code)", label: field.label,
+                    message: "\(field.label) (\(field.code)): the 组织机构代码 inside 统一社会信用代码 \(code) (characters 9–17) \(problem)"
+                )
+            }
         }
     }
 

@@ -50,18 +50,21 @@ struct RuleChecker {
             }
         case .subjectCode:
             guard let field = rule.field, let typeField = rule.typeField,
-                  let value = values[field], let kind = values[typeField] else { return [] }
-            let message: String?
-            let code: ProblemCode
-            switch kind {
-            case "01": (message, code) = (CreditCode.problem(in: value).map { "统一社会信用代码 \($0)" }, .creditCodeInvalid)
-            case "02": (message, code) = (OrganizationCode.problem(in: value).map { "组织机构代码 \($0)" }, .organizationCodeInvalid)
-            case "03":
-                if case .failure(let failure) = ResidentID.normalize(value) { (message, code) = ("身份证号 \(failure.message)", .residentIDInvalid) }
-                else { (message, code) = (nil, .residentIDInvalid) }
-            default: (message, code) = (nil, .fieldType)
+                  let value = values[field], let kinds = values[typeField] else { return [] }
+            let codes = SubjectCode.elements(value), declared = SubjectCode.elements(kinds)
+            guard codes.count == declared.count || declared.count == 1 else {
+                return [problem(.listCount, field, "\(label(field)) lists \(codes.count) codes, \(label(typeField)) \(declared.count) kinds; one kind per code, separated by 半角分号 ;")]
             }
-            return message.map { [problem(code, field, "\(label(field)) is declared by \(label(typeField)) = \(kind): \($0)")] } ?? []
+            return codes.enumerated().compactMap { index, element in
+                let kind = declared.count == 1 ? declared[0] : declared[index]
+                guard let (code, message) = Self.declaredKindProblem(element, kind) else { return nil }
+                let item = codes.count > 1 ? "item \(index + 1) '\(element)' " : ""
+                return problem(code, field, "\(label(field)) \(item)is declared by \(label(typeField)) = \(kind): \(message)")
+            }
+        case .sameCount:
+            let counted = (rule.fields ?? []).compactMap { field in values[field].map { (field, SubjectCode.elements($0).count) } }
+            guard let first = counted.first, let other = counted.first(where: { $0.1 != first.1 }) else { return [] }
+            return [problem(.listCount, other.0, "\(label(other.0)) lists \(other.1) values, \(label(first.0)) \(first.1); each subject has one value in each, separated by 半角分号 ;")]
         case .requiredWhen:
             guard let whenField = rule.whenField, let actual = values[whenField], (rule.whenValues ?? []).contains(actual) else { return [] }
             return (rule.fields ?? []).filter { !present.contains($0) }.map {
@@ -92,6 +95,18 @@ struct RuleChecker {
         case .sequence:
             // Across records: checked at ingest by SequenceChecker.
             return []
+        }
+    }
+
+    /// A code checked as the kind a code-type field declares (code list SUBJECT_CODE_TYPE:
+    /// 01 credit code, 02 organization code, 03 resident ID; any other kind is text).
+    static func declaredKindProblem(_ value: String, _ kind: String) -> (ProblemCode, String)? {
+        switch kind {
+        case "01": CreditCode.problem(in: value).map { (.creditCodeInvalid, "统一社会信用代码 \($0)") }
+        case "02": OrganizationCode.problem(in: value).map { (.organizationCodeInvalid, "组织机构代码 \($0)") }
+        case "03":
+            if case .failure(let failure) = ResidentID.normalize(value) { (.residentIDInvalid, "身份证号 \(failure.message)") } else { nil }
+        default: nil
         }
     }
 }

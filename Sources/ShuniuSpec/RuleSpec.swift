@@ -3,7 +3,10 @@
 /// - `prefix`: every code in `field` (comma-separated when a list) starts with the value of `startsWith`.
 /// - `requiredUnless`: `fields` are required unless `unlessField` equals one of `unlessValues`.
 /// - `subjectCode`: `field` is checked as the kind of code that `typeField` names
-///   (code list `SUBJECT_CODE_TYPE`: 01 credit code, 02 organization code, 03 resident ID).
+///   (code list `SUBJECT_CODE_TYPE`: 01 credit code, 02 organization code, 03 resident ID), one
+///   kind per `;`-separated code. Without such a field a subject code's kind is read from its shape.
+/// - `sameCount`: the `;`-separated lists in `fields` (names, 主体类别 and codes of several
+///   招标人 or of a 联合体's members) have as many values each.
 /// - `requiredWith`: `fields` are required when `field` has a value (an amount needs its currency and unit).
 /// - `notBefore`: the time in `field` is not earlier than the time in `other`.
 /// - `requiredWhen`: `fields` are required when `whenField` equals one of `whenValues`.
@@ -13,7 +16,7 @@
 ///   without gaps or repeats. Checked at ingest over the batch and the stored records.
 public struct RuleSpec: Codable, Sendable, Hashable {
     public enum Kind: String, Codable, Sendable {
-        case prefix, requiredUnless, requiredWith, requiredWhen, oneOf, subjectCode, notBefore, interval, sequence
+        case prefix, requiredUnless, requiredWith, requiredWhen, oneOf, subjectCode, sameCount, notBefore, interval, sequence
     }
 
     public var rule: Kind
@@ -43,6 +46,7 @@ extension RuleSpec.Kind {
         case .requiredWhen: ["fields", "whenField", "whenValues"]
         case .oneOf: ["fields"]
         case .subjectCode: ["field", "typeField"]
+        case .sameCount: ["fields"]
         case .notBefore: ["field", "other"]
         case .interval: ["field", "other", "atLeastDays or atMostDays"]
         case .sequence: ["field", "groupBy"]

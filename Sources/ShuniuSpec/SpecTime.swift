@@ -17,9 +17,14 @@ public enum SpecTime {
         return Date(timeIntervalSince1970: TimeInterval(seconds - 8 * 3600))
     }
 
-    /// A `yyyyMMddHHmmss` time, or a `yyyyMMdd` date taken at its first second.
+    /// A `yyyyMMddHHmmss` time, a `yyyyMMddHHmm` one (the spec's 招拍挂 times) or a `yyyyMMdd`
+    /// date, each taken at its first second.
     public static func parseTimeOrDate(_ text: String) -> Date? {
-        text.utf8.count == 8 ? parseDateTime(text + "000000") : parseDateTime(text)
+        switch text.utf8.count {
+        case 8: parseDateTime(text + "000000")
+        case 12: parseDateTime(text + "00")
+        default: parseDateTime(text)
+        }
     }
 
     /// Calendar days from `start` to `end`, fractions included.

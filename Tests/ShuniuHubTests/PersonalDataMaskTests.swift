@@ -49,6 +49,9 @@ struct PersonalDataMaskTests {
         // A key that holds a person's ID number is masked too; one that holds none is left alone.
         #expect(mask.maskKey("（2026）鄂0102执1234号|420102198503150012", of: "3103") == "（2026）鄂0102执1234号|420***********0012")
         #expect(mask.maskKey("E4201000001000001001001|91420102MA4K010137", of: "507") == nil)
+        // A 联合体's codes in a key: the member's ID number alone is masked.
+        #expect(mask.maskKey("E4201000001000001001001|91420102MA4K010137;420102198503150012", of: "510")
+                 == "E4201000001000001001001|91420102MA4K010137;420***********0012")
     }
 
     @Test("Unknown fields are masked when their name reads as a person's identifier or contact, or their value as an ID number")

@@ -63,6 +63,15 @@ struct SignedRecordTests {
         #expect(evidence["ca"] as? String == "demo-rsa")
         #expect((evidence["revocationEvidence"] as? [String])?.count == 2)
         #expect((evidence["fingerprint"] as? String)?.count == 64)
+        // A joint tender (联合招标) may be signed by any one of its tenderers.
+        let joint = try signed("leaves/demo-rsa/org-sign.pem", scheme: .rsaPKCS1v15(.sha256), algorithm: "rsa-pkcs1-sha256", changing: [
+            "TENDER_PROJECT_CODE": "E4201000001000001002", "TENDER_ORGANIZE_FORM": "1", "TENDER_AGENCY_NAME": NSNull(),
+            "TENDER_AGENCY_CODE_TYPE": NSNull(), "TENDER_AGENCY_CODE": NSNull(), "TENDER_AGENCY_ROLE": NSNull(), "ISUNION": "1",
+            "TENDERER_NAME": "武汉示范建设投资有限公司;福州示范投资有限公司", "TENDERER_CODE_TYPE": "1;1",
+            "TENDERER_CODE": "91420100MA4K00010R;91350100M000100Y43",
+        ])
+        let jointAnswer = try await send([joint], hub: hub, credential: credential)
+        #expect(jointAnswer.accepted == 1, "\(jointAnswer.results)")
         try await hub.stop()
     }
 

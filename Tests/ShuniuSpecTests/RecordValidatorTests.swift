@@ -103,7 +103,7 @@ struct RecordValidatorTests {
         ], unknownFields: .refuse)
         let byPath = Dictionary(grouping: found, by: \.path)
         #expect(byPath["$.data.BID_SECTION_NAME"]?.first?.code == .fieldRequired)
-        #expect(byPath["$.data.BID_SECTION_NAME"]?.first?.label == "标段(包)名称")
+        #expect(byPath["$.data.BID_SECTION_NAME"]?.first?.label == "标段（包）名称")
         #expect(byPath["$.data.CONTRACT_RECKON_PRICE"]?.first?.code == .fieldNotPositive)
         #expect(byPath["$.data.CURRENCY_CODE"]?.first?.code == .fieldCodeList)
         #expect(byPath["$.data.REGION_CODE"]?.first?.code == .regionCodeInvalid)

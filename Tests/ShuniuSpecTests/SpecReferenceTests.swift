@@ -5,7 +5,7 @@ import Testing
 @testable import ShuniuSpec
 
 /// The spec files against the reference tables (`../shared/reference/national-spec`): every
-/// nationally numbered dataset and field agrees with the spec tables in code, type family,
+/// nationally numbered dataset and field agrees with the spec tables in code, label, type family,
 /// length, required flag, 公开范围 and code list, except the deviations `Mappings/spec/deviations.yaml`
 /// lists with a reason each.
 @Suite(
@@ -114,5 +114,22 @@ struct SpecReferenceTests {
             SpecDifference(dataset: "500", field: "CONTACT_INFORMATION", what: "disclosure", spec: "government", ours: "public"),
             SpecDifference(dataset: "500", field: "PROJECT_SCALE", what: "disclosure", spec: "public", ours: "government"),
         ])
+    }
+
+    @Test("A label changed away from the spec's is reported with both labels")
+    func changedLabelFails() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let copy = folder.file("spec")
+        try FileManager.default.copyItem(atPath: RepositoryPaths.spec, toPath: copy)
+        let file = copy + "/datasets/501.yaml"
+        let original = try String(contentsOfFile: file, encoding: .utf8)
+        let changed = original.replacingOccurrences(of: "{code: REPORT_DUTY, label: 申报责任人,", with: "{code: REPORT_DUTY, label: 填报责任人,")
+        #expect(changed != original)
+        try changed.write(toFile: file, atomically: true, encoding: .utf8)
+
+        let (comparison, deviations) = try Self.comparison(spec: copy)
+        let (unlisted, _) = Self.unexplained(comparison.differences(), deviations.deviations)
+        #expect(unlisted == [SpecDifference(dataset: "501", field: "REPORT_DUTY", what: "label", spec: "申报责任人", ours: "填报责任人")])
     }
 }
