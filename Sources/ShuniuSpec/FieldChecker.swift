@@ -51,18 +51,24 @@ struct FieldChecker {
         case .integer:
             if Int(value) == nil { fail(.fieldInteger, "'\(value)' is not a whole number") }
         case .code:
-            if let name = field.codeList, let list = spec.codeLists[name], !list.contains(value) {
+            // An incomplete list's unlisted value is a warning (RecordValidator), not a refusal.
+            if let name = field.codeList, let list = spec.codeLists[name], list.complete, !list.contains(value) {
                 fail(.fieldCodeList, "'\(value)' is not in code list \(name) \(list.label) (\(list.summary))")
             }
         case .creditCode:
-            if let problem = CreditCode.problem(in: value) { fail(.creditCodeInvalid, "统一社会信用代码 \(problem)") }
+            // A listed real code that fails its check character: a warning (RecordValidator).
+            if let problem = CreditCode.problem(in: value), spec.knownInvalidCodes.entry(for: value) == nil {
+                fail(.creditCodeInvalid, "统一社会信用代码 \(problem)")
+            }
         case .residentID:
             switch ResidentID.normalize(value) {
             case .success(let upgraded): normalized = upgraded
             case .failure(let problem): fail(.residentIDInvalid, "身份证号 \(problem.message)")
             }
         case .organizationCode:
-            if let problem = OrganizationCode.problem(in: value) { fail(.organizationCodeInvalid, "组织机构代码 \(problem)") }
+            if let problem = OrganizationCode.problem(in: value), spec.knownInvalidCodes.entry(for: value) == nil {
+                fail(.organizationCodeInvalid, "组织机构代码 \(problem)")
+            }
         case .regionCode:
             if let problem = spec.regions.problem(in: value) { fail(.regionCodeInvalid, "行政区划代码 \(problem)") }
         case .platformCode:

@@ -373,6 +373,19 @@ extension HubStore {
                 BEGIN SELECT RAISE(ABORT, 'the audit chain key marker is immutable'); END;
                 """)
         }
+        migrator.registerMigration("17-exempt-codes") { db in
+            try db.execute(sql: """
+                -- Real codes that fail their check character, allowed by an operator
+                -- (`shuniu codes allow`, audited as codes.allow): accepted with a warning.
+                CREATE TABLE allowed_code (
+                    code TEXT PRIMARY KEY NOT NULL,
+                    kind TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    added_by TEXT NOT NULL,
+                    added_at TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }
