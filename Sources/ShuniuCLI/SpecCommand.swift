@@ -33,6 +33,16 @@ struct SpecCommand: AsyncParsableCommand {
                 + "(revisions \(revisions)); spec read in \(Int(milliseconds.rounded())) ms"
         }
 
+        /// How many code lists are complete, which are not (their unlisted values warn), and how
+        /// many real codes failing their check character are shipped.
+        static func codeListsLine(_ spec: DataSpec) -> String {
+            let incomplete = spec.codeLists.values.filter { !$0.complete }.map(\.name).sorted()
+            let values = spec.codeLists.values.reduce(0) { $0 + $1.entries.count }
+            return "code lists (Mappings/spec/codelists/): \(spec.codeLists.count) with \(values) values; \(incomplete.count) incomplete "
+                + "(an unlisted value is kept with code.unlisted): \(incomplete.joined(separator: ", ")); "
+                + "\(spec.knownInvalidCodes.shipped.count) real codes failing their check character (Mappings/spec/codes/), more with shuniu codes allow"
+        }
+
         static let configuration = CommandConfiguration(abstract: "List the datasets, or one dataset's fields and rules.")
         @OptionGroup var hub: HubOptions
         @OptionGroup var output: OutputOptions
@@ -51,6 +61,7 @@ struct SpecCommand: AsyncParsableCommand {
                 print(Output.table(["DATASET", "NAME", "LABEL", "SHARING", "FIELDS", "KEY"],
                                    datasets.map { [$0.dataset.rawValue, $0.name, $0.label, $0.sharing.rawValue, String($0.fields.count), $0.key.joined(separator: "+")] }))
                 print("\n" + Self.calendarLine(spec.calendar, today: SpecTime.day(Date())))
+                print(Self.codeListsLine(spec))
                 print(Self.regionsLine(spec.regions, loadedIn: loading))
                 return
             }
