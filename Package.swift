@@ -214,6 +214,7 @@ let package = Package(
             name: "shuniu-bench",
             dependencies: [
                 "ShuniuTesting", "ShuniuSimulation", "ShuniuApp", "ShuniuClient", "ShuniuCore", "ShuniuStore", "ShuniuSpec", "ShuniuTrust", "ShuniuMapping",
+                "ShuniuTransport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Sources/ShuniuBench",

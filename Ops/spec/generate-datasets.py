@@ -4,11 +4,17 @@ reference tables that has no hand-maintained file, and a fixture for each in
 Tests/Fixtures/datasets/<number>.json.
 
     Ops/spec/generate-datasets.py [REFERENCE_DIR]
+    Ops/spec/generate-datasets.py --stamp-disclosure [REFERENCE_DIR]
 
 REFERENCE_DIR is the national-spec folder of the reference tables (default
 ../shared/reference/national-spec, relative to the repository root). Run it from anywhere; it
 writes into the repository that holds it. A dataset file without the generated header is
 hand-maintained and never touched; a generated one is rewritten. Python 3 standard library only.
+
+--stamp-disclosure edits the hand-maintained files instead, and only one attribute of their field
+lines: `disclosure: government` where the spec tables give the field 政务公开, none otherwise
+(社会公开, the default). Everything else in those files is left as it is, so it can be run again
+after any edit of them.
 
 Mapping (the spec tables win over the receiver's configuration; a disagreement is noted in a
 comment above the field):
@@ -188,6 +194,8 @@ def field_of(row, lists, names, domain_names):
         entry["required"] = True
     if (any(word in label for word in PERSONAL_WORDS) and not label.endswith("类型")) or "11643" in row["spec_domain"]:
         entry["personal"] = True
+    if row["spec_disclosure"] == "政务公开":
+        entry["disclosure"] = "government"
     if row["spec_type"]:
         receiver = normalized_format(dict(row, spec_format=""))
         if fmt.startswith("C") and receiver.startswith("C") and receiver != fmt:
@@ -264,13 +272,48 @@ def fixture(code, fields, key, lists):
     return {"dataset": code, "valid": [record], "invalid": invalid}
 
 
+FIELD_LINE = re.compile(r"^(\s*- \{code: )([A-Za-z0-9_]+)(,.*?)(, disclosure: \w+)?(\}\s*(#.*)?)$")
+
+
+def stamp_disclosure(datasets, rows_by_dataset):
+    """Sets `disclosure: government` on the hand-maintained files' 政务公开 field lines, removes it elsewhere."""
+    changed = 0
+    for dataset in datasets:
+        code = dataset["dataset_code"]
+        path = os.path.join(SPEC, "datasets", code + ".yaml")
+        if not os.path.exists(path):
+            continue
+        text = open(path, encoding="utf-8").read()
+        if text.startswith(HEADER):
+            continue  # generated: the generator writes the attribute itself
+        government = {r["field_code"] for r in rows_by_dataset.get(code, []) if r["spec_disclosure"] == "政务公开"}
+        lines = []
+        for line in text.split("\n"):
+            match = FIELD_LINE.match(line)
+            if match:
+                stamp = ", disclosure: government" if match.group(2) in government else ""
+                line = match.group(1) + match.group(2) + match.group(3) + stamp + match.group(5)
+            lines.append(line)
+        stamped = "\n".join(lines)
+        if stamped != text:
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(stamped)
+            changed += 1
+    print("stamped disclosure in %d hand-maintained dataset files" % changed)
+
+
 def main():
-    reference = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "reference", "national-spec")
+    arguments = sys.argv[1:]
+    stamp = "--stamp-disclosure" in arguments
+    arguments = [a for a in arguments if a != "--stamp-disclosure"]
+    reference = arguments[0] if arguments else os.path.join(ROOT, "..", "shared", "reference", "national-spec")
     datasets = [d for d in read_tsv(os.path.join(reference, "datasets.tsv")) if is_national(d["dataset_code"])]
     rows_by_dataset = {}
     for row in read_tsv(os.path.join(reference, "fields.tsv")):
         rows_by_dataset.setdefault(row["dataset_code"], []).append(row)
     domain_names = {r["d_code"]: r["name_if_known"] for r in read_tsv(os.path.join(reference, "dictionary_types.tsv")) if r["name_if_known"]}
+    if stamp:
+        return stamp_disclosure(datasets, rows_by_dataset)
     lists, names = code_lists(), correspondence()
     written = 0
     for dataset in datasets:

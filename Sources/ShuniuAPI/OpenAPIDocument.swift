@@ -81,7 +81,7 @@ enum OpenAPIDocument {
       "get": {
         "operationId": "readFeed",
         "summary": "Record versions in commit order after a cursor, for a consumer",
-        "description": "Keyset paging on the versions' commit order: a version is numbered when it commits, and every earlier number is visible by then, so a reader that follows `next` never skips or repeats one. Holds only datasets the consumer may read: 无条件共享, and 有条件共享 under a grant in force; 不予共享 never. Personal fields are masked (and named in `masked`) unless a grant covers personal data. With `wait`, an empty page is held open until a version commits (answered within a second) or the time is up. The request target (path and query) is what is signed.",
+        "description": "Keyset paging on the versions' commit order: a version is numbered when it commits, and every earlier number is visible by then, so a reader that follows `next` never skips or repeats one. Holds only datasets the consumer may read: 无条件共享, and 有条件共享 under a grant in force; 不予共享 never. Personal fields are masked (and named in `masked`) unless a grant covers personal data, 政务公开 fields unless a grant opens them to government use (`--government`). With `wait`, an empty page is held open until a version commits (answered within a second) or the time is up. The request target (path and query) is what is signed.",
         "parameters": [
           {"name": "after", "in": "query", "required": false, "schema": {"type": "string", "pattern": "^[0-9]+$", "default": "0"}, "description": "the `next` of the previous page; 0 from the start"},
           {"name": "datasets", "in": "query", "required": false, "schema": {"type": "string"}, "description": "dataset numbers, comma-separated; default every dataset the consumer may read. Asking for one it may not read is refused (403)."},
@@ -223,13 +223,14 @@ enum OpenAPIDocument {
         "description": "one record version in the common spec's shape with its provenance: what push destinations receive too (they get idempotencyKey, consumers sequence)",
         "properties": {
           "data": {"type": "object", "additionalProperties": {"type": "string"}, "description": "normalized field code → value"},
+          "extra": {"type": "object", "additionalProperties": {"type": "string"}, "description": "fields the record carried that its dataset does not define, kept as text (each was answered with a field.unknown warning); absent when none"},
           "dataset": {"type": "string"}, "key": {"type": "string"}, "version": {"type": "integer"},
           "hubId": {"type": "integer", "format": "int64"}, "sourcePlatform": {"type": "string"}, "regionCode": {"type": "string", "nullable": true},
-          "specVersion": {"type": "string"}, "contentHash": {"type": "string", "description": "SHA-256 of the stored (unmasked) data"},
+          "specVersion": {"type": "string"}, "contentHash": {"type": "string", "description": "SHA-256 of the stored (unmasked) data, followed by a line feed and extra when there is one"},
           "receivedAt": {"type": "string", "format": "date-time"},
           "sequence": {"type": "integer", "format": "int64", "description": "position in commit order"},
           "idempotencyKey": {"type": "string"},
-          "masked": {"type": "array", "items": {"type": "string"}, "description": "personal fields masked for this reader"},
+          "masked": {"type": "array", "items": {"type": "string"}, "description": "fields masked for this reader: personal ones, 政务公开 ones without a government grant, and kept unknown fields that look personal (as extra.NAME)"},
           "disputes": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "integer"}, "field": {"type": "string"}, "reason": {"type": "string"}, "raisedAt": {"type": "string", "format": "date-time"}, "version": {"type": "integer"}}}, "description": "open disputes about the record"},
           "flags": {"type": "array", "items": {"type": "object", "properties": {"code": {"type": "string"}, "path": {"type": "string"}, "label": {"type": "string"}, "message": {"type": "string"}}}, "description": "what a supervisor must see about this version: the warnings it was accepted with (deadline.missed, participant.listed); the path is as the platform sent it"},
           "withdrawnBy": {"type": "array", "items": {"type": "object", "properties": {"dataset": {"type": "string"}, "key": {"type": "string"}, "version": {"type": "integer"}, "at": {"type": "string", "format": "date-time"}}}, "description": "the records that withdrew this one (a 303 撤销黑名单信息 for a 302 黑名单信息): the record stays, marked withdrawn"}

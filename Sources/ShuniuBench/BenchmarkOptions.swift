@@ -7,14 +7,18 @@ struct BenchmarkOptions {
     var latencySamples = 200
     /// Audit entries in the store `audit-verify` checks.
     var entries = 1_000_000
+    /// `spec`: where its generated records are saved, or read from when the file exists.
+    var recordsFile: String?
 
     /// The benchmarks there are, the first being the default.
-    static let modes = ["ingest", "delivery", "mapping", "certs", "feed", "audit-verify"]
+    static let modes = ["ingest", "delivery", "mapping", "certs", "feed", "audit-verify", "spec"]
 
     static let usage = """
-        usage: shuniu-bench [\(modes.joined(separator: "|"))] [--batches N] [--batch-size N] [--concurrency N] [--samples N] [--entries N]
+        usage: shuniu-bench [\(modes.joined(separator: "|"))] [--batches N] [--batch-size N] [--concurrency N] [--samples N] [--entries N] [--records FILE]
         Measures the hub and prints figures; asserts nothing. Defaults: ingest, --batches 200,
         --batch-size 100, --concurrency 4, --samples 200, --entries 1000000 (audit-verify).
+        spec: --batches is the number of rounds over the generated records; --records FILE saves
+        them, or reads them back when FILE exists, to compare two builds on the same records.
         """
 
     /// What the command line asks for.
@@ -38,6 +42,11 @@ struct BenchmarkOptions {
         var options = BenchmarkOptions()
         var iterator = rest.makeIterator()
         while let flag = iterator.next() {
+            if flag == "--records" {
+                guard let path = iterator.next(), !path.hasPrefix("-") else { return .invalid("--records takes a file name") }
+                options.recordsFile = path
+                continue
+            }
             guard let value = iterator.next().flatMap(Int.init), value > 0 else {
                 return .invalid("\(flag) takes a whole number above 0")
             }

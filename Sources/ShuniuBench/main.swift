@@ -1,7 +1,7 @@
 import Foundation
 
 // shuniu-bench: measures the hub and prints figures; it asserts nothing.
-//   swift run -c release shuniu-bench [ingest|delivery|mapping|certs|feed|audit-verify] [--batches N] [--batch-size N] [--concurrency N] [--samples N] [--entries N]
+//   swift run -c release shuniu-bench [ingest|delivery|mapping|certs|feed|audit-verify|spec] [--batches N] [--batch-size N] [--concurrency N] [--samples N] [--entries N] [--records FILE]
 let mode: String
 let options: BenchmarkOptions
 switch BenchmarkOptions.parse(Array(CommandLine.arguments.dropFirst())) {
@@ -21,6 +21,7 @@ do {
     case "certs": try CertificateBenchmark(options: options).run()
     case "feed": try await FeedBenchmark(options: options).run()
     case "audit-verify": try await AuditVerifyBenchmark(options: options).run()
+    case "spec": try await SpecBenchmark(options: options).run()
     default: try await IngestBenchmark(options: options).run()
     }
 } catch {

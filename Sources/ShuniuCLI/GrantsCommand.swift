@@ -16,7 +16,7 @@ struct GrantsCommand: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Approve a grant in your name; it takes effect on the consumer's next read.",
-            discussion: "A 有条件共享 dataset needs a grant to be read at all; --personal-data also shows its personal fields (ID numbers, telephones) unmasked, for any dataset. 不予共享 datasets are never granted."
+            discussion: "A 有条件共享 dataset needs a grant to be read at all; --personal-data also shows its personal fields (ID numbers, telephones) unmasked, --government its 政务公开 fields (the spec's 公开范围), for any dataset. 不予共享 datasets are never granted."
         )
         @OptionGroup var hub: HubOptions
         @OptionGroup var operatorOption: OperatorOption
@@ -26,6 +26,7 @@ struct GrantsCommand: AsyncParsableCommand {
         @Option(name: .long, help: "使用用途: what the consumer reads it for, as it stated.") var purpose: String
         @Option(name: .long, help: "Last day in force (yyyy-MM-dd, through that day, Beijing time) or a time (yyyy-MM-ddTHH:mm).") var until: String
         @Flag(name: .customLong("personal-data"), help: "Show the dataset's personal fields unmasked.") var personalData = false
+        @Flag(name: .long, help: "Show the dataset's 政务公开 fields (government use); without it only 社会公开 fields are shown.") var government = false
 
         func run() async throws {
             let configuration = try hub.configuration()
@@ -35,8 +36,8 @@ struct GrantsCommand: AsyncParsableCommand {
             guard datasetSpec.sharing != .none else {
                 throw ValidationError("dataset \(dataset) (\(datasetSpec.label)) is 不予共享: it never leaves the hub and cannot be granted")
             }
-            guard datasetSpec.sharing == .conditional || personalData else {
-                throw ValidationError("dataset \(dataset) (\(datasetSpec.label)) is 无条件共享: every consumer reads it already; a grant is needed only for its personal data (--personal-data)")
+            guard datasetSpec.sharing == .conditional || personalData || government else {
+                throw ValidationError("dataset \(dataset) (\(datasetSpec.label)) is 无条件共享: every consumer reads it already; a grant is needed only for its personal data (--personal-data) or its 政务公开 fields (--government)")
             }
             let trimmedPurpose = purpose.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmedPurpose.isEmpty else { throw ValidationError("--purpose must state what the data is used for (使用用途)") }
@@ -50,13 +51,13 @@ struct GrantsCommand: AsyncParsableCommand {
             do {
                 grant = try await store.addGrant(DataGrant(
                     consumer: consumer, dataset: datasetID, purpose: trimmedPurpose, personalData: personalData,
-                    approvedBy: operatorOption.resolved, grantedAt: now, expiresAt: expiry
+                    approvedBy: operatorOption.resolved, grantedAt: now, expiresAt: expiry, government: government
                 ))
             } catch let error as StoreError where error.code == .consumerNotFound {
                 throw ValidationError(error.message)
             }
             if output.json { return try Output.json(grant) }
-            print("grant #\(grant.id): \(consumer) may read \(dataset) (\(datasetSpec.label))\(personalData ? " with personal data" : "") for \"\(grant.purpose)\" until \(Output.time(grant.expiresAt)), approved by \(grant.approvedBy)")
+            print("grant #\(grant.id): \(consumer) may read \(dataset) (\(datasetSpec.label))\(personalData ? " with personal data" : "")\(government ? " with 政务公开 fields" : "") for \"\(grant.purpose)\" until \(Output.time(grant.expiresAt)), approved by \(grant.approvedBy)")
         }
 
         /// A bare day means through that day.
@@ -80,10 +81,10 @@ struct GrantsCommand: AsyncParsableCommand {
             if grants.isEmpty { return print("no grants; add one with `shuniu grants add`") }
             let now = Date()
             print(Output.table(
-                ["ID", "CONSUMER", "DATASET", "PERSONAL", "STATE", "UNTIL", "APPROVED BY", "PURPOSE"],
+                ["ID", "CONSUMER", "DATASET", "PERSONAL", "政务", "STATE", "UNTIL", "APPROVED BY", "PURPOSE"],
                 grants.map { grant in
                     let state = grant.revokedAt != nil ? "revoked by \(grant.revokedBy ?? "?")" : grant.isInForce(at: now) ? "in force" : "expired"
-                    return ["\(grant.id)", grant.consumer, grant.dataset.rawValue, grant.personalData ? "yes" : "no", state,
+                    return ["\(grant.id)", grant.consumer, grant.dataset.rawValue, grant.personalData ? "yes" : "no", grant.government ? "yes" : "no", state,
                             Output.time(grant.expiresAt), grant.approvedBy, grant.purpose]
                 }
             ))

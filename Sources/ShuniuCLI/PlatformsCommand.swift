@@ -9,7 +9,7 @@ struct PlatformsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "platforms",
         abstract: "Register, list, show, suspend and resume trading platforms; their operators and signing certificates.",
-        subcommands: [Add.self, List.self, Show.self, Suspend.self, Resume.self, SetOperatorCode.self, SetRateLimit.self, AddPredecessor.self, Certs.self]
+        subcommands: [Add.self, List.self, Show.self, Suspend.self, Resume.self, SetOperatorCode.self, SetRateLimit.self, SetStrictFields.self, AddPredecessor.self, Certs.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -132,6 +132,7 @@ struct PlatformsCommand: AsyncParsableCommand {
                 app key:          \(platform.appKey)
                 operator code:    \(platform.operatorCode ?? "- (not set: no certificate may sign for it)")
                 rate limit:       \(platform.requestsPerMinute) pushes a minute
+                unknown fields:   \(platform.strictFields ? "refused (strict)" : "kept under extra, with a warning")
                 succeeds:         \(platform.predecessors.isEmpty ? "-" : platform.predecessors.map(\.rawValue).joined(separator: ", "))
                 registered:       \(Output.time(platform.createdAt))
                 updated:          \(Output.time(platform.updatedAt))

@@ -44,6 +44,7 @@ struct RecordsCommand: AsyncParsableCommand {
             let withdrawals = try await store.withdrawals(records: [latest.hubId])[latest.hubId] ?? []
             let mask = PersonalDataMask(spec: spec)
             let data = personalData ? latest.normalizedPayload : mask.mask(latest.normalizedPayload, of: id)?.payload ?? latest.normalizedPayload
+            let extra = latest.extra.map { kept in personalData ? kept : mask.maskUnknownFields(kept)?.payload ?? kept }
             if personalData {
                 try await store.appendAudit(AuditEvent(
                     actorKind: .operator, actor: operatorOption.resolved, action: "record.read", outcome: "ok", subject: "\(dataset)/\(key)",
@@ -54,7 +55,8 @@ struct RecordsCommand: AsyncParsableCommand {
                                   versions: versions.map(RecordView.Version.init), deliveries: deliveries,
                                   openDisputes: disputes.map { .init(id: $0.id, field: $0.field, reason: $0.reason, version: $0.version, raisedBy: $0.raisedBy) },
                                   withdrawnBy: withdrawals.map { .init(dataset: $0.dataset.rawValue, key: $0.key, version: $0.version, at: $0.at) },
-                                  latestData: data, personalDataMasked: !personalData && data != latest.normalizedPayload)
+                                  latestData: data, latestExtra: extra,
+                                  personalDataMasked: !personalData && (data != latest.normalizedPayload || extra != latest.extra))
             if output.json { return try Output.json(view) }
             print(view.text)
         }
@@ -112,6 +114,8 @@ struct RecordView: Encodable {
     var openDisputes: [OpenDispute]
     var withdrawnBy: [WithdrawnBy]
     var latestData: String
+    /// The fields its dataset does not define that the latest version kept; nil when none.
+    var latestExtra: String?
     var personalDataMasked: Bool
 
     var text: String {
@@ -142,6 +146,7 @@ struct RecordView: Encodable {
         lines.append("")
         lines.append("latest data\(personalDataMasked ? " (personal fields masked; --personal-data shows them, audited)" : ""):")
         lines.append(latestData)
+        if let latestExtra { lines.append("kept fields the dataset does not define (extra): " + latestExtra) }
         return lines.joined(separator: "\n")
     }
 }

@@ -43,6 +43,13 @@ struct SpecCommand: AsyncParsableCommand {
                 + "\(spec.knownInvalidCodes.shipped.count) real codes failing their check character (Mappings/spec/codes/), more with shuniu codes allow"
         }
 
+        static func sourceLine(_ origin: DatasetOrigin) -> String {
+            switch origin {
+            case .generated: "generated from the national spec's tables (Ops/spec/generate-datasets.py)"
+            case .maintained: "kept by hand: the national spec's fields, with Shuniu's rules, references and deadlines on top"
+            }
+        }
+
         static let configuration = CommandConfiguration(abstract: "List the datasets, or one dataset's fields and rules.")
         @OptionGroup var hub: HubOptions
         @OptionGroup var output: OutputOptions
@@ -56,10 +63,13 @@ struct SpecCommand: AsyncParsableCommand {
             let loading = clock.now - start
             guard let dataset else {
                 let datasets = spec.datasets.values.sorted { $0.dataset < $1.dataset }
-                if output.json { return try Output.json(datasets.map(DatasetView.init)) }
-                print("spec \(spec.version)")
-                print(Output.table(["DATASET", "NAME", "LABEL", "SHARING", "FIELDS", "KEY"],
-                                   datasets.map { [$0.dataset.rawValue, $0.name, $0.label, $0.sharing.rawValue, String($0.fields.count), $0.key.joined(separator: "+")] }))
+                if output.json { return try Output.json(datasets.map { DatasetView($0, in: spec) }) }
+                print("spec \(spec.version)\(spec.edition.map { ", following the national spec \($0)" } ?? "")")
+                print(Output.table(["DATASET", "NAME", "LABEL", "SHARING", "FIELDS", "KEY", "SOURCE", "DEVIATIONS"],
+                                   datasets.map { [$0.dataset.rawValue, $0.name, $0.label, $0.sharing.rawValue, String($0.fields.count), $0.key.joined(separator: "+"),
+                                                   $0.origin.rawValue, String(spec.deviations[$0.dataset]?.count ?? 0)] }))
+                print("\nSOURCE generated: written from the national spec's tables by Ops/spec/generate-datasets.py; maintained: kept by hand, with Shuniu's rules on top.")
+                print("DEVIATIONS: where a file knowingly differs from the national spec's tables (Mappings/spec/deviations.yaml); `spec show DATASET` lists them.")
                 print("\n" + Self.calendarLine(spec.calendar, today: SpecTime.day(Date())))
                 print(Self.codeListsLine(spec))
                 print(Self.regionsLine(spec.regions, loadedIn: loading))
@@ -68,14 +78,15 @@ struct SpecCommand: AsyncParsableCommand {
             guard let found = spec.dataset(DatasetID(rawValue: dataset)) else {
                 throw ValidationError("no dataset \(dataset) in spec \(spec.version) (known: \(spec.datasets.keys.sorted().map(\.rawValue).joined(separator: ", ")))")
             }
-            if output.json { return try Output.json(DatasetView(found)) }
+            if output.json { return try Output.json(DatasetView(found, in: spec)) }
             print("\(found.dataset) \(found.name) \(found.label) — sharing: \(found.sharing.rawValue) (\(found.sharing.chineseName)), key: \(found.key.joined(separator: " + "))")
+            print("source: \(Self.sourceLine(found.origin)), spec \(spec.version)\(spec.edition.map { " (national spec \($0))" } ?? "")")
             print(Output.table(
-                ["FIELD", "LABEL", "TYPE", "REQUIRED", "LENGTH", "CODE LIST", "PERSONAL"],
+                ["FIELD", "LABEL", "TYPE", "REQUIRED", "LENGTH", "CODE LIST", "PERSONAL", "公开范围"],
                 found.fields.map { field in
                     let length = field.length.map { "=\($0)" } ?? field.maxLength.map { "≤\($0)" } ?? "-"
                     let codes = field.codeList.map { name in spec.codeLists[name].map { "\(name): \($0.summary)" } ?? name } ?? "-"
-                    return [field.code, field.label, field.type.rawValue, field.required ? "yes" : "-", length, codes, field.personal ? "yes" : "-"]
+                    return [field.code, field.label, field.type.rawValue, field.required ? "yes" : "-", length, codes, field.personal ? "yes" : "-", field.disclosure == .public ? "社会" : "政务"]
                 }
             ))
             if !found.rules.isEmpty {
@@ -108,6 +119,13 @@ struct SpecCommand: AsyncParsableCommand {
                     print(line)
                 }
             }
+            let deviations = spec.deviations[found.dataset] ?? []
+            if !deviations.isEmpty {
+                print("\ndeviations from the national spec's tables (Mappings/spec/deviations.yaml):")
+                for deviation in deviations {
+                    print("  \(deviation.field) \(deviation.what): spec \(deviation.spec), ours \(deviation.ours) — \(deviation.reason)")
+                }
+            }
             if !found.deadlines.isEmpty {
                 print("\ndeadlines (warnings):")
                 for deadline in found.deadlines {
@@ -133,8 +151,10 @@ struct DatasetView: Encodable {
     var references: [ReferenceSpec]
     var deadlines: [DeadlineSpec]
     var withdraws: WithdrawalSpec?
+    var source: DatasetOrigin
+    var deviations: [SpecDeviation]
 
-    init(_ spec: DatasetSpec) {
+    init(_ spec: DatasetSpec, in dataSpec: DataSpec) {
         dataset = spec.dataset.rawValue
         name = spec.name
         label = spec.label
@@ -145,5 +165,7 @@ struct DatasetView: Encodable {
         references = spec.references
         deadlines = spec.deadlines
         withdraws = spec.withdraws
+        source = spec.origin
+        deviations = dataSpec.deviations[spec.dataset] ?? []
     }
 }

@@ -23,15 +23,19 @@ public struct Platform: Codable, Sendable, Hashable {
     /// Platforms this one succeeds (a merger the operators registered): it may create codes that
     /// begin with their 交易平台标识码 and send new versions of their records.
     public var predecessors: [PlatformID]
+    /// Refuse fields a dataset does not define (`field.unknown` as an error) instead of keeping
+    /// them under `extra` with a warning.
+    public var strictFields: Bool
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: PlatformID, name: String, status: PlatformStatus, certifiedUntil: CalendarDay,
         allowedDatasets: [DatasetID], appKey: String, createdAt: Date, updatedAt: Date, operatorCode: String? = nil,
-        requestsPerMinute: Int = Platform.defaultRequestsPerMinute, predecessors: [PlatformID] = []
+        requestsPerMinute: Int = Platform.defaultRequestsPerMinute, predecessors: [PlatformID] = [], strictFields: Bool = false
     ) {
         self.predecessors = predecessors
+        self.strictFields = strictFields
         self.id = id
         self.name = name
         self.status = status

@@ -11,7 +11,11 @@ public struct ValidatedRecord: Sendable, Hashable {
     public var rawPayload: String
     /// The record in the common spec's shape: field code → value, canonical JSON with sorted keys.
     public var normalizedPayload: String
-    /// Lower-case hex SHA-256 of `normalizedPayload`: equal content, equal hash.
+    /// The fields the dataset does not define that the record kept, canonical JSON (name → text);
+    /// nil when none. Beside the spec's fields, never mixed into them.
+    public var extraPayload: String?
+    /// Lower-case hex SHA-256 of `normalizedPayload` (and `extraPayload`, when there is one):
+    /// equal content, equal hash.
     public var contentHash: String
     /// The spec version the record was checked against.
     public var specVersion: String
@@ -26,7 +30,8 @@ public struct ValidatedRecord: Sendable, Hashable {
     public var listedSubject: String?
 
     public init(dataset: DatasetID, businessKey: String, regionCode: String?, industryCode: String? = nil, rawPayload: String, normalizedPayload: String, contentHash: String, specVersion: String, mapping: MappingProvenance? = nil, signature: String? = nil,
-                withdraws: WithdrawnRecord? = nil, listedSubject: String? = nil) {
+                withdraws: WithdrawnRecord? = nil, listedSubject: String? = nil, extraPayload: String? = nil) {
+        self.extraPayload = extraPayload
         self.dataset = dataset
         self.businessKey = businessKey
         self.regionCode = regionCode

@@ -4,7 +4,13 @@ import ShuniuStore
 import ShuniuTrust
 
 /// The JSON a destination receives: `{"records": [{idempotencyKey, dataset, key, version, …, data}]}`,
-/// the normalized record in the common spec's shape with its provenance.
+/// the normalized record in the common spec's shape with its provenance, and the fields its
+/// dataset does not define under `extra`.
+///
+/// Nothing is masked here: destinations are government platforms (a superior hub, the national
+/// platform, a supervision platform), registered and routed by this hub's operators, to which the
+/// spec has trading platforms report records whole — personal data and 政务公开 fields included.
+/// Masking is for consumers reading under grants (ReadService).
 enum DeliveryBatch {
     static func body(for deliveries: [ClaimedDelivery]) -> [UInt8] {
         let records = deliveries.map { delivery in

@@ -184,7 +184,7 @@ public struct IngestService: Sendable {
         guard case .object(let data)? = envelope["data"] else {
             return reject(dataset, Problem(code: .dataMissing, path: "\(path).data", message: "\"data\" must be an object of field codes and values"))
         }
-        switch validator.validate(data, as: spec, path: "\(path).data") {
+        switch validator.validate(data, as: spec, path: "\(path).data", unknownFields: platform.strictFields ? .refuse : .keep) {
         case .failure(let failure):
             return .rejected(index, dataset, failure.problems)
         case .success(let checked):
@@ -242,7 +242,7 @@ public struct IngestService: Sendable {
             guard platform.mayUpload(record.dataset) else {
                 return .rejected(index, record.dataset, [notAllowed(record.dataset, spec, platform, path: record.sourcePath)])
             }
-            switch validator.validate(record.data, as: spec, path: record.sourcePath) {
+            switch validator.validate(record.data, as: spec, path: record.sourcePath, unknownFields: platform.strictFields ? .refuse : .keep) {
             case .failure(let failure):
                 return .rejected(index, record.dataset, record.problems + failure.problems.map { MappingTrial.located($0, in: record) })
             case .success where !record.problems.isEmpty:
@@ -269,6 +269,7 @@ public struct IngestService: Sendable {
         mapping: MappingProvenance?, platform: Platform, signature: String? = nil
     ) -> Outcome {
         let normalized = JSONValue.object(checked.fields.mapValues(JSONValue.string)).canonicalText
+        let extra = checked.extra.isEmpty ? nil : JSONValue.object(checked.extra.mapValues(JSONValue.string)).canonicalText
         // 不予共享: never leaves the hub, whatever a route says.
         let destinations = spec.sharing == .none ? [] : routing.destinations(for: RoutingFacts(
             dataset: spec.dataset, platform: platform.id, regionCode: checked.regionCode, industryCode: checked.industryCode
@@ -276,9 +277,9 @@ public struct IngestService: Sendable {
         let record = ValidatedRecord(
             dataset: spec.dataset, businessKey: checked.businessKey, regionCode: checked.regionCode, industryCode: checked.industryCode,
             rawPayload: raw, normalizedPayload: normalized,
-            contentHash: DigestAlgorithm.sha256.hexHash(Array(normalized.utf8)), specVersion: validator.spec.version, mapping: mapping,
+            contentHash: ContentHash.of(normalized: normalized, extra: extra), specVersion: validator.spec.version, mapping: mapping,
             signature: signature, withdraws: withdrawn(by: checked, spec: spec, routed: destinations),
-            listedSubject: spec.lists.flatMap { checked.fields[$0.subjectField] }
+            listedSubject: spec.lists.flatMap { checked.fields[$0.subjectField] }, extraPayload: extra
         )
         return Outcome(
             item: .valid(index: index, record: record, destinations: destinations, warnings: checked.warnings),

@@ -10,9 +10,17 @@ import ShuniuSpec
 /// type says. A masked value keeps its length and a few characters, enough to tell records
 /// apart, not to identify a person: `420102********1234` → `420***********1234`,
 /// `13800001111` → `138****1111`, `张三` → `张*`.
+///
+/// The same mask hides, from a reader whose grants do not open them to government use, the
+/// fields the spec gives as 政务公开 (`disclosure: government`); and, from a reader without
+/// personal data, the fields a record kept that its dataset does not define (`extra`) when their
+/// name reads as a person's identifier or contact (``looksPersonal(_:)``) or their value as a
+/// resident ID number.
 public struct PersonalDataMask: Sendable {
     /// Field codes always masked, per dataset.
     let fields: [DatasetID: Set<String>]
+    /// 政务公开 field codes, per dataset: masked for readers without a government grant.
+    let governmentFields: [DatasetID: Set<String>]
     /// Subject-code fields masked when their value is a person's, per dataset.
     let subjectCodes: [DatasetID: [SubjectCode]]
     /// The business key's parts, per dataset whose key holds a personal or subject-code field.
@@ -31,15 +39,20 @@ public struct PersonalDataMask: Sendable {
         case personal
         /// Masked when the value reads as a resident ID number.
         case subjectCode
+        /// 政务公开: masked for readers without a government grant.
+        case government
     }
 
     public init(spec: DataSpec) {
         var fields: [DatasetID: Set<String>] = [:]
         var subjectCodes: [DatasetID: [SubjectCode]] = [:]
         var keyParts: [DatasetID: [KeyPart]] = [:]
+        var governmentFields: [DatasetID: Set<String>] = [:]
         for (id, dataset) in spec.datasets {
             let personal = Set(dataset.fields.filter { $0.personal || $0.type == .residentID }.map(\.code))
             if !personal.isEmpty { fields[id] = personal }
+            let government = Set(dataset.fields.filter { $0.disclosure == .government }.map(\.code))
+            if !government.isEmpty { governmentFields[id] = government }
             let typed = Dictionary(dataset.rules.filter { $0.rule == .subjectCode }.compactMap { rule in rule.field.map { ($0, rule.typeField) } },
                                    uniquingKeysWith: { first, _ in first })
             let codes = dataset.fields.filter { $0.type == .subjectCode && !personal.contains($0.code) }.map { field in
@@ -49,25 +62,27 @@ public struct PersonalDataMask: Sendable {
             }
             if !codes.isEmpty { subjectCodes[id] = codes }
             let parts: [KeyPart] = dataset.key.map { code in
-                personal.contains(code) ? .personal : codes.contains { $0.field == code } ? .subjectCode : .plain
+                personal.contains(code) ? .personal : codes.contains { $0.field == code } ? .subjectCode : government.contains(code) ? .government : .plain
             }
             if parts.contains(where: { if case .plain = $0 { false } else { true } }) { keyParts[id] = parts }
         }
         self.fields = fields
+        self.governmentFields = governmentFields
         self.subjectCodes = subjectCodes
         self.keyParts = keyParts
     }
 
-    /// The business key with its personal parts masked (3103's key holds the 被执行人's ID number);
-    /// nil when the dataset's key holds nothing personal.
-    public func maskKey(_ key: String, of dataset: DatasetID) -> String? {
+    /// The business key with its personal parts masked (3103's key holds the 被执行人's ID number),
+    /// and its 政务公开 parts when `government` is set; nil when nothing in it needed masking.
+    public func maskKey(_ key: String, of dataset: DatasetID, personal: Bool = true, government: Bool = false) -> String? {
         guard let kinds = keyParts[dataset] else { return nil }
         let parts = key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == kinds.count else { return String(repeating: "*", count: key.count) }
         var changed = false
         let masked = zip(parts, kinds).map { part, kind -> String in
             switch kind {
-            case .personal where !part.isEmpty, .subjectCode where Self.readsAsResidentID(part):
+            case .personal where personal && !part.isEmpty, .subjectCode where personal && Self.readsAsResidentID(part),
+                 .government where government && !part.isEmpty:
                 changed = true
                 return Self.mask(part)
             default:
@@ -77,17 +92,54 @@ public struct PersonalDataMask: Sendable {
         return changed ? masked.joined(separator: "|") : nil
     }
 
-    /// The payload (canonical JSON) with the dataset's personal fields masked, and their codes;
-    /// nil when nothing needed masking.
-    public func mask(_ payload: String, of dataset: DatasetID) -> (payload: String, masked: [String])? {
-        var codes = fields[dataset] ?? []
-        if let candidates = subjectCodes[dataset] {
+    /// The payload (canonical JSON) with the dataset's personal fields masked (when `personal`)
+    /// and its 政务公开 fields (when `government`), and their codes; nil when nothing needed masking.
+    public func mask(_ payload: String, of dataset: DatasetID, personal: Bool = true, government: Bool = false) -> (payload: String, masked: [String])? {
+        var codes = personal ? fields[dataset] ?? [] : []
+        if government { codes.formUnion(governmentFields[dataset] ?? []) }
+        if personal, let candidates = subjectCodes[dataset] {
             let bytes = Array(payload.utf8)
             for candidate in candidates where isPersonal(candidate, in: bytes, payload: payload) { codes.insert(candidate.field) }
         }
         guard !codes.isEmpty else { return nil }
         let result = Self.maskInPlace(payload, codes.sorted()) ?? Self.maskByParsing(payload, codes.sorted())
         return result.masked.isEmpty ? nil : result
+    }
+
+    /// A record's kept unknown fields (`extra`, canonical JSON) with those that look personal
+    /// masked — by name (``looksPersonal(_:)``) or by a value that reads as a resident ID number —
+    /// and their names; nil when none does.
+    public func maskUnknownFields(_ extra: String) -> (payload: String, masked: [String])? {
+        guard case .object(let values)? = try? JSONReader(maxDepth: 2).read(Array(extra.utf8)) else { return nil }
+        let codes = values.compactMap { name, value -> String? in
+            guard case .string(let text) = value else { return nil }
+            return Self.looksPersonal(name) || Self.readsAsResidentID(text) ? name : nil
+        }
+        guard !codes.isEmpty else { return nil }
+        let result = Self.maskByParsing(extra, codes.sorted())
+        return result.masked.isEmpty ? nil : result
+    }
+
+    /// Words of a field name that say it holds a person's identifier or contact, as the spec's
+    /// own personal fields are named (ID_CARD, CONTACT_INFORMATION, TENDERER_CONTACTOR, BANK_ACCOUNT…)
+    /// and as platforms name theirs (MOBILE, PHONE, TEL, EMAIL, CERT_NO, SFZH…).
+    static let personalNameWords: Set<String> = [
+        "IDCARD", "IDNO", "IDNUMBER", "SFZ", "SFZH", "SFZHM", "PASSPORT", "CERTNO", "CERTNUM", "CERTIFICATENO",
+        "PHONE", "MOBILE", "TEL", "TELEPHONE", "CELLPHONE", "FAX", "EMAIL", "MAIL", "LXDH", "SJHM",
+        "CONTACT", "CONTACTOR", "CONTACTS", "LINKMAN", "CONTACTINFORMATION", "BANKACCOUNT", "ACCOUNTNO",
+    ]
+
+    /// Whether a field name reads as personal: one of ``personalNameWords`` is a word of it
+    /// (split at underscores), or two neighbouring words make one (ID_CARD, CERT_NO, BANK_ACCOUNT),
+    /// or the whole name without underscores is one (IDCARD, LinkMan). Case does not matter.
+    public static func looksPersonal(_ name: String) -> Bool {
+        let words = name.uppercased().split(separator: "_").map(String.init)
+        if personalNameWords.contains(words.joined()) { return true }
+        for (index, word) in words.enumerated() {
+            if personalNameWords.contains(word) { return true }
+            if index + 1 < words.count, personalNameWords.contains(word + words[index + 1]) { return true }
+        }
+        return false
     }
 
     /// Whether a subject code in the payload is a person's: typed as a person's document, or

@@ -4,7 +4,8 @@ import ShuniuSpec
 
 /// What one consumer may read right now, under 政务信息资源共享管理暂行办法: every unconditionally
 /// shared dataset; a conditionally shared one only with a grant in force; a not-shared one never.
-/// Personal fields stay masked unless a grant in force covers them.
+/// Personal fields stay masked unless a grant in force covers them, and 政务公开 fields unless a
+/// grant in force opens them to government use.
 public struct ReadAccess: Sendable {
     let spec: DataSpec
     /// The consumer's grants in force, by dataset.
@@ -40,6 +41,12 @@ public struct ReadAccess: Sendable {
     /// True when a grant in force shows this dataset's personal fields unmasked.
     public func showsPersonalData(of dataset: DatasetID) -> Bool {
         grants[dataset]?.contains(where: \.personalData) == true
+    }
+
+    /// True when a grant in force opens this dataset's 政务公开 fields (government use); without
+    /// one the reader sees the 社会公开 fields only.
+    public func showsGovernmentFields(of dataset: DatasetID) -> Bool {
+        grants[dataset]?.contains(where: \.government) == true
     }
 
     /// The purposes (使用用途) of the grants that opened these datasets, for the read's audit entry.

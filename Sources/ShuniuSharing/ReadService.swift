@@ -113,14 +113,27 @@ public struct ReadService: Sendable {
     }
 
     /// One version as the reader gets it: the common document, its sequence, personal fields
-    /// masked unless a grant shows them, the open disputes and the record's withdrawals marked.
+    /// masked unless a grant shows them, 政务公开 fields masked unless a grant opens them to
+    /// government use, the open disputes and the record's withdrawals marked.
     func document(_ version: StoredVersion, access: ReadAccess, disputes: [Dispute], withdrawals: [Withdrawal], masked: inout Int) -> String {
         var extra: [String: JSONValue] = ["sequence": .number(Double(version.sequence))]
         var data: String?
-        if !access.showsPersonalData(of: version.dataset), let masking = mask.mask(version.normalizedPayload, of: version.dataset) {
+        var unknownFields: String?
+        let personal = !access.showsPersonalData(of: version.dataset)
+        let government = !access.showsGovernmentFields(of: version.dataset)
+        var maskedNames: [String] = []
+        if personal || government, let masking = mask.mask(version.normalizedPayload, of: version.dataset, personal: personal, government: government) {
             data = masking.payload
-            extra["masked"] = .array(masking.masked.map(JSONValue.string))
-            if let key = mask.maskKey(version.businessKey, of: version.dataset) { extra["key"] = .string(key) }
+            maskedNames = masking.masked
+        }
+        // Kept unknown fields are named `extra.NAME`, so that a reader knows where to look.
+        if personal, let kept = version.extra, let masking = mask.maskUnknownFields(kept) {
+            unknownFields = masking.payload
+            maskedNames += masking.masked.map { "extra." + $0 }
+        }
+        if !maskedNames.isEmpty {
+            extra["masked"] = .array(maskedNames.map(JSONValue.string))
+            if let key = mask.maskKey(version.businessKey, of: version.dataset, personal: personal, government: government) { extra["key"] = .string(key) }
             masked += 1
         }
         if !disputes.isEmpty {
@@ -133,11 +146,12 @@ public struct ReadService: Sendable {
         let shown = withdrawals.filter { access.refusal(for: $0.dataset) == nil }
         if !shown.isEmpty {
             extra["withdrawnBy"] = .array(shown.map { withdrawal in
-                let key = access.showsPersonalData(of: withdrawal.dataset) ? nil : mask.maskKey(withdrawal.key, of: withdrawal.dataset)
+                let key = mask.maskKey(withdrawal.key, of: withdrawal.dataset, personal: !access.showsPersonalData(of: withdrawal.dataset),
+                                       government: !access.showsGovernmentFields(of: withdrawal.dataset))
                 return .object(["dataset": .string(withdrawal.dataset.rawValue), "key": .string(key ?? withdrawal.key),
                                 "version": .number(Double(withdrawal.version)), "at": .string(withdrawal.at.formatted(.iso8601))])
             })
         }
-        return version.document(data: data, extra: extra)
+        return version.document(data: data, unknownFields: unknownFields, extra: extra)
     }
 }

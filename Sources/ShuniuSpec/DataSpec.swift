@@ -5,6 +5,10 @@ import ShuniuCore
 public struct DataSpec: Sendable {
     /// Stored with every normalized record.
     public var version: String
+    /// The edition of the national spec the files follow (V2.0, 发改办法规〔2018〕1156号).
+    public var edition: String?
+    /// Where the files knowingly differ from the national spec's tables, by dataset.
+    public var deviations: [DatasetID: [SpecDeviation]]
     public var datasets: [DatasetID: DatasetSpec]
     public var codeLists: [String: CodeList]
     public var regions: RegionTable
@@ -17,9 +21,12 @@ public struct DataSpec: Sendable {
     let patterns: [String: FieldPattern]
 
     public init(version: String, datasets: [DatasetID: DatasetSpec], codeLists: [String: CodeList], regions: RegionTable,
-                calendar: WorkingCalendar = .weekdaysOnly, knownInvalidCodes: KnownInvalidCodes = KnownInvalidCodes()) {
+                calendar: WorkingCalendar = .weekdaysOnly, edition: String? = nil, deviations: [SpecDeviation] = [],
+                knownInvalidCodes: KnownInvalidCodes = KnownInvalidCodes()) {
         self.knownInvalidCodes = knownInvalidCodes
         self.version = version
+        self.edition = edition
+        self.deviations = Dictionary(grouping: deviations) { DatasetID(rawValue: $0.dataset) }
         self.datasets = datasets
         self.codeLists = codeLists
         self.regions = regions

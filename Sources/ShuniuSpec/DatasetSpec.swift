@@ -30,6 +30,8 @@ public struct DatasetSpec: Decodable, Sendable {
     /// checked against the listings in force. A field may hold several codes (a 联合体),
     /// separated by commas or semicolons.
     public var participants: [String]
+    /// Generated from the reference tables or kept by hand; set by the loader.
+    public internal(set) var origin: DatasetOrigin = .maintained
     /// Field by code, for lookups on every value of every record.
     let fieldsByCode: [String: FieldSpec]
 

@@ -18,9 +18,12 @@ public struct FieldSpec: Codable, Sendable, Hashable {
     public var positive: Bool
     /// Personal data (natural persons' ID numbers, phone numbers, names of contacts).
     public var personal: Bool
+    /// 公开范围: who may see the value. 政务公开 fields are masked for readers without a grant that
+    /// opens them to government use (`disclosure: government`); absent means 社会公开.
+    public var disclosure: FieldDisclosure
 
     enum CodingKeys: String, CodingKey {
-        case code, label, type, required, length, maxLength, codeList, pattern, positive, personal
+        case code, label, type, required, length, maxLength, codeList, pattern, positive, personal, disclosure
     }
 
     public init(from decoder: any Decoder) throws {
@@ -35,5 +38,6 @@ public struct FieldSpec: Codable, Sendable, Hashable {
         pattern = try container.decodeIfPresent(String.self, forKey: .pattern)
         positive = try container.decodeIfPresent(Bool.self, forKey: .positive) ?? false
         personal = try container.decodeIfPresent(Bool.self, forKey: .personal) ?? false
+        disclosure = try container.decodeIfPresent(FieldDisclosure.self, forKey: .disclosure) ?? .public
     }
 }

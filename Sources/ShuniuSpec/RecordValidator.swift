@@ -19,23 +19,25 @@ public struct RecordValidator: Sendable {
         public var businessKey: String
         public var regionCode: String?
         public var industryCode: String?
-        /// Accepted but worth a supervisor's look: region codes no longer in force, values of
-        /// incomplete code lists that they do not hold, listed codes failing their check character,
-        /// legacy 15-digit ID numbers.
+        /// Accepted but worth a supervisor's look: region codes no longer in force, unknown fields
+        /// kept, values of incomplete code lists that they do not hold, listed codes failing their
+        /// check character, legacy 15-digit ID numbers.
         public var warnings: [Problem] = []
+        /// Fields the dataset does not define, kept as text (see ``UnknownFields``); empty when none.
+        public var extra: [String: String] = [:]
     }
 
-    /// Validates `data` as a record of `dataset`. `path` is the JSON path of `data` in the batch.
-    public func validate(_ data: [String: JSONValue], as dataset: DatasetSpec, path: String) -> Result<Checked, ValidationProblems> {
+    /// Validates `data` as a record of `dataset`. `path` is the JSON path of `data` in the batch;
+    /// `unknownFields` says whether fields the dataset does not define are kept or refused.
+    public func validate(_ data: [String: JSONValue], as dataset: DatasetSpec, path: String, unknownFields: UnknownFields = .keep) -> Result<Checked, ValidationProblems> {
         var problems: [Problem] = []
         var values: [String: String] = [:]
         // Fields with a value, valid or not: a bad value is reported once, not again as missing.
         var present = Set<String>()
         var warnings: [Problem] = []
 
-        for name in data.keys.sorted() where dataset.field(name) == nil {
-            problems.append(Problem(code: .fieldUnknown, path: "\(path).\(name)", message: "\(name) is not a field of dataset \(dataset.dataset) \(dataset.name)"))
-        }
+        let unknown = UnknownFields.check(data, of: dataset, path: path, handling: unknownFields)
+        problems += unknown.problems
         for field in dataset.fields {
             let fieldPath = "\(path).\(field.code)"
             guard let raw = data[field.code] else {
@@ -66,7 +68,8 @@ public struct RecordValidator: Sendable {
             fields: values, businessKey: key, regionCode: dataset.regionField.flatMap { values[$0] },
             industryCode: dataset.industryField.flatMap { values[$0] },
             warnings: warnings + retiredRegionCodes(values, of: dataset, path: path) + embeddedOrganizationCodes(values, of: dataset, path: path)
-                + listedInvalidCodes(values, of: dataset, path: path) + unlistedCodes(values, of: dataset, path: path)
+                + listedInvalidCodes(values, of: dataset, path: path) + unlistedCodes(values, of: dataset, path: path) + unknown.warnings,
+            extra: unknown.kept
         ))
     }
 

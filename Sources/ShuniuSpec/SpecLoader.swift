@@ -7,7 +7,11 @@ import Yams
 public enum SpecLoader {
     struct Manifest: Decodable {
         var version: String
+        var edition: String?
     }
+
+    /// The first line of a file `Ops/spec/generate-datasets.py` wrote.
+    static let generatedHeader = "# Generated from the reference tables"
 
     public static func load(directory: String) throws -> DataSpec {
         var diagnostics: [Diagnostic] = []
@@ -40,7 +44,9 @@ public enum SpecLoader {
         var datasets: [DatasetID: DatasetSpec] = [:]
         var sources: [DatasetID: (file: String, root: Node)] = [:]
         for file in files(in: directory, folder: "datasets", suffix: ".yaml", into: &diagnostics) {
-            guard let (spec, root) = decodeWithNode(DatasetSpec.self, file: file, into: &diagnostics) else { continue }
+            guard var (spec, root) = decodeWithNode(DatasetSpec.self, file: file, into: &diagnostics) else { continue }
+            let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+            spec.origin = text.hasPrefix(generatedHeader) ? .generated : .maintained
             diagnostics += check(spec, codeLists: codeLists, file: file, root: root)
             if datasets[spec.dataset] != nil {
                 diagnostics.append(Diagnostic(file: file, line: nil, message: "dataset \(spec.dataset) is defined twice"))
@@ -54,9 +60,15 @@ public enum SpecLoader {
             diagnostics += checkLinks(spec, datasets: datasets, file: source.file, root: source.root)
         }
 
+        let deviationsPath = (directory as NSString).appendingPathComponent("deviations.yaml")
+        var deviations: [SpecDeviation] = []
+        if FileManager.default.fileExists(atPath: deviationsPath) {
+            deviations = decode(SpecDeviationsFile.self, file: deviationsPath, into: &diagnostics)?.deviations ?? []
+        }
+
         if !diagnostics.isEmpty { throw DiagnosticsError(diagnostics) }
         return DataSpec(version: manifest?.version ?? "unknown", datasets: datasets, codeLists: codeLists, regions: regions,
-                        calendar: calendar, knownInvalidCodes: knownInvalid)
+                        calendar: calendar, edition: manifest?.edition, deviations: deviations, knownInvalidCodes: knownInvalid)
     }
 
     /// `codes/known-invalid-check.yaml`: real codes that fail their check character. The file is

@@ -195,7 +195,7 @@ extension HubStore {
             let values = (1...versionDigestColumns.count).map { row[$0] as DatabaseValue }
             let normalized: String = row["normalized_payload"]
             let altered = (row["source_platform"] as String) != platform
-                || (row["content_hash"] as String) != DigestAlgorithm.sha256.hexHash(Array(normalized.utf8))
+                || (row["content_hash"] as String) != ContentHash.of(normalized: normalized, extra: row["extra"])
                 || line.digest.map { $0 != versionDigest(values) } ?? false
             if altered { tally.add(.versionAltered, name) }
             for destination in line.to ?? [] where try Bool.fetchOne(delivered, arguments: [id, destination]) != true {

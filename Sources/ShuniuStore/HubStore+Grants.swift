@@ -12,17 +12,20 @@ extension HubStore {
             }
             try db.execute(
                 sql: """
-                    INSERT INTO data_grant (consumer, dataset, purpose, personal_data, approved_by, granted_at, expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO data_grant (consumer, dataset, purpose, personal_data, government, approved_by, granted_at, expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [grant.consumer, grant.dataset.rawValue, grant.purpose, grant.personalData, grant.approvedBy, grant.grantedAt, grant.expiresAt]
+                arguments: [grant.consumer, grant.dataset.rawValue, grant.purpose, grant.personalData, grant.government, grant.approvedBy, grant.grantedAt, grant.expiresAt]
             )
             var stored = grant
             stored.id = db.lastInsertedRowID
-            let detail = JSONText.object([
+            var fields = [
                 "grant": "\(stored.id)", "dataset": grant.dataset.rawValue, "purpose": grant.purpose,
                 "personalData": grant.personalData ? "yes" : "no", "expiresAt": grant.expiresAt.formatted(.iso8601),
-            ])
+            ]
+            // Named only when granted, so that earlier entries' detail keeps its shape.
+            if grant.government { fields["government"] = "yes" }
+            let detail = JSONText.object(fields)
             try HubStore.appendAudit(
                 AuditEvent(actorKind: .operator, actor: grant.approvedBy, action: "grant.add", subject: grant.consumer, detail: detail),
                 at: grant.grantedAt, in: db
@@ -82,7 +85,7 @@ extension HubStore {
         DataGrant(
             id: row["id"], consumer: row["consumer"], dataset: DatasetID(row["dataset"] as String), purpose: row["purpose"],
             personalData: row["personal_data"], approvedBy: row["approved_by"], grantedAt: row["granted_at"], expiresAt: row["expires_at"],
-            revokedBy: row["revoked_by"], revokedAt: row["revoked_at"], revokedReason: row["revoked_reason"]
+            revokedBy: row["revoked_by"], revokedAt: row["revoked_at"], revokedReason: row["revoked_reason"], government: row["government"]
         )
     }
 }

@@ -126,13 +126,13 @@ extension HubStore {
             recordID, version, record.dataset.rawValue, record.businessKey, platform.rawValue, record.regionCode,
             record.rawPayload, record.normalizedPayload, record.contentHash, record.specVersion, instant,
             payloadID, record.mapping?.sourcePath, record.mapping?.mappingVersion, record.signature,
-            flags.isEmpty ? nil : JSONText.encode(flags),
+            flags.isEmpty ? nil : JSONText.encode(flags), record.extraPayload,
         ]
         try db.cachedStatement(sql: """
             INSERT INTO record_version (record_id, version, dataset, business_key, source_platform, region_code,
                                         raw_payload, normalized_payload, content_hash, spec_version, received_at,
-                                        payload_id, source_path, mapping_version, signature, flags)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                        payload_id, source_path, mapping_version, signature, flags, extra)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: StatementArguments(values))
         // The transactional outbox: the delivery rows commit with the version, or neither does.
         let versionID = db.lastInsertedRowID

@@ -386,6 +386,17 @@ extension HubStore {
                 );
                 """)
         }
+        migrator.registerMigration("18-record-extra") { db in
+            try db.execute(sql: """
+                -- Fields a record carried that its dataset does not define, kept beside the spec's
+                -- fields (canonical JSON object; NULL when none) and delivered with them.
+                ALTER TABLE record_version ADD COLUMN extra TEXT;
+                -- A strict platform's unknown fields are refused instead of kept.
+                ALTER TABLE platform ADD COLUMN strict_fields INTEGER NOT NULL DEFAULT 0;
+                -- A grant that also shows the dataset's 政务公开 fields (government use).
+                ALTER TABLE data_grant ADD COLUMN government INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 }

@@ -63,6 +63,16 @@ extension HubStore {
         }
     }
 
+    /// Sets whether a platform's fields that its dataset does not define are refused (strict) or
+    /// kept under `extra` with a warning, audited as `platform.strict_fields`.
+    @discardableResult
+    public func setStrictFields(_ id: PlatformID, to strict: Bool, by operatorName: String) async throws -> Platform {
+        try await updatePlatform(id, action: "platform.strict_fields", by: operatorName) { platform, db, now in
+            try db.execute(sql: "UPDATE platform SET strict_fields = ?, updated_at = ? WHERE id = ?", arguments: [strict, now, id.rawValue])
+            return ["from": platform.strictFields ? "strict" : "keep", "to": strict ? "strict" : "keep"]
+        }
+    }
+
     /// Registers `predecessor` as a platform that `id` succeeds (a merger): `id` may then create
     /// codes that begin with the predecessor's 交易平台标识码 and send new versions of its records.
     /// Audited as `platform.predecessor` with the reason.
@@ -134,7 +144,8 @@ extension HubStore {
             allowedDatasets: decodeDatasets(row["allowed_datasets"]), appKey: row["app_key"],
             createdAt: row["created_at"], updatedAt: row["updated_at"], operatorCode: row["operator_code"],
             requestsPerMinute: row["requests_per_minute"],
-            predecessors: (row["predecessors"] as String).split(separator: ",").compactMap { PlatformID(rawValue: String($0)) }
+            predecessors: (row["predecessors"] as String).split(separator: ",").compactMap { PlatformID(rawValue: String($0)) },
+            strictFields: row["strict_fields"]
         )
     }
 

@@ -35,7 +35,7 @@ extension HubStore {
             regionCode: row["region_code"], rawPayload: row["raw_payload"], normalizedPayload: row["normalized_payload"],
             contentHash: row["content_hash"], specVersion: row["spec_version"], receivedAt: row["received_at"],
             mappingVersion: row["mapping_version"], sourcePath: row["source_path"], payloadID: row["payload_id"],
-            signature: row["signature"], flags: row["flags"]
+            signature: row["signature"], flags: row["flags"], extra: row["extra"]
         )
     }
 

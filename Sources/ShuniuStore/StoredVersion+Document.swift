@@ -5,11 +5,13 @@ extension StoredVersion {
     /// The version as every reader gets it — push destinations and feed consumers alike:
     /// `{"data": {…}, "dataset", "key", "version", "hubId", "sourcePlatform", "regionCode",
     /// "specVersion", "contentHash", "receivedAt"}`, `"flags"` when it was accepted with warnings
-    /// (a missed deadline, a listed participant), plus the reader's own `extra` fields.
+    /// (a missed deadline, a listed participant), `"extra"` beside `data` when the record kept
+    /// fields its dataset does not define, plus the reader's own `extra` members.
     ///
     /// `data` is canonical JSON text: the stored normalized payload unless the caller gives
     /// another (a masked copy). It is spliced in rather than parsed and printed again.
-    public func document(data: String? = nil, extra: [String: JSONValue] = [:]) -> String {
+    /// `unknownFields` likewise replaces the stored `extra` (a masked copy).
+    public func document(data: String? = nil, unknownFields: String? = nil, extra: [String: JSONValue] = [:]) -> String {
         var fields: [String: JSONValue] = [
             "dataset": .string(dataset.rawValue),
             "key": .string(businessKey),
@@ -22,6 +24,7 @@ extension StoredVersion {
             "receivedAt": .string(receivedAt.formatted(.iso8601)),
         ]
         if let flags, let value = try? JSONDecoder().decode(JSONValue.self, from: Data(flags.utf8)) { fields["flags"] = value }
+        if let kept = unknownFields ?? self.extra, let value = try? JSONReader(maxDepth: 2).read(Array(kept.utf8)) { fields["extra"] = value }
         fields.merge(extra) { _, reader in reader }
         return "{\"data\":" + (data ?? normalizedPayload) + "," + JSONValue.object(fields).canonicalText.dropFirst()
     }

@@ -26,4 +26,7 @@ public struct StoredVersion: Codable, Sendable, Hashable {
     /// The warnings the version was accepted with (JSON array of problems: missed deadlines,
     /// listed participants), for the supervisors it travels to; nil when none.
     public var flags: String?
+    /// Fields the record carried that its dataset does not define (canonical JSON object of
+    /// name → text), kept beside the spec's fields; nil when none.
+    public var extra: String?
 }

@@ -59,8 +59,8 @@ public final class HubProcess: Sendable {
         try await blocking { [process] in process.waitUntilExit() }
     }
 
-    /// The port in the "shuniu listening address=127.0.0.1:PORT" log line.
-    static func listeningPort(in log: String) -> Int? {
+    /// The port in the "shuniu listening address=127.0.0.1:PORT" log line, once it is there.
+    public static func listeningPort(in log: String) -> Int? {
         for line in log.split(separator: "\n") where line.contains("shuniu listening") {
             if let range = line.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
                 return Int(line[range].split(separator: ":").last!)

@@ -63,6 +63,8 @@ struct AuditFloodTests {
         defer { folder.remove() }
         try await RunningHub.withRunning(dataDir: folder.path) { hub in
             let client = hub.client(try await Fixtures.register(in: hub.store))
+            // A strict platform's unknown fields are each a problem (another's would be kept, up to a bound).
+            try await hub.store.setStrictFields(Fixtures.platformID, to: true, by: "test")
             var records: [[String: Any]] = []
             for number in 1...10 {
                 var record = try Fixtures.projects(count: 1, start: number)[0]

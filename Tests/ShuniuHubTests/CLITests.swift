@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 @testable import ShuniuCLI
 import ShuniuCore
+import ShuniuSpec
 import ShuniuStore
 import ShuniuTesting
 import Testing
@@ -107,6 +108,30 @@ struct CLITests {
         try await run(["spec", "show", "--config", config])
         try await run(["spec", "show", "503", "--config", config, "--json"])
         await #expect(throws: (any Error).self) { try await run(["spec", "show", "999", "--config", config]) }
+    }
+
+    @Test("spec show names the national edition, each dataset's source, and one dataset's deviations with their reasons")
+    func specShowSourcesAndDeviations() async throws {
+        let spec = try RepositoryPaths.loadedSpec()
+        let overview = try await CLI.run(["spec", "show"])
+        #expect(overview.status == 0, "\(overview.output)")
+        #expect(overview.output.contains("national spec \(try #require(spec.edition))"))
+        let generated = try #require(spec.datasets.values.first { $0.origin == .generated })
+        let maintained = try #require(spec.datasets.values.first { $0.origin == .maintained })
+        for dataset in [generated, maintained] {
+            let row = overview.output.split(separator: "\n").first { $0.hasPrefix("\(dataset.dataset.rawValue) ") }
+            let count = spec.deviations[dataset.dataset]?.count ?? 0
+            let lastTwo = row.map { $0.split(separator: " ").suffix(2).map(String.init) }
+            #expect(lastTwo == [dataset.origin.rawValue, String(count)], "\(String(describing: row))")
+        }
+        let (id, deviations) = try #require(spec.deviations.min { $0.key < $1.key })
+        let detail = try await CLI.run(["spec", "show", id.rawValue])
+        #expect(detail.status == 0)
+        for deviation in deviations {
+            #expect(detail.output.contains("\(deviation.field) \(deviation.what): spec \(deviation.spec), ours \(deviation.ours) — \(deviation.reason)"))
+        }
+        let json = try await CLI.run(["spec", "show", id.rawValue, "--json"])
+        #expect(json.output.contains("\"source\"") && json.output.contains(deviations[0].reason))
     }
 
     @Test("mappings check passes the shipped files; mappings test maps a sample and fails on bad data")

@@ -50,4 +50,41 @@ struct PersonalDataMaskTests {
         #expect(mask.maskKey("（2026）鄂0102执1234号|420102198503150012", of: "3103") == "（2026）鄂0102执1234号|420***********0012")
         #expect(mask.maskKey("E4201000001000001001001|91420102MA4K010137", of: "507") == nil)
     }
+
+    @Test("Unknown fields are masked when their name reads as a person's identifier or contact, or their value as an ID number")
+    func unknownFields() throws {
+        for name in ["MANAGER_MOBILE", "ID_CARD_NO", "legal_person_idcard", "CERT_NO", "CONTACT_PHONE", "LinkMan", "BANK_ACCOUNT", "EMAIL", "SFZH", "TEL"] {
+            #expect(PersonalDataMask.looksPersonal(name), "\(name)")
+        }
+        for name in ["GREEN_BUILDING_LEVEL", "HOTEL_NAME", "CERTIFICATE_TYPE", "PROJECT_ID", "TELECOM_OPERATOR", "MOBILITY_PLAN"] {
+            #expect(!PersonalDataMask.looksPersonal(name), "\(name)")
+        }
+        let mask = PersonalDataMask(spec: try RepositoryPaths.loadedSpec())
+        let masked = try #require(mask.maskUnknownFields(#"{"GREEN_BUILDING_LEVEL":"二星","MANAGER_MOBILE":"13800001111","NOTE":"420102198503150012"}"#))
+        #expect(masked.masked == ["MANAGER_MOBILE", "NOTE"])
+        #expect(masked.payload == #"{"GREEN_BUILDING_LEVEL":"二星","MANAGER_MOBILE":"138****1111","NOTE":"420***********0012"}"#)
+        #expect(mask.maskUnknownFields(#"{"GREEN_BUILDING_LEVEL":"二星"}"#) == nil)
+    }
+
+    @Test("政务公开 fields are masked only when asked; personal ones only when asked")
+    func governmentFields() throws {
+        let mask = PersonalDataMask(spec: try RepositoryPaths.loadedSpec())
+        // 500's 联系方式 is personal and 政务公开; 联系人 personal only; 项目名称 neither.
+        let payload = #"{"CONTACTOR":"张工","CONTACT_INFORMATION":"02700000000","PROJECT_NAME":"示范工程"}"#
+        #expect(mask.mask(payload, of: "500", personal: true, government: false)?.masked == ["CONTACTOR", "CONTACT_INFORMATION"])
+        #expect(mask.mask(payload, of: "500", personal: false, government: true)?.masked == ["CONTACT_INFORMATION"])
+        #expect(mask.mask(payload, of: "500", personal: false, government: false) == nil)
+        // A 政务公开 key part (such as 400's 统一交易标识码) is masked for a reader without a government grant.
+        let spec = try RepositoryPaths.loadedSpec()
+        let keyed = spec.datasets.values.sorted { $0.dataset.rawValue < $1.dataset.rawValue }.first { dataset in
+            dataset.key.contains { code in dataset.field(code).map { $0.disclosure == .government && !$0.personal && $0.type != .subjectCode } ?? false }
+        }
+        if let keyed {
+            let parts = keyed.key.map { _ in "ABCDEFGHIJKL" }
+            let hidden = keyed.key.map { code in keyed.field(code)?.disclosure == .government }
+            let expected = zip(parts, hidden).map { $1 ? "ABC*****IJKL" : $0 }.joined(separator: "|")
+            #expect(mask.maskKey(parts.joined(separator: "|"), of: keyed.dataset, personal: false, government: true) == expected, "\(keyed.dataset)")
+            #expect(mask.maskKey(parts.joined(separator: "|"), of: keyed.dataset, personal: true, government: false) == nil, "\(keyed.dataset)")
+        }
+    }
 }

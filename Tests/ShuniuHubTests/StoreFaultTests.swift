@@ -26,9 +26,15 @@ struct StoreFaultTests {
             try await hub.store.limitSize(to: hub.store.sizeOnDisk())
             var acknowledged = 10
             var refused: ReceivedResponse?
-            for batch in 1...50 where refused == nil {
-                let response = try await client.send(body: Fixtures.batch(Fixtures.projects(count: 50, start: batch * 100)))
-                if response.status == 200 { acknowledged += 50 } else { refused = response }
+            var start = 100
+            // Batches of 50, then 5, then 1 record, each size until refused: the room left is then
+            // less than any write takes, the readiness probe's included, whatever a version's size.
+            for count in [50, 5, 1] {
+                for _ in 1...50 {
+                    let response = try await client.send(body: Fixtures.batch(Fixtures.projects(count: count, start: start)))
+                    start += count
+                    if response.status == 200 { acknowledged += count } else { refused = response; break }
+                }
             }
             // A refused batch of 50 may leave room for a 64 KiB probe (it depends on how the pages
             // fell): single records fill what is left, so that the store is full for anything.

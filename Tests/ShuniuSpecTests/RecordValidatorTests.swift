@@ -14,14 +14,14 @@ struct RecordValidatorTests {
         validator = RecordValidator(spec: spec)
     }
 
-    func validate(_ dataset: String, _ changes: [String: Any] = [:]) throws -> Result<RecordValidator.Checked, ValidationProblems> {
+    func validate(_ dataset: String, _ changes: [String: Any] = [:], unknownFields: UnknownFields = .keep) throws -> Result<RecordValidator.Checked, ValidationProblems> {
         let record = try Fixtures.record(dataset, changing: changes)
         let data = try JSONDecoder().decode(JSONValue.self, from: JSONSerialization.data(withJSONObject: record["data"]!))
-        return validator.validate(data.objectValue!, as: spec.dataset(DatasetID(dataset))!, path: "$.data")
+        return validator.validate(data.objectValue!, as: spec.dataset(DatasetID(dataset))!, path: "$.data", unknownFields: unknownFields)
     }
 
-    func problems(_ dataset: String, _ changes: [String: Any]) throws -> [Problem] {
-        guard case .failure(let failure) = try validate(dataset, changes) else { return [] }
+    func problems(_ dataset: String, _ changes: [String: Any], unknownFields: UnknownFields = .keep) throws -> [Problem] {
+        guard case .failure(let failure) = try validate(dataset, changes, unknownFields: unknownFields) else { return [] }
         return failure.problems
     }
 
@@ -95,7 +95,7 @@ struct RecordValidatorTests {
         let found = try problems("502", [
             "BID_SECTION_NAME": NSNull(), "CONTRACT_RECKON_PRICE": "0", "CURRENCY_CODE": "999",
             "REGION_CODE": "429999", "CREATE_TIME": "20261305000000", "SURPRISE": "x",
-        ])
+        ], unknownFields: .refuse)
         let byPath = Dictionary(grouping: found, by: \.path)
         #expect(byPath["$.data.BID_SECTION_NAME"]?.first?.code == .fieldRequired)
         #expect(byPath["$.data.BID_SECTION_NAME"]?.first?.label == "标段(包)名称")

@@ -6,7 +6,7 @@ import Testing
 
 /// The spec files against the reference tables (`../shared/reference/national-spec`): every
 /// nationally numbered dataset and field agrees with the spec tables in code, type family,
-/// length, required flag and code list, except the deviations `Mappings/spec/deviations.yaml`
+/// length, required flag, 公开范围 and code list, except the deviations `Mappings/spec/deviations.yaml`
 /// lists with a reason each.
 @Suite(
     "Spec files agree with the reference tables, but for the listed deviations",
@@ -88,6 +88,31 @@ struct SpecReferenceTests {
         #expect(Set(unlisted) == [
             SpecDifference(dataset: "212", field: "EXPERT_NAME", what: "length", spec: "maxLength 50", ours: "maxLength 40"),
             SpecDifference(dataset: "212", field: "EXPERT_NAME", what: "required", spec: "true", ours: "false"),
+        ])
+    }
+
+    @Test("A 政务公开 field that lost its disclosure, or a 社会公开 one that gained it, is reported")
+    func changedDisclosureFails() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let copy = folder.file("spec")
+        try FileManager.default.copyItem(atPath: RepositoryPaths.spec, toPath: copy)
+        let file = copy + "/datasets/500.yaml"
+        let original = try String(contentsOfFile: file, encoding: .utf8)
+        // By field code, whatever else the lines say: 联系方式 is 政务公开 in the spec tables, 项目规模 社会公开.
+        let changed = original.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            if line.contains("{code: CONTACT_INFORMATION,") { return line.replacingOccurrences(of: ", disclosure: government", with: "") }
+            if line.contains("{code: PROJECT_SCALE,") { return line.replacingOccurrences(of: "}", with: ", disclosure: government}") }
+            return String(line)
+        }.joined(separator: "\n")
+        #expect(changed != original)
+        try changed.write(toFile: file, atomically: true, encoding: .utf8)
+
+        let (comparison, deviations) = try Self.comparison(spec: copy)
+        let (unlisted, _) = Self.unexplained(comparison.differences(), deviations.deviations)
+        #expect(Set(unlisted) == [
+            SpecDifference(dataset: "500", field: "CONTACT_INFORMATION", what: "disclosure", spec: "government", ours: "public"),
+            SpecDifference(dataset: "500", field: "PROJECT_SCALE", what: "disclosure", spec: "public", ours: "government"),
         ])
     }
 }

@@ -2,7 +2,7 @@ import ShuniuCore
 import ShuniuSpec
 
 /// Compares the loaded spec with the reference tables, dataset by dataset and field by field:
-/// presence, type family, length, required flag and (where a spec file names one) code list.
+/// presence, type family, length, required flag, 公开范围 and (where a spec file names one) code list.
 struct ReferenceComparison {
     let reference: ReferenceTables
     let spec: DataSpec
@@ -40,6 +40,7 @@ struct ReferenceComparison {
         differ("required", String(row.isSpecField && row.specRequired == "是"), String(field.required))
         guard row.isSpecField else { return found }
 
+        differ("disclosure", row.specDisclosure == "政务公开" ? FieldDisclosure.government.rawValue : FieldDisclosure.public.rawValue, field.disclosure.rawValue)
         let family = Self.family(ofFormat: row.specFormat)
         differ("type", family, Self.family(of: field.type))
         if family == Self.family(of: field.type), let expected = Self.length(ofFormat: row.specFormat), field.type != .decimal {

@@ -28,6 +28,8 @@ struct ReferenceTables {
         var domain: String
         /// The spec's 值域 text.
         var specDomain: String
+        /// The spec's 公开范围: 社会公开 or 政务公开.
+        var specDisclosure: String = ""
 
         /// A field of the national spec, not only of the receiver.
         var isSpecField: Bool { !specType.isEmpty }
@@ -59,7 +61,8 @@ struct ReferenceTables {
             let field = Field(
                 dataset: row["dataset_code"] ?? "", code: row["field_code"] ?? "", label: row["field_label"] ?? "",
                 specType: row["spec_type"] ?? "", specFormat: Self.normalizedFormat(row["spec_format"] ?? ""),
-                specRequired: row["spec_required"] ?? "", domain: row["domain"] ?? "", specDomain: row["spec_domain"] ?? "")
+                specRequired: row["spec_required"] ?? "", domain: row["domain"] ?? "", specDomain: row["spec_domain"] ?? "",
+                specDisclosure: row["spec_disclosure"] ?? "")
             fields[field.dataset, default: []].append(field)
         }
         self.fields = fields
