@@ -23,7 +23,8 @@ comment above the field):
   N..p / Np            integer with maxLength p / length p
   yyyyMMddHHmmss       datetime;  yyyyMMdd: date;  yyyyMMddHHmm: text of 12 digits
   a D:xxxx or E:NAME code list that deviations.yaml's codeLists maps to a shipped list whose
-  codes fit the field's length: code; otherwise text, with a comment naming the list
+  codes fit the field's length: code; otherwise text, with a comment naming the list (so too a
+  field whose 值域 says it holds several codes separated by semicolons)
   a region-checked 6-character code (the receiver's area code check): regionCode
   TENDER_PROJECT_CODE C20, BID_SECTION_CODE C23, UNIFIED_DEAL_CODE C40, PROJECT_CODE C17:
   tenderProjectCode, sectionCode, unifiedDealCode, projectCode
@@ -172,7 +173,8 @@ def field_of(row, lists, names, domain_names):
     else:
         list_name, fits = list_for(row, fmt, lists, names)
         identifier = IDENTIFIERS.get((code, fmt))
-        if list_name and fits:
+        several = "分号" in row["spec_domain"]
+        if list_name and fits and not several:
             entry.update({"type": "code", "codeList": list_name})
             if kind:
                 entry[kind] = size
@@ -188,7 +190,9 @@ def field_of(row, lists, names, domain_names):
             entry["type"] = "text"
             if kind:
                 entry[kind] = size
-            if list_name:
+            if list_name and several:
+                comments.append("%s: several codes of list %s separated by semicolons; free text." % (label, list_name))
+            elif list_name:
                 comments.append("%s: code list %s, whose codes do not fit %s; free text." % (label, list_name, fmt))
             elif row["domain"]:
                 known = domain_names.get(row["domain"])

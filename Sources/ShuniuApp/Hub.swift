@@ -35,6 +35,11 @@ public struct Hub: Sendable {
     public let refusals: RefusalTally
     let logger: Logger
 
+    /// Puts the operators' allowed codes in force again, as SIGHUP does (tests).
+    public func reloadAllowedCodes() async {
+        await AllowedCodesReloader(store: store, codes: spec.knownInvalidCodes, logger: logger).reload(trigger: "call")
+    }
+
     /// Opens the store (running migrations) and loads the spec; fails with every problem found.
     /// `spec`, when given, is used instead of loading `configuration.specDir` again (tests start
     /// many hubs on the repository's spec).
@@ -43,7 +48,9 @@ public struct Hub: Sendable {
         self.logger = logger
         // Every digest and HMAC the hub offers must work before any request is taken.
         try CryptoSelfCheck.run()
-        let spec = try spec ?? SpecLoader.load(directory: configuration.specDir)
+        var spec = try spec ?? SpecLoader.load(directory: configuration.specDir)
+        // The operators' allowed codes are this hub's store's: a list of its own, shared with nobody.
+        spec.knownInvalidCodes = spec.knownInvalidCodes.withoutOperatorEntries()
         self.spec = spec
         let thisYear = CalendarDay(Date()).year
         if !spec.calendar.years.contains(thisYear) {
@@ -57,6 +64,12 @@ public struct Hub: Sendable {
         if let problem = store.auditKeyProblem {
             try? store.close()
             throw StoreError(.auditKey, problem)
+        }
+        do {
+            spec.knownInvalidCodes.replaceOperatorEntries(AllowedCodesReloader.entries(try store.allowedCodesAtStart()))
+        } catch {
+            try? store.close()
+            throw error
         }
         let trustList = TrustList.load(directory: configuration.certsDir)
         for problem in trustList.refused { logger.error("CA folder refused", metadata: ["problem": "\(problem)"]) }
@@ -153,7 +166,10 @@ public struct Hub: Sendable {
                     .init(service: CRLUpdater(refresher: crls, trust: trust, send: { try await http.send($0) }, logger: logger)),
                     .init(service: NonceJanitor(ingest: ingest, logger: logger)),
                     .init(service: StoreHealthMonitor(store: store, factory: metrics, logger: logger)),
-                    .init(service: MappingReloader(registry: mappings, initial: mappingReport, store: store, logger: logger)),
+                    .init(service: MappingReloader(
+                        registry: mappings, initial: mappingReport, store: store,
+                        allowedCodes: AllowedCodesReloader(store: store, codes: spec.knownInvalidCodes, logger: logger), logger: logger
+                    )),
                     .init(service: QueueMetricsSampler(
                         store: store, destinations: configuration.destinations.map(\.name), withdrawals: WithdrawalDeadlines(spec: spec, store: store),
                         factory: metrics, interval: .seconds(5), logger: logger

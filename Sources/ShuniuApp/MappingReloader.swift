@@ -7,12 +7,15 @@ import ShuniuStore
 import UnixSignals
 
 /// Reloads the platforms' mapping files on SIGHUP (sent by `shuniu mappings reload`), and audits
-/// what happened: the versions now in force and every problem of a refused file.
+/// what happened: the versions now in force and every problem of a refused file. The same signal
+/// puts the operators' allowed codes in force again (sent by `shuniu codes allow` and `remove`).
 struct MappingReloader: Service {
     let registry: MappingRegistry
     /// What loading the files at start-up found.
     let initial: MappingRegistry.ReloadReport
     let store: HubStore
+    /// Read again on every SIGHUP as well.
+    var allowedCodes: AllowedCodesReloader? = nil
     let logger: Logger
 
     func run() async throws {
@@ -22,6 +25,7 @@ struct MappingReloader: Service {
         await cancelWhenGracefulShutdown {
             for await _ in hangups {
                 await record(registry.reload(), trigger: "SIGHUP")
+                await allowedCodes?.reload(trigger: "SIGHUP")
             }
         }
     }

@@ -8,7 +8,7 @@ public struct ShuniuCommand: AsyncParsableCommand {
         abstract: "枢纽 Shuniu — data-exchange hub of an e-bidding public service platform.",
         subcommands: [
             ServeCommand.self, StatusCommand.self, PlatformsCommand.self, ConsumersCommand.self, GrantsCommand.self, DisputesCommand.self, QueuesCommand.self, DestinationsCommand.self, ConnectorsCommand.self,
-            DeadLettersCommand.self, ReplayCommand.self, RecordsCommand.self, PushCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self, SpecCommand.self, MappingsCommand.self, CertsCommand.self, DemoCommand.self,
+            DeadLettersCommand.self, ReplayCommand.self, RecordsCommand.self, PushCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self, SpecCommand.self, MappingsCommand.self, CodesCommand.self, CertsCommand.self, DemoCommand.self,
         ]
     )
 

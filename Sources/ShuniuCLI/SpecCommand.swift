@@ -33,6 +33,16 @@ struct SpecCommand: AsyncParsableCommand {
                 + "(revisions \(revisions)); spec read in \(Int(milliseconds.rounded())) ms"
         }
 
+        /// How many code lists are complete, which are not (their unlisted values warn), and how
+        /// many real codes failing their check character are shipped.
+        static func codeListsLine(_ spec: DataSpec) -> String {
+            let incomplete = spec.codeLists.values.filter { !$0.complete }.map(\.name).sorted()
+            let values = spec.codeLists.values.reduce(0) { $0 + $1.entries.count }
+            return "code lists (Mappings/spec/codelists/): \(spec.codeLists.count) with \(values) values; \(incomplete.count) incomplete "
+                + "(an unlisted value is kept with code.unlisted): \(incomplete.joined(separator: ", ")); "
+                + "\(spec.knownInvalidCodes.shipped.count) real codes failing their check character (Mappings/spec/codes/), more with shuniu codes allow"
+        }
+
         static func sourceLine(_ origin: DatasetOrigin) -> String {
             switch origin {
             case .generated: "generated from the national spec's tables (Ops/spec/generate-datasets.py)"
@@ -61,6 +71,7 @@ struct SpecCommand: AsyncParsableCommand {
                 print("\nSOURCE generated: written from the national spec's tables by Ops/spec/generate-datasets.py; maintained: kept by hand, with Shuniu's rules on top.")
                 print("DEVIATIONS: where a file knowingly differs from the national spec's tables (Mappings/spec/deviations.yaml); `spec show DATASET` lists them.")
                 print("\n" + Self.calendarLine(spec.calendar, today: SpecTime.day(Date())))
+                print(Self.codeListsLine(spec))
                 print(Self.regionsLine(spec.regions, loadedIn: loading))
                 return
             }

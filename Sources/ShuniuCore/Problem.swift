@@ -106,6 +106,15 @@ public struct ProblemCode: StringIdentifier {
     /// A 统一社会信用代码 whose check character holds but whose embedded 组织机构代码 (characters
     /// 9–17) fails its own: a warning, since some registrations carry such codes.
     public static let creditCodeOrganizationCode: ProblemCode = "id.credit_code_organization_code"
+    /// A warning: a value that an incomplete code list (`complete: false`, its official table not
+    /// wholly known) does not hold. Accepted, since refusing a real code would lose the record.
+    public static let codeUnlisted: ProblemCode = "code.unlisted"
+    /// A warning: a legacy 15-digit 身份证号, checked (birth date 19yyMMdd) and stored in its
+    /// 18-digit form.
+    public static let residentID15: ProblemCode = "id.resident_id_15"
+    /// A warning: a 统一社会信用代码 or 组织机构代码 that fails its check character but is on the list
+    /// of real codes that do (Mappings/spec/codes/known-invalid-check.yaml, `shuniu codes allow`).
+    public static let checkCharacterListed: ProblemCode = "id.check_character_listed"
     // Platform mappings (data that the mapping cannot translate).
     public static let mappingValueType: ProblemCode = "mapping.value_type"
     public static let mappingValueUnmapped: ProblemCode = "mapping.value_unmapped"

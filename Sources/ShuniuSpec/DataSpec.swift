@@ -14,11 +14,16 @@ public struct DataSpec: Sendable {
     public var regions: RegionTable
     /// Working days and statutory holidays, for deadlines counted in working days or ending on a rest day.
     public var calendar: WorkingCalendar
+    /// Real codes that fail their check character: accepted with a warning. Shared by every copy
+    /// of this spec; a hub gives itself its own (its operators' codes are its store's).
+    public var knownInvalidCodes: KnownInvalidCodes
     /// Every field pattern, compiled once at load: compiling per value would dominate validation.
     let patterns: [String: FieldPattern]
 
     public init(version: String, datasets: [DatasetID: DatasetSpec], codeLists: [String: CodeList], regions: RegionTable,
-                calendar: WorkingCalendar = .weekdaysOnly, edition: String? = nil, deviations: [SpecDeviation] = []) {
+                calendar: WorkingCalendar = .weekdaysOnly, edition: String? = nil, deviations: [SpecDeviation] = [],
+                knownInvalidCodes: KnownInvalidCodes = KnownInvalidCodes()) {
+        self.knownInvalidCodes = knownInvalidCodes
         self.version = version
         self.edition = edition
         self.deviations = Dictionary(grouping: deviations) { DatasetID(rawValue: $0.dataset) }

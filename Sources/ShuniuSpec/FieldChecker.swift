@@ -38,7 +38,8 @@ struct FieldChecker {
         case .subjectCode:
             // Each subject of a list (several 招标人, a 联合体's members) by its own code's kind.
             let elements = SubjectCode.elements(value)
-            for (index, element) in elements.enumerated() {
+            // A listed real code that fails its check character: a warning (RecordValidator).
+            for (index, element) in elements.enumerated() where spec.knownInvalidCodes.entry(for: element) == nil {
                 guard let (code, problem) = SubjectCode.recognize(element).problem else { continue }
                 fail(code, elements.count > 1 ? "item \(index + 1) '\(element)': \(problem)" : problem)
             }
@@ -60,8 +61,9 @@ struct FieldChecker {
             if Int(value) == nil { fail(.fieldInteger, "'\(value)' is not a whole number") }
         case .code:
             // Several values (one per subject, or several 保证金缴纳方式) are separated by 半角分号,
-            // each a code of the list, as the receiver checks them.
-            if let name = field.codeList, let list = spec.codeLists[name], !list.contains(value) {
+            // each a code of the list, as the receiver checks them. An incomplete list's unlisted
+            // value is a warning (RecordValidator), not a refusal.
+            if let name = field.codeList, let list = spec.codeLists[name], list.complete, !list.contains(value) {
                 let items = SpecLists.semicolonSeparated(value)
                 for (index, item) in items.enumerated() where !list.contains(item) {
                     let which = items.count > 1 ? "item \(index + 1) " : ""
@@ -70,14 +72,19 @@ struct FieldChecker {
                 if items.isEmpty { fail(.fieldCodeList, "'\(value)' is not in code list \(name) \(list.label) (\(list.summary))") }
             }
         case .creditCode:
-            if let problem = CreditCode.problem(in: value) { fail(.creditCodeInvalid, "统一社会信用代码 \(problem)") }
+            // A listed real code that fails its check character: a warning (RecordValidator).
+            if let problem = CreditCode.problem(in: value), spec.knownInvalidCodes.entry(for: value) == nil {
+                fail(.creditCodeInvalid, "统一社会信用代码 \(problem)")
+            }
         case .residentID:
             switch ResidentID.normalize(value) {
             case .success(let upgraded): normalized = upgraded
             case .failure(let problem): fail(.residentIDInvalid, "身份证号 \(problem.message)")
             }
         case .organizationCode:
-            if let problem = OrganizationCode.problem(in: value) { fail(.organizationCodeInvalid, "组织机构代码 \(problem)") }
+            if let problem = OrganizationCode.problem(in: value), spec.knownInvalidCodes.entry(for: value) == nil {
+                fail(.organizationCodeInvalid, "组织机构代码 \(problem)")
+            }
         case .regionCode:
             if let problem = spec.regions.problem(in: value) { fail(.regionCodeInvalid, "行政区划代码 \(problem)") }
         case .platformCode:

@@ -21,7 +21,9 @@ public struct RecordValidator: Sendable {
         public var uniqueValues: String? = nil
         public var regionCode: String?
         public var industryCode: String?
-        /// Accepted but worth a supervisor's look: region codes no longer in force, unknown fields kept.
+        /// Accepted but worth a supervisor's look: region codes no longer in force, unknown fields
+        /// kept, values of incomplete code lists that they do not hold, listed codes failing their
+        /// check character, legacy 15-digit ID numbers.
         public var warnings: [Problem] = []
         /// Fields the dataset does not define, kept as text (see ``UnknownFields``); empty when none.
         public var extra: [String: String] = [:]
@@ -36,6 +38,7 @@ public struct RecordValidator: Sendable {
         var values: [String: String] = [:]
         // Fields with a value, valid or not: a bad value is reported once, not again as missing.
         var present = Set<String>()
+        var warnings: [Problem] = []
 
         let unknown = UnknownFields.check(data, of: dataset, path: path, handling: unknownFields)
         problems += unknown.problems
@@ -54,7 +57,9 @@ public struct RecordValidator: Sendable {
             case .success(let value?):
                 present.insert(field.code)
                 switch FieldChecker(spec: spec, field: field, path: fieldPath, isKey: dataset.key.contains(field.code)).check(value) {
-                case .success(let normalized): values[field.code] = normalized
+                case .success(let normalized):
+                    values[field.code] = normalized
+                    if field.type == .residentID, value.count == 15 { warnings.append(legacyResidentID(field, fieldPath)) }
                 case .failure(let fieldProblems): problems += fieldProblems.problems
                 }
             }
@@ -68,9 +73,50 @@ public struct RecordValidator: Sendable {
             uniqueValues: dataset.unique.isEmpty ? nil : dataset.unique.map { values[$0] ?? "" }.joined(separator: "|"),
             regionCode: dataset.regionField.flatMap { values[$0] },
             industryCode: dataset.industryField.flatMap { values[$0] },
-            warnings: retiredRegionCodes(values, of: dataset, path: path) + embeddedOrganizationCodes(values, of: dataset, path: path) + unknown.warnings,
+            warnings: warnings + retiredRegionCodes(values, of: dataset, path: path) + embeddedOrganizationCodes(values, of: dataset, path: path)
+                + listedInvalidCodes(values, of: dataset, path: path) + unlistedCodes(values, of: dataset, path: path) + unknown.warnings,
             extra: unknown.kept
         ))
+    }
+
+    /// A legacy 15-digit 身份证号, stored in its 18-digit form. The message does not quote the
+    /// number: warnings travel with the version unmasked, the field itself is masked.
+    private func legacyResidentID(_ field: FieldSpec, _ path: String) -> Problem {
+        Problem(
+            code: .residentID15, path: path, label: field.label,
+            message: "\(field.label) (\(field.code)): a 15-digit 身份证号 (before GB 11643-1999), checked with its birth date in 19yy and stored in its 18-digit form (century and check character added)"
+        )
+    }
+
+    /// Codes that fail their check character but are listed as real: accepted, and told.
+    private func listedInvalidCodes(_ values: [String: String], of dataset: DatasetSpec, path: String) -> [Problem] {
+        dataset.fields.flatMap { field -> [Problem] in
+            guard [.creditCode, .organizationCode, .subjectCode].contains(field.type), let value = values[field.code] else { return [] }
+            return SubjectCode.elements(value).compactMap { code in
+                guard let entry = spec.knownInvalidCodes.entry(for: code),
+                      let kind = KnownInvalidCodes.kindFailingOnlyCheckCharacter(code) else { return nil }
+                return Problem(
+                    code: .checkCharacterListed, path: "\(path).\(field.code)", label: field.label,
+                    message: "\(field.label) (\(field.code)): \(kind.chineseName) \(code) fails its check character but is a real code, \(KnownInvalidCodes.origin(of: entry))"
+                )
+            }
+        }
+    }
+
+    /// Values an incomplete code list does not hold: accepted (the list's official table is not
+    /// wholly known, and refusing a real code would lose the record), and told.
+    private func unlistedCodes(_ values: [String: String], of dataset: DatasetSpec, path: String) -> [Problem] {
+        dataset.fields.compactMap { field in
+            guard field.type == .code, let name = field.codeList, let list = spec.codeLists[name], !list.complete,
+                  let value = values[field.code], !list.contains(value) else { return nil }
+            // Several codes are separated by 半角分号: the ones the list lacks are named.
+            let unlisted = SpecLists.semicolonSeparated(value).filter { !list.contains($0) }
+            guard !unlisted.isEmpty else { return nil }
+            return Problem(
+                code: .codeUnlisted, path: "\(path).\(field.code)", label: field.label,
+                message: "\(field.label) (\(field.code)): '\(unlisted.joined(separator: ";"))' is not among the known values of code list \(name) \(list.label) (\(list.summary)); the list is incomplete, so the value is kept"
+            )
+        }
     }
 
     /// Credit codes (in credit-code fields, or subject-code fields holding one) whose embedded

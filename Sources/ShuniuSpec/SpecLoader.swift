@@ -39,6 +39,7 @@ public enum SpecLoader {
         }
 
         let calendar = loadCalendar(directory: directory, into: &diagnostics)
+        let knownInvalid = loadKnownInvalidCodes(directory: directory, into: &diagnostics)
 
         var datasets: [DatasetID: DatasetSpec] = [:]
         var sources: [DatasetID: (file: String, root: Node)] = [:]
@@ -67,7 +68,27 @@ public enum SpecLoader {
 
         if !diagnostics.isEmpty { throw DiagnosticsError(diagnostics) }
         return DataSpec(version: manifest?.version ?? "unknown", datasets: datasets, codeLists: codeLists, regions: regions,
-                        calendar: calendar, edition: manifest?.edition, deviations: deviations)
+                        calendar: calendar, edition: manifest?.edition, deviations: deviations, knownInvalidCodes: knownInvalid)
+    }
+
+    /// `codes/known-invalid-check.yaml`: real codes that fail their check character. The file is
+    /// optional; each of its codes must fail nothing but its check character.
+    static func loadKnownInvalidCodes(directory: String, into diagnostics: inout [Diagnostic]) -> KnownInvalidCodes {
+        let file = (directory as NSString).appendingPathComponent("codes/known-invalid-check.yaml")
+        guard FileManager.default.fileExists(atPath: file),
+              let (list, root) = decodeWithNode(KnownInvalidCodesFile.self, file: file, into: &diagnostics) else { return KnownInvalidCodes() }
+        var entries: [KnownInvalidCodes.Entry] = []
+        for (index, item) in list.codes.enumerated() {
+            let line = YAMLLocator.line(in: root, at: [IndexKey("codes"), IndexKey(index)])
+            if KnownInvalidCodes.kindFailingOnlyCheckCharacter(item.code) == nil {
+                diagnostics.append(Diagnostic(file: file, line: line, message: "\(item.code) is not a 统一社会信用代码 or 组织机构代码 that fails only its check character"))
+            } else if item.source.trimmingCharacters(in: .whitespaces).isEmpty {
+                diagnostics.append(Diagnostic(file: file, line: line, message: "\(item.code) needs a source: where the code is known from"))
+            } else {
+                entries.append(KnownInvalidCodes.Entry(code: item.code, source: item.source))
+            }
+        }
+        return KnownInvalidCodes(shipped: entries)
     }
 
     /// The holiday calendar: one file per year. A missing folder is no error (Monday to Friday

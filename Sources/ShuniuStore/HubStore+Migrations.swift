@@ -391,6 +391,19 @@ extension HubStore {
                 ALTER TABLE record_version ADD COLUMN operation TEXT CHECK (operation IN ('insert', 'update', 'delete'));
                 """)
         }
+        migrator.registerMigration("17-exempt-codes") { db in
+            try db.execute(sql: """
+                -- Real codes that fail their check character, allowed by an operator
+                -- (`shuniu codes allow`, audited as codes.allow): accepted with a warning.
+                CREATE TABLE allowed_code (
+                    code TEXT PRIMARY KEY NOT NULL,
+                    kind TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    added_by TEXT NOT NULL,
+                    added_at TEXT NOT NULL
+                );
+                """)
+        }
         migrator.registerMigration("18-record-extra") { db in
             try db.execute(sql: """
                 -- Fields a record carried that its dataset does not define, kept beside the spec's

@@ -20,6 +20,8 @@ public struct SpecRecordFactory: Sendable {
         public var change: String
         public var record: [String: JSONValue]
         public var expected: ProblemCode
+        /// The record is accepted with `expected` as a warning: a code an incomplete list does not hold.
+        public var warns = false
     }
 
     public let spec: DataSpec
@@ -65,11 +67,11 @@ public struct SpecRecordFactory: Sendable {
     public func mutations(_ dataset: DatasetSpec) -> [Mutation] {
         let complete = completeRecord(dataset)
         var mutations: [Mutation] = []
-        func add(_ field: FieldSpec, _ change: String, _ value: String?, _ expected: ProblemCode) {
+        func add(_ field: FieldSpec, _ change: String, _ value: String?, _ expected: ProblemCode, warns: Bool = false) {
             var record = complete
             record[field.code] = value.map(JSONValue.string)
             if value == nil { record.removeValue(forKey: field.code) }
-            mutations.append(Mutation(dataset: dataset.dataset, field: field.code, change: change, record: record, expected: expected))
+            mutations.append(Mutation(dataset: dataset.dataset, field: field.code, change: change, record: record, expected: expected, warns: warns))
         }
         for field in dataset.fields {
             guard case .string(let valid)? = complete[field.code] else { continue }
@@ -80,7 +82,12 @@ public struct SpecRecordFactory: Sendable {
             }
             switch field.type {
             case .code:
-                add(field, "a code outside its list", "ZZ~", .fieldCodeList)
+                if let list = field.codeList.flatMap({ spec.codeLists[$0] }), !list.complete {
+                    // An incomplete list keeps a value it does not hold, with a warning.
+                    add(field, "a code its incomplete list does not hold", String(repeating: "Z", count: field.length ?? 1), .codeUnlisted, warns: true)
+                } else {
+                    add(field, "a code outside its list", "ZZ~", .fieldCodeList)
+                }
             case .date:
                 add(field, "the 31st of February", "20260231", .fieldDate)
             case .datetime:

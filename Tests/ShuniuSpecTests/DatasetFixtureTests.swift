@@ -13,7 +13,9 @@ import Testing
 /// ```
 ///
 /// Each `valid` record passes; each `invalid` case (the first valid record with `change` applied,
-/// `null` removing a field) yields exactly the `expect`ed problems, as `code@FIELD`.
+/// `null` removing a field) yields exactly the `expect`ed problems, as `code@FIELD` — or, with
+/// `"expect": []` and `"warn": […]`, passes with exactly those warnings (a value an incomplete code
+/// list does not hold is kept and told, not refused).
 @Suite("Dataset fixtures: valid and invalid records of every dataset")
 struct DatasetFixtureTests {
     static let spec = try! RepositoryPaths.loadedSpec()
@@ -24,6 +26,7 @@ struct DatasetFixtureTests {
             var why: String
             var change: [String: JSONValue]
             var expect: [String]
+            var warn: [String]?
         }
         var dataset: DatasetID
         var valid: [[String: JSONValue]]
@@ -44,6 +47,12 @@ struct DatasetFixtureTests {
         return failure.problems
     }
 
+    func warnings(_ data: [String: JSONValue], _ dataset: DatasetID) -> [Problem] {
+        let validator = RecordValidator(spec: Self.spec)
+        guard case .success(let checked) = validator.validate(data, as: Self.spec.dataset(dataset)!, path: "$") else { return [] }
+        return checked.warnings
+    }
+
     @Test("Valid fixtures pass", arguments: datasets)
     func validRecordsPass(dataset: String) throws {
         let fixture = try Self.fixture(dataset)
@@ -58,7 +67,7 @@ struct DatasetFixtureTests {
     @Test("Invalid fixtures yield exactly the expected problems", arguments: datasets)
     func invalidRecordsFail(dataset: String) throws {
         let fixture = try Self.fixture(dataset)
-        #expect(!fixture.invalid.isEmpty, "dataset \(dataset) needs invalid cases")
+        #expect(fixture.invalid.contains { !$0.expect.isEmpty }, "dataset \(dataset) needs invalid cases")
         guard let base = fixture.valid.first else { return }
         for item in fixture.invalid {
             var record = base
@@ -67,6 +76,10 @@ struct DatasetFixtureTests {
             }
             let found = problems(record, fixture.dataset).map { "\($0.code.rawValue)@\($0.path.dropFirst(2))" }
             #expect(found.sorted() == item.expect.sorted(), "\(dataset): \(item.why)")
+            if let warn = item.warn {
+                let told = warnings(record, fixture.dataset).map { "\($0.code.rawValue)@\($0.path.dropFirst(2))" }
+                #expect(told.sorted() == warn.sorted(), "\(dataset): \(item.why)")
+            }
         }
     }
 

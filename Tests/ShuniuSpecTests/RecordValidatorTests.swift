@@ -115,9 +115,26 @@ struct RecordValidatorTests {
 
     @Test("A field's pattern must match the whole value")
     func patterns() throws {
-        #expect(try problems("500", ["INDUSTRIES_TYPE": "e47"]).map(\.code) == [.fieldPattern])
-        #expect(try problems("500", ["INDUSTRIES_TYPE": "Z47"]).map(\.code) == [.fieldPattern])
-        #expect((try? validate("500", ["INDUSTRIES_TYPE": "A01"]).get()) != nil)
+        func candidate(_ order: String) throws -> Result<RecordValidator.Checked, ValidationProblems> {
+            let record = try Fixtures.datasetRecord("510", changing: ["WIN_CANDIDATE_ORDER": order])
+            let data = try JSONDecoder().decode(JSONValue.self, from: JSONSerialization.data(withJSONObject: record["data"]!))
+            return validator.validate(data.objectValue!, as: spec.dataset("510")!, path: "$.data")
+        }
+        guard case .failure(let failure) = try candidate("01") else { Issue.record("01 matched [1-9][0-9]{0,2}"); return }
+        #expect(failure.problems.map(\.code) == [.fieldPattern])
+        #expect((try? candidate("12").get()) != nil)
+    }
+
+    @Test("项目行业分类 is a GB/T 4754 门类 letter and 大类 of the 2017 or 2011 edition")
+    func industryCodes() throws {
+        #expect(try problems("500", ["INDUSTRIES_TYPE": "e47"]).map(\.code) == [.fieldCodeList])
+        #expect(try problems("500", ["INDUSTRIES_TYPE": "Z47"]).map(\.code) == [.fieldCodeList])
+        #expect(try problems("500", ["INDUSTRIES_TYPE": "E13"]).map(\.code) == [.fieldCodeList])  // 13 is in C
+        for code in ["A01", "E48", "N79", "T97", "P82"] {  // N79 new in 2017; P82 is 2011's 教育
+            #expect((try? validate("500", ["INDUSTRIES_TYPE": code]).get()) != nil, "\(code)")
+        }
+        #expect(spec.codeLists["INDUSTRY"]?.entries.count == 103)
+        #expect(spec.codeLists["CURRENCY"]?.contains("156") == true && spec.codeLists["CURRENCY"]?.contains("999") == false)
     }
 
     @Test("Amounts sent as JSON numbers are refused with a hint; integers are accepted")
