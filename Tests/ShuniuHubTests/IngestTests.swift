@@ -28,7 +28,7 @@ struct IngestTests {
             let section = try #require(try await hub.store.latestVersion(dataset: "502", key: "E4201000001000001001001"))
             #expect(section.sourcePlatform == "E4201000001")
             #expect(section.regionCode == "420102")
-            #expect(section.specVersion == "2016.1-shuniu.4")
+            #expect(section.specVersion == "V2.0-shuniu.5")
             #expect(section.contentHash.count == 64)
             #expect(section.normalizedPayload.contains(#""CONTRACT_RECKON_PRICE":"35800000""#))
             #expect(section.rawPayload.contains(#""CONTRACT_RECKON_PRICE":"35800000.00""#))

@@ -36,7 +36,8 @@ struct RecordValidatorTests {
         #expect(spec.datasets.count == 108)
         #expect(spec.codeLists["TENDER_MODE"]?.contains("1") == true)
         #expect(spec.regions.problem(in: "420102") == nil)
-        #expect(spec.version == "2016.1-shuniu.4")
+        #expect(spec.version == "V2.0-shuniu.5")
+        #expect(spec.edition == "V2.0 (发改办法规〔2018〕1156号)")
     }
 
     @Test("A project anywhere in the country is valid by its region code, development zones included",
