@@ -98,6 +98,9 @@ public struct SpecRecordFactory: Sendable {
                 add(field, "a fraction", "1.5", .fieldInteger)
             case .creditCode, .residentID, .organizationCode:
                 add(field, "a wrong check character", Self.wrongCheckCharacter(valid), Self.checkProblem[field.type]!)
+            case .subjectCode where field.length.map { $0 >= 18 } ?? true && field.maxLength.map { $0 >= 18 } ?? true:
+                // Read as a credit code by its shape; its check character is B.
+                add(field, "a credit code with a wrong check character", "91330000MA27XL0E2X", .creditCodeInvalid)
             case .regionCode:
                 add(field, "a code GB/T 2260 never had", "990000", .regionCodeInvalid)
             case .url:
