@@ -185,7 +185,7 @@ struct DemoCommand: AsyncParsableCommand {
         let entry = "7c1d2e3f-4a5b-4c6d-8e7f-90a1b2c3d4e5"
         let subject: [String: JSONValue] = [
             "BLACKLIST_CODE": .string(entry), "BODY_NAME": .string("武汉某建设工程有限公司"), "BODY_TYPE": .string("1"),
-            "BODY_CODE": .string("91420100MA4K000537"), "BODY_ROLE": .string("03"), "GOVERNMENT": .string("武汉市某区住房和城乡建设局"), "SCOPE": .string("0"),
+            "BODY_CODE": .string("91420100MA4K000537"), "BODY_ROLE": .string("03"), "GOVERNMENT": .string("武汉市某区住房和城乡建设局"), "SCOPE": .string("1"),
         ]
         let listing = subject.merging([
             "RECORD_REASON": .string("串通投标，情节严重"), "RECORD_DATE": .string("20250402090000"), "DOCUMENT_CODE": .string("武建罚〔2025〕15号"),
