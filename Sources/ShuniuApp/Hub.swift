@@ -103,6 +103,11 @@ public struct Hub: Sendable {
         // (tests, the demo) keep their figures apart.
         let registry = PrometheusCollectorRegistry()
         let metrics = PrometheusMetricsFactory(registry: registry)
+        registry.makeGauge(
+            name: "shuniu_build_info",
+            labels: [("version", BuildInfo.version), ("commit", BuildInfo.commit), ("spec", spec.version)],
+            help: "The running build: its version, commit and spec version (always 1)."
+        ).set(to: 1.0)
         let wakeups = WakeSignal()
         let commits = CommitNotifier()
         let ingest = IngestService(

@@ -35,7 +35,7 @@ extension CertsCommand.CRL {
             let trust = TrustList.load(directory: certs ?? configuration.certsDir)
             trust.refused.forEach { FileHandle.standardError.write(Data("refused CA: \($0)\n".utf8)) }
             if let ca, trust.authority(id: ca) == nil {
-                throw ValidationError("'\(ca)' is not a recognized CA (recognized: \(trust.authorities.map(\.id).joined(separator: ", ")))")
+                throw CLIFailure.notFound("'\(ca)' is not a recognized CA (recognized: \(trust.authorities.map(\.id).joined(separator: ", ")))")
             }
             let store = try hub.openStore(create: true)
             defer { try? store.close() }

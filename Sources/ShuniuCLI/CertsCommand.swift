@@ -77,7 +77,7 @@ extension CertsCommand {
             do {
                 verdict = try check.run(with: CertificateVerification(trust: trust, crls: crls))
             } catch {
-                throw ValidationError(error.description)
+                throw CLIFailure(error.description)
             }
             if output.json {
                 try Output.json(verdict)
@@ -93,7 +93,7 @@ extension CertsCommand {
         }
 
         private func read(_ path: String) throws -> [UInt8] {
-            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+            guard let data = FileManager.default.contents(atPath: path) else { throw CLIFailure("cannot read \(path)") }
             return [UInt8](data)
         }
 

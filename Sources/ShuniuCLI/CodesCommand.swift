@@ -37,14 +37,14 @@ struct CodesCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            guard let kind = KnownInvalidCodes.kindFailingOnlyCheckCharacter(code) else { throw ValidationError("not an allowable code") }
+            guard let kind = KnownInvalidCodes.kindFailingOnlyCheckCharacter(code) else { throw CLIFailure("not an allowable code") }
             let store = try hub.openStore()
             defer { try? store.close() }
             let before = try await store.auditEntries(limit: 1).first?.id ?? 0
             do {
                 _ = try await store.allowCode(code, kind: kind.rawValue, reason: reason, by: operatorOption.resolved)
             } catch let error as StoreError where error.code == .invalidChange {
-                throw ValidationError(error.message)
+                throw CLIFailure(error.message)
             }
             print("\(kind.chineseName) \(code) allowed")
             try await CodesCommand.tellRunningHub(try hub.configuration(), store: store, after: before, wait: wait)
@@ -82,7 +82,7 @@ struct CodesCommand: AsyncParsableCommand {
             do {
                 try await store.removeAllowedCode(code, reason: reason, by: operatorOption.resolved)
             } catch let error as StoreError where error.code == .notFound {
-                throw ValidationError(error.message)
+                throw CLIFailure(error.message)
             }
             print("\(code) removed")
             try await CodesCommand.tellRunningHub(try hub.configuration(), store: store, after: before, wait: wait)
@@ -95,16 +95,16 @@ struct CodesCommand: AsyncParsableCommand {
             print("no running hub: in force when the hub starts")
             return
         }
-        guard kill(pid, SIGHUP) == 0 else { throw ValidationError("could not signal the hub (pid \(pid)): \(String(cString: strerror(errno))); in force at its next start") }
+        guard kill(pid, SIGHUP) == 0 else { throw CLIFailure("could not signal the hub (pid \(pid)): \(String(cString: strerror(errno))); in force at its next start") }
         let deadline = Date().addingTimeInterval(TimeInterval(wait))
         while Date() < deadline {
             if let answer = try await store.auditEntries(limit: 5, action: "codes.reload").first(where: { $0.id > after }) {
-                guard answer.outcome == "ok" else { throw ValidationError("the hub (pid \(pid)) could not read the list: \(answer.detail)") }
+                guard answer.outcome == "ok" else { throw CLIFailure("the hub (pid \(pid)) could not read the list: \(answer.detail)") }
                 print("in force in the running hub (pid \(pid))")
                 return
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw ValidationError("the hub (pid \(pid)) did not answer within \(wait) s; see its log")
+        throw CLIFailure("the hub (pid \(pid)) did not answer within \(wait) s; see its log")
     }
 }

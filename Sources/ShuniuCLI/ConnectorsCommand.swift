@@ -44,7 +44,7 @@ struct ConnectorsCommand: AsyncParsableCommand {
             defer { try? store.close() }
             let reset = try await store.resetConnectorCursor(connector: name, endpoint: endpoint, by: operatorOption.resolved, reason: reason)
             guard !reset.isEmpty else {
-                throw ValidationError("connector '\(name)'\(endpoint.map { " endpoint '\($0)'" } ?? "") has no stored state: it has never run, so there is no cursor to reset")
+                throw CLIFailure.notFound("connector '\(name)'\(endpoint.map { " endpoint '\($0)'" } ?? "") has no stored state: it has never run, so there is no cursor to reset")
             }
             print("\(name): cursor reset for \(reset.joined(separator: ", ")); the next run starts from the beginning (a running hub picks it up at its next wake-up)")
         }

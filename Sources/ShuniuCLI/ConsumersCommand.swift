@@ -51,7 +51,7 @@ struct ConsumersCommand: AsyncParsableCommand {
             do {
                 try await store.addConsumer(consumer, secret: secret, by: operatorOption.resolved)
             } catch let error as StoreError where [.consumerExists, .appKeyExists].contains(error.code) {
-                throw ValidationError(error.message)
+                throw CLIFailure(error.message)
             }
             if output.json { return try Output.json(RegisteredConsumer(consumer: consumer, appSecret: secret)) }
             print("""
@@ -90,7 +90,7 @@ struct ConsumersCommand: AsyncParsableCommand {
         func run() async throws {
             let store = try hub.openStore()
             defer { try? store.close() }
-            guard let consumer = try await store.consumer(id) else { throw ValidationError("no consumer \(id) is registered") }
+            guard let consumer = try await store.consumer(id) else { throw CLIFailure.notFound("no consumer \(id) is registered") }
             let grants = try await store.grants(consumer: id)
             if output.json { return try Output.json(ConsumerView(consumer)) }
             let now = Date()
@@ -127,14 +127,14 @@ struct ConsumersCommand: AsyncParsableCommand {
         @Argument(help: "Requests a minute, 1 to 100000.") var requestsPerMinute: Int
 
         func run() async throws {
-            guard (1...100_000).contains(requestsPerMinute) else { throw ValidationError("the rate limit must be from 1 to 100000 requests a minute") }
+            guard (1...100_000).contains(requestsPerMinute) else { throw CLIFailure("the rate limit must be from 1 to 100000 requests a minute") }
             let store = try hub.openStore()
             defer { try? store.close() }
             do {
                 let consumer = try await store.setConsumerRateLimit(id, to: requestsPerMinute, by: operatorOption.resolved)
                 print("\(consumer.id) may now make \(consumer.requestsPerMinute) requests a minute (the daemon applies it at once)")
             } catch let error as StoreError where error.code == .consumerNotFound {
-                throw ValidationError(error.message)
+                throw CLIFailure(error.message)
             }
         }
     }
@@ -163,7 +163,7 @@ struct ConsumersCommand: AsyncParsableCommand {
                     actorKind: .operator, actor: operatorOption.resolved, action: "consumer.certificate", outcome: "refused", subject: id,
                     detail: JSONText.encode(["fingerprint": certificate.sha256FingerprintHex, "reasons": reasons.joined(separator: "; ")])
                 ))
-                throw ValidationError("certificate refused:\n" + reasons.map { "  - " + $0 }.joined(separator: "\n"))
+                throw CLIFailure("certificate refused:\n" + reasons.map { "  - " + $0 }.joined(separator: "\n"))
             }
             let registered = ConsumerCertificate(
                 fingerprint: certificate.sha256FingerprintHex, der: certificate.der, chain: chainCertificates.map(\.der), ca: ca.id,
@@ -172,7 +172,7 @@ struct ConsumersCommand: AsyncParsableCommand {
             do {
                 try await store.setConsumerCertificate(id, to: registered, by: operatorOption.resolved)
             } catch let error as StoreError where [.consumerNotFound, .certificateRegistered].contains(error.code) {
-                throw ValidationError(error.message)
+                throw CLIFailure(error.message)
             }
             print("""
                 registered for consumer \(id): \(certificate.subject)
@@ -197,7 +197,7 @@ struct ConsumersCommand: AsyncParsableCommand {
                 let consumer = try await store.setConsumerStatus(id, to: status, by: operatorOption.resolved, reason: reason)
                 print("consumer \(consumer.id) is now \(consumer.status.rawValue)")
             } catch let error as StoreError where error.code == .consumerNotFound {
-                throw ValidationError(error.message)
+                throw CLIFailure(error.message)
             }
         }
     }

@@ -64,7 +64,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
         func run() async throws {
             let store = try hub.openStore()
             defer { try? store.close() }
-            guard let letter = try await store.deadLetter(id: id) else { throw ValidationError("no dead letter \(id)") }
+            guard let letter = try await store.deadLetter(id: id) else { throw CLIFailure.notFound("no dead letter \(id)") }
             if output.json { return try Output.json(letter) }
             print("""
                 id:              \(letter.id)

@@ -216,7 +216,7 @@ struct DemoCommand: AsyncParsableCommand {
     func apiProjects(count: Int) throws -> [(key: String, value: JSONValue)] {
         let sample = (samples as NSString).appendingPathComponent("E4201000004/project.json")
         guard case .object(let fields)? = try? JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: sample))) else {
-            throw ValidationError("cannot read \(sample)")
+            throw CLIFailure("cannot read \(sample)")
         }
         return (1...count).map { number in
             var project = fields

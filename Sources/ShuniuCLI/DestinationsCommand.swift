@@ -58,7 +58,7 @@ struct DestinationsCommand: AsyncParsableCommand {
         func apply(paused: Bool) async throws {
             let names = try hub.configuration().destinations.map(\.name)
             guard names.contains(name) else {
-                throw ValidationError("no destination '\(name)' is configured (configured: \(names.joined(separator: ", ")))")
+                throw CLIFailure.notFound("no destination '\(name)' is configured (configured: \(names.joined(separator: ", ")))")
             }
             let store = try hub.openStore()
             defer { try? store.close() }

@@ -51,7 +51,7 @@ struct DisputesCommand: AsyncParsableCommand {
         func run() async throws {
             let store = try hub.openStore()
             defer { try? store.close() }
-            guard let dispute = try await store.dispute(id) else { throw ValidationError("no dispute \(id)") }
+            guard let dispute = try await store.dispute(id) else { throw CLIFailure.notFound("no dispute \(id)") }
             if output.json { return try Output.json(dispute) }
             print("""
                 dispute:   #\(dispute.id) (\(dispute.status.rawValue))
@@ -85,7 +85,7 @@ struct DisputesCommand: AsyncParsableCommand {
                 let dispute = try await store.rejectDispute(id, by: operatorOption.resolved, reason: reason)
                 print("dispute #\(dispute.id) on \(dispute.dataset) \(dispute.key) is rejected: \(reason)")
             } catch let error as StoreError where [.disputeNotFound, .disputeClosed].contains(error.code) {
-                throw ValidationError(error.message)
+                throw CLIFailure(error.message)
             }
         }
     }

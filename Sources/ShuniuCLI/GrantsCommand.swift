@@ -32,12 +32,12 @@ struct GrantsCommand: AsyncParsableCommand {
             let configuration = try hub.configuration()
             let spec = try SpecLoader.load(directory: configuration.specDir)
             let datasetID = DatasetID(dataset)
-            guard let datasetSpec = spec.dataset(datasetID) else { throw ValidationError("dataset \(dataset) is not in the spec") }
+            guard let datasetSpec = spec.dataset(datasetID) else { throw CLIFailure.notFound("dataset \(dataset) is not in the spec") }
             guard datasetSpec.sharing != .none else {
-                throw ValidationError("dataset \(dataset) (\(datasetSpec.label)) is 不予共享: it never leaves the hub and cannot be granted")
+                throw CLIFailure("dataset \(dataset) (\(datasetSpec.label)) is 不予共享: it never leaves the hub and cannot be granted")
             }
             guard datasetSpec.sharing == .conditional || personalData || government else {
-                throw ValidationError("dataset \(dataset) (\(datasetSpec.label)) is 无条件共享: every consumer reads it already; a grant is needed only for its personal data (--personal-data) or its 政务公开 fields (--government)")
+                throw CLIFailure("dataset \(dataset) (\(datasetSpec.label)) is 无条件共享: every consumer reads it already; a grant is needed only for its personal data (--personal-data) or its 政务公开 fields (--government)")
             }
             let trimmedPurpose = purpose.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmedPurpose.isEmpty else { throw ValidationError("--purpose must state what the data is used for (使用用途)") }
@@ -54,7 +54,7 @@ struct GrantsCommand: AsyncParsableCommand {
                     approvedBy: operatorOption.resolved, grantedAt: now, expiresAt: expiry, government: government
                 ))
             } catch let error as StoreError where error.code == .consumerNotFound {
-                throw ValidationError(error.message)
+                throw CLIFailure(error.message)
             }
             if output.json { return try Output.json(grant) }
             print("grant #\(grant.id): \(consumer) may read \(dataset) (\(datasetSpec.label))\(personalData ? " with personal data" : "")\(government ? " with 政务公开 fields" : "") for \"\(grant.purpose)\" until \(Output.time(grant.expiresAt)), approved by \(grant.approvedBy)")
@@ -105,7 +105,7 @@ struct GrantsCommand: AsyncParsableCommand {
                 let grant = try await store.revokeGrant(id, by: operatorOption.resolved, reason: reason)
                 print("grant #\(grant.id) (\(grant.consumer), \(grant.dataset)) is revoked")
             } catch let error as StoreError where error.code == .grantNotFound {
-                throw ValidationError(error.message)
+                throw CLIFailure(error.message)
             }
         }
     }

@@ -31,13 +31,9 @@ struct HubOptions: ParsableArguments {
 }
 
 extension HubConfiguration {
-    /// The process id of the daemon serving this data directory, when one runs (its pid file
-    /// names a live process).
-    var runningDaemon: Int32? {
-        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
-              let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0, kill(pid, 0) == 0 else { return nil }
-        return pid
-    }
+    /// The process id of the daemon serving this data directory, when one runs (it holds the
+    /// store's lock, see ``DaemonLock``).
+    var runningDaemon: Int32? { DaemonLock.holder(dataDir: dataDir)?.pid }
 }
 
 /// Who runs an operator command, for the audit log: `--operator`, else the login name.

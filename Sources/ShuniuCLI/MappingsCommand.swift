@@ -60,7 +60,7 @@ struct MappingsCommand: AsyncParsableCommand {
             let engine = MappingEngine(mapping: try MappingLoader.load(file: file, spec: spec), spec: spec)
             var results: [MappingTestResult] = []
             for payloadFile in payloads {
-                guard let data = FileManager.default.contents(atPath: payloadFile) else { throw ValidationError("cannot read \(payloadFile)") }
+                guard let data = FileManager.default.contents(atPath: payloadFile) else { throw CLIFailure("cannot read \(payloadFile)") }
                 let trial = MappingTrial(payload: [UInt8](data), engine: engine)
                 if canonical {
                     print(trial.canonicalText, terminator: "")

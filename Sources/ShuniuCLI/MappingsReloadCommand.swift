@@ -19,16 +19,16 @@ extension MappingsCommand {
 
         func run() async throws {
             let configuration = try hub.configuration()
+            guard let pid = configuration.runningDaemon else {
+                throw CLIFailure.hub("no hub runs on \(configuration.dataDir); a hub reads the mapping files when it starts — check them with `shuniu mappings check`")
+            }
             let store = try hub.openStore()
             defer { try? store.close() }
-            guard let pid = configuration.runningDaemon else {
-                throw ValidationError("no running hub found (\(configuration.pidFile)); a hub reads the mapping files when it starts — check them with `shuniu mappings check`")
-            }
             let request = try await store.appendAudit(AuditEvent(
                 actorKind: .operator, actor: operatorOption.resolved, action: "mappings.reload.requested", outcome: "ok",
                 subject: "pid \(pid)", address: nil, detail: "{}"
             ))
-            guard kill(pid, SIGHUP) == 0 else { throw ValidationError("could not signal the hub (pid \(pid)): \(String(cString: strerror(errno)))") }
+            guard kill(pid, SIGHUP) == 0 else { throw CLIFailure("could not signal the hub (pid \(pid)): \(String(cString: strerror(errno)))") }
             let deadline = Date().addingTimeInterval(TimeInterval(wait))
             while Date() < deadline {
                 if let answer = try await store.auditEntries(limit: 5, action: "mappings.reload").first(where: { $0.id > request.id }) {
@@ -37,7 +37,7 @@ extension MappingsCommand {
                 }
                 try await Task.sleep(for: .milliseconds(100))
             }
-            throw ValidationError("the hub (pid \(pid)) did not answer within \(wait) s; see its log")
+            throw CLIFailure("the hub (pid \(pid)) did not answer within \(wait) s; see its log")
         }
 
         private func show(_ answer: AuditEntry) throws {

@@ -37,7 +37,7 @@ extension PlatformsCommand.Certs {
             let store = try hub.openStore()
             defer { try? store.close() }
             guard let platform = try await store.platform(platformID) else {
-                throw ValidationError("no platform \(id) is registered")
+                throw CLIFailure.notFound("no platform \(id) is registered")
             }
             let now = Date()
             let verdict = PlatformCertsArguments.verification(configuration, certs: certs).verify(certificate, chain: chainCertificates, at: now)
@@ -101,7 +101,7 @@ extension PlatformsCommand.Certs {
             let platformID = try PlatformCertsArguments.platformID(id)
             let store = try hub.openStore()
             defer { try? store.close() }
-            guard try await store.platform(platformID) != nil else { throw ValidationError("no platform \(id) is registered") }
+            guard try await store.platform(platformID) != nil else { throw CLIFailure.notFound("no platform \(id) is registered") }
             let now = Date()
             let views = try await store.platformCertificates(platformID, includingRemoved: true).map { PlatformCertificateView($0, now: now) }
             if output.json { return try Output.json(views) }
@@ -130,7 +130,7 @@ extension PlatformsCommand.Certs {
                 let removed = try await store.removePlatformCertificate(platformID, fingerprint: normalized, by: operatorOption.resolved, reason: reason)
                 print("removed \(removed.fingerprint) (\(removed.subject)) from \(platformID): its signatures are refused from now on")
             } catch let error as StoreError where error.code == .certificateNotFound || error.code == .platformNotFound {
-                throw ValidationError(error.message)
+                throw CLIFailure(error.message)
             }
         }
     }
@@ -143,7 +143,7 @@ enum PlatformCertsArguments {
         do {
             return (try X509Certificate(try read(file)), try chain.flatMap { path throws in try X509Certificate.bundle(try read(path)) })
         } catch let error as TrustError {
-            throw ValidationError(error.description)
+            throw CLIFailure(error.description)
         }
     }
 
@@ -154,13 +154,13 @@ enum PlatformCertsArguments {
 
     static func platformID(_ text: String) throws -> PlatformID {
         guard let id = PlatformID(rawValue: text) else {
-            throw ValidationError("'\(text)' is not a platform code (11 characters of 0-9 and A-Z)")
+            throw CLIFailure("'\(text)' is not a platform code (11 characters of 0-9 and A-Z)")
         }
         return id
     }
 
     static func read(_ path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIFailure("cannot read \(path)") }
         return [UInt8](data)
     }
 }

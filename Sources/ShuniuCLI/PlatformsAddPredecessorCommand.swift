@@ -26,7 +26,7 @@ extension PlatformsCommand {
 
         func run() async throws {
             guard let successor = PlatformID(rawValue: id), let predecessorID = PlatformID(rawValue: predecessor) else {
-                throw ValidationError("not platform codes")
+                throw CLIFailure("not platform codes")
             }
             let store = try hub.openStore()
             defer { try? store.close() }
@@ -34,7 +34,7 @@ extension PlatformsCommand {
                 let platform = try await store.addPredecessor(predecessorID, to: successor, reason: reason, by: operatorOption.resolved)
                 print("\(platform.id) now succeeds \(platform.predecessors.map(\.rawValue).joined(separator: ", ")) (in force at its next push)")
             } catch let error as StoreError where error.code == .platformNotFound || error.code == .invalidChange {
-                throw ValidationError(error.message)
+                throw CLIFailure(error.message)
             }
         }
     }

@@ -120,7 +120,7 @@ struct PlatformsCommand: AsyncParsableCommand {
             let store = try hub.openStore()
             defer { try? store.close() }
             guard let platformID = PlatformID(rawValue: id), let platform = try await store.platform(platformID) else {
-                throw ValidationError("no platform \(id) is registered")
+                throw CLIFailure.notFound("no platform \(id) is registered")
             }
             if output.json { return try Output.json(platform) }
             print("""
@@ -167,7 +167,7 @@ struct PlatformsCommand: AsyncParsableCommand {
 
         func apply(_ status: PlatformStatus) async throws {
             guard let platformID = PlatformID(rawValue: id) else {
-                throw ValidationError("'\(id)' is not a platform code (11 characters of 0-9 and A-Z)")
+                throw CLIFailure("'\(id)' is not a platform code (11 characters of 0-9 and A-Z)")
             }
             let store = try hub.openStore()
             defer { try? store.close() }
@@ -175,7 +175,7 @@ struct PlatformsCommand: AsyncParsableCommand {
                 let platform = try await store.setPlatformStatus(platformID, to: status, by: operatorOption.resolved, reason: reason)
                 print("\(platform.id) is now \(platform.status.rawValue)")
             } catch let error as StoreError where error.code == .platformNotFound {
-                throw ValidationError(error.message)
+                throw CLIFailure(error.message)
             }
         }
     }

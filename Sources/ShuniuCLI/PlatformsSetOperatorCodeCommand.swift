@@ -27,14 +27,14 @@ extension PlatformsCommand {
         }
 
         func run() async throws {
-            guard let platformID = PlatformID(rawValue: id) else { throw ValidationError("'\(id)' is not a platform code") }
+            guard let platformID = PlatformID(rawValue: id) else { throw CLIFailure("'\(id)' is not a platform code") }
             let store = try hub.openStore()
             defer { try? store.close() }
             do {
                 let platform = try await store.setOperatorCode(platformID, to: OperatorCode.normalized(code), by: operatorOption.resolved, reason: reason)
                 print("\(platform.id) is now operated by \(platform.operatorCode ?? "-")")
             } catch let error as StoreError where error.code == .platformNotFound {
-                throw ValidationError(error.message)
+                throw CLIFailure(error.message)
             }
         }
     }

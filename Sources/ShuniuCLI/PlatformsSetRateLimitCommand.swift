@@ -20,14 +20,14 @@ extension PlatformsCommand {
         }
 
         func run() async throws {
-            guard let platformID = PlatformID(rawValue: id) else { throw ValidationError("'\(id)' is not a platform code") }
+            guard let platformID = PlatformID(rawValue: id) else { throw CLIFailure("'\(id)' is not a platform code") }
             let store = try hub.openStore()
             defer { try? store.close() }
             do {
                 let platform = try await store.setPlatformRateLimit(platformID, to: requestsPerMinute, by: operatorOption.resolved)
                 print("\(platform.id) may now push \(platform.requestsPerMinute) times a minute (in force at its next push)")
             } catch let error as StoreError where error.code == .platformNotFound {
-                throw ValidationError(error.message)
+                throw CLIFailure(error.message)
             }
         }
     }

@@ -23,7 +23,7 @@ extension PlatformsCommand {
         }
 
         func run() async throws {
-            guard let platformID = PlatformID(rawValue: id) else { throw ValidationError("'\(id)' is not a platform code") }
+            guard let platformID = PlatformID(rawValue: id) else { throw CLIFailure("'\(id)' is not a platform code") }
             let store = try hub.openStore()
             defer { try? store.close() }
             do {
@@ -32,7 +32,7 @@ extension PlatformsCommand {
                     ? "\(platform.id): fields a dataset does not define are now refused (field.unknown), from its next push"
                     : "\(platform.id): fields a dataset does not define are now kept under extra, with a field.unknown warning, from its next push")
             } catch let error as StoreError where error.code == .platformNotFound {
-                throw ValidationError(error.message)
+                throw CLIFailure(error.message)
             }
         }
     }

@@ -49,7 +49,7 @@ struct PushCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let body = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+        guard let body = FileManager.default.contents(atPath: file) else { throw CLIFailure("cannot read \(file)") }
         let client = try makeClient()
         let response = try await client.send(body: Array(body))
         print("HTTP \(response.status)")
@@ -66,29 +66,29 @@ struct PushCommand: AsyncParsableCommand {
                 }
                 certificateMethod = parsed
             }
-            guard let certificateBytes = FileManager.default.contents(atPath: certificate) else { throw ValidationError("cannot read \(certificate)") }
-            guard let keyBytes = FileManager.default.contents(atPath: key) else { throw ValidationError("cannot read \(key)") }
+            guard let certificateBytes = FileManager.default.contents(atPath: certificate) else { throw CLIFailure("cannot read \(certificate)") }
+            guard let keyBytes = FileManager.default.contents(atPath: key) else { throw CLIFailure("cannot read \(key)") }
             do {
                 return try IngestClient(
                     baseURL: url, certificate: X509Certificate([UInt8](certificateBytes)), key: PrivateKey([UInt8](keyBytes)),
                     method: certificateMethod, sm2ID: sm2ID
                 )
             } catch {
-                throw ValidationError(error.description)
+                throw CLIFailure(error.description)
             }
         }
-        guard let appKey else { throw ValidationError("sign with --app-key (HMAC) or with --certificate and --key") }
+        guard let appKey else { throw CLIFailure("sign with --app-key (HMAC) or with --certificate and --key") }
         guard let signatureMethod = SignatureMethod(rawValue: (method ?? SignatureMethod.hmacSHA256.rawValue).uppercased()) else {
             throw ValidationError("--method must be HMAC-SHA256 or HMAC-SM3")
         }
         let secret: String
         if let secretFile {
-            guard let text = try? String(contentsOfFile: secretFile, encoding: .utf8) else { throw ValidationError("cannot read \(secretFile)") }
+            guard let text = try? String(contentsOfFile: secretFile, encoding: .utf8) else { throw CLIFailure("cannot read \(secretFile)") }
             secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
         } else if let fromEnvironment = ProcessInfo.processInfo.environment["SHUNIU_APP_SECRET"], !fromEnvironment.isEmpty {
             secret = fromEnvironment
         } else {
-            throw ValidationError("give the app secret in --secret-file or SHUNIU_APP_SECRET")
+            throw CLIFailure("give the app secret in --secret-file or SHUNIU_APP_SECRET")
         }
         return IngestClient(baseURL: url, credential: PlatformCredential(appKey: appKey, secret: secret), method: signatureMethod)
     }

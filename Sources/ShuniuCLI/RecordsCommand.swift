@@ -30,15 +30,15 @@ struct RecordsCommand: AsyncParsableCommand {
             let spec = try SpecLoader.load(directory: configuration.specDir)
             let id = DatasetID(dataset)
             guard let datasetSpec = spec.dataset(id) else {
-                throw ValidationError("no dataset \(dataset) in spec \(spec.version) (known: \(spec.datasets.keys.sorted().map(\.rawValue).joined(separator: ", ")))")
+                throw CLIFailure.notFound("no dataset \(dataset) in spec \(spec.version) (known: \(spec.datasets.keys.sorted().map(\.rawValue).joined(separator: ", ")))")
             }
             let store = try hub.openStore()
             defer { try? store.close() }
             if let scalar = TextCharacters.forbiddenInCode(key) {
-                throw ValidationError("the key holds \(TextCharacters.name(scalar)); keys hold no control, format or separator character")
+                throw CLIFailure("the key holds \(TextCharacters.name(scalar)); keys hold no control, format or separator character")
             }
             let versions = try await store.versions(dataset: id, key: key)
-            guard let latest = versions.last else { throw ValidationError("the hub has no record \(dataset) \(key)") }
+            guard let latest = versions.last else { throw CLIFailure.notFound("the hub has no record \(dataset) \(key)") }
             let deliveries = try await store.deliveries(ofRecord: latest.hubId)
             let disputes = try await store.openDisputes(records: [latest.hubId])[latest.hubId] ?? []
             let withdrawals = try await store.withdrawals(records: [latest.hubId])[latest.hubId] ?? []

@@ -29,7 +29,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let configuration = try hub.configuration()
         let names = configuration.destinations.map(\.name)
         guard names.contains(destination) else {
-            throw ValidationError("no destination '\(destination)' is configured (configured: \(names.joined(separator: ", ")))")
+            throw CLIFailure.notFound("no destination '\(destination)' is configured (configured: \(names.joined(separator: ", ")))")
         }
         let store = try hub.openStore()
         defer { try? store.close() }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShuniuApp
 import ShuniuStore
 
 /// `shuniu restore FILE`: the store replaced by a checked backup, with the hub stopped.
@@ -21,9 +22,14 @@ struct RestoreCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try hub.configuration()
-        if let pid = configuration.runningDaemon {
-            throw ValidationError("the hub is running (pid \(pid), \(configuration.pidFile)): stop it first (SIGTERM), then restore")
+        // Held for the restore, so that no hub starts on a store being replaced.
+        let lock: DaemonLock
+        do {
+            lock = try DaemonLock(dataDir: configuration.dataDir, asDaemon: false)
+        } catch let busy as DaemonLock.Busy {
+            throw CLIFailure.hub("\(busy): stop it first (SIGTERM), then restore")
         }
+        defer { lock.release() }
         let (check, replaced) = try await HubStore.restore(
             from: file, into: configuration.dataDir, auditKeyFile: configuration.auditKeyFile, by: operatorOption.resolved
         )

@@ -36,6 +36,14 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let host { configuration.host = host }
         if let port { configuration.port = port }
+        // One daemon per store: refused before it touches the store when another holds it.
+        let lock: DaemonLock
+        do {
+            lock = try DaemonLock(dataDir: configuration.dataDir, asDaemon: true, version: BuildInfo.version)
+        } catch let busy as DaemonLock.Busy {
+            throw CLIFailure.hub("\(busy); stop it first, or give this one another --data-dir")
+        }
+        defer { lock.release() }
         // A SIGHUP before the mapping reloader traps it must not end the process.
         signal(SIGHUP, SIG_IGN)
         LoggingBootstrap.bootstrap(level: configuration.logLevel)
@@ -52,10 +60,6 @@ struct ServeCommand: AsyncParsableCommand {
         for problem in hubInstance.mappingReport.refused {
             logger.error("mapping file refused; that platform's payloads are refused until it is fixed and reloaded", metadata: ["problem": "\(problem)"])
         }
-        // `shuniu mappings reload` finds the daemon here.
-        let pidFile = configuration.pidFile
-        try? "\(getpid())\n".write(toFile: pidFile, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: pidFile) }
         try await hubInstance.run()
         logger.notice("shuniu stopped")
     }

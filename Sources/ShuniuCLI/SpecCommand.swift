@@ -76,7 +76,7 @@ struct SpecCommand: AsyncParsableCommand {
                 return
             }
             guard let found = spec.dataset(DatasetID(rawValue: dataset)) else {
-                throw ValidationError("no dataset \(dataset) in spec \(spec.version) (known: \(spec.datasets.keys.sorted().map(\.rawValue).joined(separator: ", ")))")
+                throw CLIFailure.notFound("no dataset \(dataset) in spec \(spec.version) (known: \(spec.datasets.keys.sorted().map(\.rawValue).joined(separator: ", ")))")
             }
             if output.json { return try Output.json(DatasetView(found, in: spec)) }
             print("\(found.dataset) \(found.name) \(found.label) — sharing: \(found.sharing.rawValue) (\(found.sharing.chineseName)), key: \(found.key.joined(separator: " + "))"

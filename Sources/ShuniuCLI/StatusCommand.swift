@@ -8,21 +8,40 @@ import ShuniuStore
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Records by dataset and platform, last ingest per platform, consumers' last reads, open disputes, store size."
+        abstract: "Whether the hub runs (pid, version, uptime); records by dataset and platform, last ingest per platform, consumers' last reads, open disputes, store size."
     )
 
     @OptionGroup var hub: HubOptions
     @OptionGroup var output: OutputOptions
 
+    /// The daemon on this store, as its lock file names it.
+    struct HubProcessView: Encodable {
+        var running: Bool
+        var pid: Int32?
+        var version: String?
+        var startedAt: Date?
+        var uptimeSeconds: Int?
+    }
+
     func run() async throws {
+        let daemon = DaemonLock.holder(dataDir: try hub.configuration().dataDir)
+        let process = HubProcessView(
+            running: daemon != nil, pid: daemon?.pid, version: daemon?.version, startedAt: daemon?.startedAt,
+            uptimeSeconds: daemon.map { max(0, Int(Date().timeIntervalSince($0.startedAt))) }
+        )
         let store = try hub.openStore()
         defer { try? store.close() }
         let status = try await store.status()
         let spec = try SpecLoader.load(directory: hub.configuration().specDir)
         let overdue = try await WithdrawalDeadlines(spec: spec, store: store).overdue()
         if output.json {
-            struct StatusView: Encodable { var status: HubStatus; var overdueWithdrawals: [OverdueWithdrawals] }
-            return try Output.json(StatusView(status: status, overdueWithdrawals: overdue))
+            struct StatusView: Encodable { var hub: HubProcessView; var status: HubStatus; var overdueWithdrawals: [OverdueWithdrawals] }
+            return try Output.json(StatusView(hub: process, status: status, overdueWithdrawals: overdue))
+        }
+        if let daemon, let uptime = process.uptimeSeconds {
+            print("hub: running, pid \(daemon.pid), version \(daemon.version), up \(Self.duration(uptime)) (since \(Output.time(daemon.startedAt)))")
+        } else {
+            print("hub: not running")
         }
         print("store: \(status.storePath) (\(Output.bytes(status.storeBytes)))")
         print("records: \(status.records), versions: \(status.versions), audit entries: \(status.auditEntries)")
@@ -58,5 +77,13 @@ struct StatusCommand: AsyncParsableCommand {
         for late in overdue {
             print("\nwithdrawals overdue at \(late.destination): \(late.count), waiting since \(Output.time(late.oldestEnqueuedAt)) (shuniu queues --items \(late.destination))")
         }
+    }
+
+    /// "3d 4h 5m", "12m 3s": an uptime read at a glance.
+    static func duration(_ seconds: Int) -> String {
+        let days = seconds / 86_400, hours = seconds % 86_400 / 3600, minutes = seconds % 3600 / 60
+        if days > 0 { return "\(days)d \(hours)h \(minutes)m" }
+        if hours > 0 { return "\(hours)h \(minutes)m" }
+        return "\(minutes)m \(seconds % 60)s"
     }
 }
