@@ -153,6 +153,14 @@ struct CLITests {
         let badMapping = folder.file("bad.yaml")
         try "platform: E4201000003\nversion: x\nrecords:\n  - dataset: \"500\"\n    fields: {NOPE: a}\n".write(toFile: badMapping, atomically: true, encoding: .utf8)
         await #expect(throws: ExitCode.self) { try await run(["mappings", "check", "--config", config, badMapping]) }
+
+        // --json names the files that passed beside the problems of those that did not.
+        let good = RepositoryPaths.mappings + "/platforms/E4201000003.yaml"
+        let checked = try await CLI.run(["mappings", "check", "--json", good, badMapping])
+        #expect(checked.status == 1)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(checked.output.utf8)) as? [String: Any], "\(checked.output)")
+        #expect((report["passed"] as? [[String: Any]])?.map { $0["file"] as? String } == [good])
+        #expect((report["problems"] as? [[String: Any]])?.isEmpty == false)
     }
 
     @Test("Tables line up Chinese and Latin text by display width")
