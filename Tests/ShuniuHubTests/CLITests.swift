@@ -163,6 +163,14 @@ struct CLITests {
         #expect((report["problems"] as? [[String: Any]])?.isEmpty == false)
     }
 
+    @Test("certs list with no CA says how to add one")
+    func certsListEmpty() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let listed = try await CLI.run(["certs", "list", "--certs", folder.path])
+        #expect(listed.status == 0 && listed.output.contains("no CA is recognized in \(folder.path)") && listed.output.contains("Certs/README.md"), "\(listed.output)")
+    }
+
     @Test("Tables line up Chinese and Latin text by display width")
     func tableWidths() {
         let table = Output.table(["A", "B"], [["招标项目", "x"], ["≤200", "y"]])
