@@ -163,6 +163,22 @@ struct CLITests {
         #expect((report["problems"] as? [[String: Any]])?.isEmpty == false)
     }
 
+    @Test("queues --watch into a pipe or file writes each sample as it is taken, not at exit")
+    func queuesWatchPiped() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        try HubStore(directory: folder.path).close()
+        let output = folder.file("watch.out")
+        try await ChildProcess.withRunning(RepositoryPaths.executable, ["queues", "--watch", "--data-dir", folder.path],
+                                           directory: RepositoryPaths.root, outputFile: output) { _ in
+            let sampled = await eventually(timeout: .seconds(10)) {
+                ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").contains("no destinations configured")
+            }
+            #expect(sampled)
+            #expect(((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").contains("\u{1B}[2J") == false, "no screen clearing outside a terminal")
+        }
+    }
+
     @Test("certs list with no CA says how to add one")
     func certsListEmpty() async throws {
         let folder = try TemporaryDirectory()
