@@ -30,7 +30,7 @@ struct RefusalSummaryWriter: Service {
             do {
                 try await Self.append(summary, to: store)
             } catch {
-                logger.warning("writing a refusal summary failed", metadata: ["address": "\(summary.address)", "error": "\(error)"])
+                logger.failure("writing a refusal summary failed", error, metadata: ["address": "\(summary.address)"])
             }
         }
     }

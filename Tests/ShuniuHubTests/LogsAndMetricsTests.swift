@@ -91,6 +91,43 @@ struct LogsAndMetricsTests {
         }
     }
 
+    @Test("A real daemon logs a failing destination when it starts failing, when its circuit opens and when it recovers, not per attempt")
+    func deliveryFailureInDaemon() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let dataDir = folder.file("data")
+        let credential = try await Fixtures.registerBeforeStart(dataDir: dataDir)
+        let upstream = try await SimulatedUpstream.start()
+        upstream.behave(.status(503))
+        let config = folder.file("hub.yaml")
+        try """
+            log:
+              format: json
+            destinations:
+              - name: national
+                url: \(upstream.url)
+                retrySchedule: [1s, 1s, 1s, 1s, 1s, 1s, 1s, 1s]
+                circuitBreakerFailures: 2
+                circuitBreakerPause: 1s
+            routes:
+              - destination: national
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        try await HubProcess.withRunning(dataDir: dataDir, logFile: folder.file("serve.log"), config: config) { daemon in
+            let push = try await IngestClient(baseURL: daemon.baseURL, credential: credential).send(body: Fixtures.batch(Fixtures.sampleRecords()))
+            #expect(push.status == 200)
+            let retried = await eventually(timeout: .seconds(30)) { upstream.received.count >= 3 }
+            #expect(retried, "\(upstream.received.count) attempts")
+            upstream.behave(.accept)
+            let recovered = await eventually(timeout: .seconds(30)) { daemon.log.contains("deliveries succeed again") }
+            #expect(recovered, "\(daemon.log)")
+            let messages = LogsAndMetricsTests.jsonLines(daemon.log).filter { $0["destination"] as? String == "national" }.compactMap { $0["message"] as? String }
+            #expect(messages.filter { $0 == "deliveries failing" }.count == 1, "\(messages)")
+            #expect(messages.filter { $0.hasPrefix("circuit open") }.count == 1, "\(messages)")
+            #expect(messages.filter { $0 == "deliveries succeed again" }.count == 1, "\(messages)")
+        }
+        try await upstream.stop()
+    }
+
     @Test("A configuration naming an unknown log format is refused with its line")
     func unknownFormat() throws {
         let folder = try TemporaryDirectory()
