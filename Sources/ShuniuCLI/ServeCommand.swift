@@ -38,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let port { configuration.port = port }
         // A SIGHUP before the mapping reloader traps it must not end the process.
         signal(SIGHUP, SIG_IGN)
-        LoggingBootstrap.bootstrap(level: configuration.logLevel)
+        LoggingBootstrap.bootstrap(level: configuration.logLevel, format: configuration.logFormat)
         let logger = Logger(label: "shuniu")
         let hubInstance: Hub
         do {
