@@ -28,4 +28,11 @@ if ! python3 -c 'import openapi_spec_validator' 2>/dev/null; then
         python3 -m pip install -q --break-system-packages openapi-spec-validator
 fi
 
+# The metrics test checks /metrics with Prometheus' own text-format parser from PyPI.
+if ! python3 -c 'import prometheus_client' 2>/dev/null; then
+    echo "installing: prometheus-client (PyPI)" >&2
+    python3 -m pip install -q prometheus-client 2>/dev/null ||
+        python3 -m pip install -q --break-system-packages prometheus-client
+fi
+
 command -v swift >/dev/null || { echo "swift is not on the PATH: install the Swift 6.3 toolchain first" >&2; exit 1; }

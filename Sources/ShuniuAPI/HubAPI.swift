@@ -21,11 +21,11 @@ public struct HubAPI: Sendable {
     /// The trust list and CRLs in force, for the public verify service.
     let trust: TrustState?
     /// The Prometheus text exposition of the hub's metrics.
-    let metricsText: @Sendable () -> [UInt8]
+    let metricsText: @Sendable () async -> [UInt8]
 
     public init(
         ingest: IngestService, store: HubStore, reads: ReadService? = nil, trust: TrustState? = nil,
-        metricsText: @escaping @Sendable () -> [UInt8] = { [] }
+        metricsText: @escaping @Sendable () async -> [UInt8] = { [] }
     ) {
         self.ingest = ingest
         self.reads = reads
@@ -41,8 +41,11 @@ public struct HubAPI: Sendable {
     /// A certificate, its chain and a signed document fit well within this.
     static let verifyBodyLimit = 4 * 1024 * 1024
 
-    public func router() -> Router<HubRequestContext> {
+    /// The routes; with `accessLog`, each request is logged there once answered (``AccessLogMiddleware``).
+    public func router(accessLog: Logger? = nil) -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
+        // Before the routes: a middleware wraps only the routes added after it.
+        if let accessLog { router.add(middleware: AccessLogMiddleware(logger: accessLog)) }
         router.get("/healthz") { _, _ in
             try json(["status": "ok"], status: .ok)
         }
@@ -58,7 +61,7 @@ public struct HubAPI: Sendable {
             Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: metricsText()))
+                body: .init(byteBuffer: ByteBuffer(bytes: await metricsText()))
             )
         }
         router.post(RouterPath(HubAPI.recordsPath)) { request, context in

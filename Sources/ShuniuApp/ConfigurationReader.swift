@@ -47,6 +47,13 @@ struct ConfigurationReader {
             config.logLevel = level
             return nil
         },
+        "log.format": { config, value in
+            guard let format = LogFormat(rawValue: value) else {
+                return "must be one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")), got '\(value)'"
+            }
+            config.logFormat = format
+            return nil
+        },
     ]
 
     static func integer(_ range: ClosedRange<Int>, _ set: @escaping @Sendable (inout HubConfiguration, Int) -> Void) -> Setter {

@@ -119,14 +119,18 @@ public struct Hub: Sendable {
             store: store, spec: spec, trust: trust, replayWindowSeconds: configuration.ingest.replayWindowSeconds,
             commits: commits, settings: configuration.reads, metrics: metrics, logger: logger, refusals: refusals
         )
-        let api = HubAPI(ingest: ingest, store: store, reads: reads, trust: trust, metricsText: { registry.emitToBuffer() })
+        let exposition = MetricsExposition(registry: registry, zeroSeries: ZeroSeries(
+            factory: metrics, store: store, destinations: configuration.destinations.map(\.name),
+            connectors: configuration.connectors, logger: logger
+        ))
+        let api = HubAPI(ingest: ingest, store: store, reads: reads, trust: trust, metricsText: { await exposition.text() })
         let logger = self.logger
         let host = configuration.host
         let limits = configuration.connections
         let connectionMetrics = ConnectionMetrics(limits: limits, factory: metrics)
         let perAddress = AddressConnectionCounter(maxPerAddress: limits.maxConnectionsPerAddress, metrics: connectionMetrics)
         let application = Application(
-            router: api.router(),
+            router: api.router(accessLog: logger),
             server: HTTPServerBuilder { responder in
                 LimitedHTTP1Channel(responder: responder, limits: limits, counter: perAddress, metrics: connectionMetrics, logger: logger)
             },
@@ -136,6 +140,8 @@ public struct Hub: Sendable {
             ),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
+                // Counters at zero before anyone is told the hub listens.
+                await exposition.seed()
                 logger.notice("shuniu listening", metadata: ["address": "\(host):\(port)"])
                 await onListening(port)
             },

@@ -31,6 +31,7 @@ import Yams
 /// | `audit.checkpointFile` | path | `<dataDir>/audit-checkpoints.log` | signed checkpoints of the chain's head, appended; point it outside the data folder (a file there is lost with the store) |
 /// | `audit.checkpointSeconds` | integer 5–3600 | `60` | how often a checkpoint is written when the log grew (also at start and stop) |
 /// | `log.level` | trace…critical | `info` | |
+/// | `log.format` | `text` or `json` | `text` | `json`: one JSON object a line (time in Beijing time, level, message, fields) |
 /// | `destinations` | list | none | upstreams; see ``DestinationReader`` for each item's keys |
 /// | `routes` | list | none | which records go where; see ``RouteReader`` |
 /// | `connectors` | list | none | platforms to pull from; see ``ConnectorConfiguration`` for each item's keys |
@@ -54,6 +55,7 @@ public struct HubConfiguration: Sendable, Equatable {
     public var reads = ReadSettings()
     public var crl = CRLSettings()
     public var logLevel: Logger.Level = .info
+    public var logFormat: LogFormat = .text
     public var destinations: [Destination] = []
     public var routing = RoutingTable()
     /// Platforms that only expose an API, polled by pull connectors.

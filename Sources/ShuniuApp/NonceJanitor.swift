@@ -12,7 +12,7 @@ struct NonceJanitor: Service {
             do {
                 try await ingest.pruneNonces()
             } catch {
-                logger.warning("pruning nonces failed", metadata: ["error": "\(error)"])
+                logger.failure("pruning nonces failed", error)
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
         }

@@ -6,17 +6,19 @@ import ShuniuStore
 
 /// Writes each ended minute's refusals of unidentified callers as one `anonymous.refused` audit
 /// entry per address (``RefusalTally``), and at shutdown the minute under way too, before the
-/// store closes.
+/// store closes. It also logs refusal bursts as they start and end (``RefusalBurstLog``).
 struct RefusalSummaryWriter: Service {
     let tally: RefusalTally
     let store: HubStore
     let logger: Logger
-    /// How often ended minutes are looked for.
-    var interval: Duration = .seconds(10)
+    /// How often ended minutes and bursts are looked for.
+    var interval: Duration = .seconds(1)
 
     func run() async throws {
+        let bursts = RefusalBurstLog(tally: tally, logger: logger)
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            bursts.check()
             await write(everything: Task.isShuttingDownGracefully || Task.isCancelled)
         }
     }
@@ -28,7 +30,7 @@ struct RefusalSummaryWriter: Service {
             do {
                 try await Self.append(summary, to: store)
             } catch {
-                logger.warning("writing a refusal summary failed", metadata: ["address": "\(summary.address)", "error": "\(error)"])
+                logger.failure("writing a refusal summary failed", error, metadata: ["address": "\(summary.address)"])
             }
         }
     }

@@ -2,8 +2,9 @@ import CoreMetrics
 import Logging
 import ServiceLifecycle
 import ShuniuStore
+import Synchronization
 
-/// Watches the store's room and writability: logs each change of ``StoreHealth`` once, serves
+/// Watches the store's room and writability: logs each change of ``StoreHealth``'s kind once, serves
 /// `shuniu_store_free_bytes`, `shuniu_store_size_bytes` and `shuniu_store_writable`, and while
 /// writes fail probes with one small write, so the hub notices by itself when space returns.
 struct StoreHealthMonitor: Service {
@@ -22,7 +23,16 @@ struct StoreHealthMonitor: Service {
         sizeBytes = Gauge(label: "shuniu_store_size_bytes", dimensions: [], factory: factory)
         writable = Gauge(label: "shuniu_store_writable", dimensions: [], factory: factory)
         let writable = self.writable
+        // Logged when the kind of state changes; a fault whose reason text changes is the same fault.
+        let lastKind = Mutex<String>("writable")
         store.health.observe { [logger] state in
+            let kind: String
+            switch state {
+            case .writable: kind = "writable"
+            case .full: kind = "full"
+            case .unavailable: kind = "unavailable"
+            }
+            guard lastKind.withLock({ last in defer { last = kind }; return last != kind }) else { return }
             switch state {
             case .writable:
                 logger.notice("the store takes writes again")

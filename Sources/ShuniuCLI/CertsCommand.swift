@@ -36,6 +36,9 @@ struct CertsCommand: AsyncParsableCommand {
                 ))
                 for view in views { view.warnings.forEach { print("⚠ \(view.id): \($0)") } }
                 trust.refused.forEach { print("✗ refused: \($0)") }
+                if views.isEmpty && trust.refused.isEmpty {
+                    print("no CA is recognized in \(certs ?? configuration.certsDir): add one as a folder with its ca.yaml and certificates (see Certs/README.md), then `shuniu certs list` again")
+                }
             }
             if !trust.refused.isEmpty { throw ExitCode(1) }
         }

@@ -25,19 +25,32 @@ struct MappingsCommand: AsyncParsableCommand {
             let chosen = files.isEmpty
                 ? ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted().map { folder + "/" + $0 }
                 : files
-            var report: [Diagnostic] = []
+            var report = CheckReport()
             for file in chosen {
                 do {
                     let mapping = try MappingLoader.load(file: file, spec: spec)
+                    report.passed.append(.init(file: file, platform: mapping.platform.rawValue, version: mapping.version, recordMappings: mapping.records.count))
                     if !output.json { print("\(file): ok (platform \(mapping.platform), version \(mapping.version), \(mapping.records.count) record mappings)") }
                 } catch let error as DiagnosticsError {
-                    report += error.diagnostics
+                    report.problems += error.diagnostics
                     if !output.json { error.diagnostics.forEach { print($0) } }
                 }
             }
             if output.json { try Output.json(report) }
-            if !report.isEmpty { throw ExitCode(1) }
+            if !report.problems.isEmpty { throw ExitCode(1) }
         }
+    }
+
+    /// `mappings check --json`: the files that passed, and every problem of those that did not.
+    struct CheckReport: Encodable {
+        struct Passed: Encodable {
+            var file: String
+            var platform: String
+            var version: String
+            var recordMappings: Int
+        }
+        var passed: [Passed] = []
+        var problems: [Diagnostic] = []
     }
 
     struct Test: AsyncParsableCommand {

@@ -30,9 +30,12 @@ struct QueuesCommand: AsyncParsableCommand {
             if output.json {
                 try Output.json(stats)
             } else {
-                if watch { print("\u{1B}[2J\u{1B}[H", terminator: "") }
+                // The screen is cleared on a terminal only; piped, each sample follows the last.
+                if watch && isatty(STDOUT_FILENO) == 1 { print("\u{1B}[2J\u{1B}[H", terminator: "") }
                 print(QueuesCommand.render(stats))
             }
+            // Piped output is block-buffered: each sample is pushed out as it is taken.
+            if watch { fflush(nil) }
             if watch { try await Task.sleep(for: .seconds(2)) }
         } while watch
     }

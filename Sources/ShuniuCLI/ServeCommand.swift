@@ -46,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
         defer { lock.release() }
         // A SIGHUP before the mapping reloader traps it must not end the process.
         signal(SIGHUP, SIG_IGN)
-        LoggingBootstrap.bootstrap(level: configuration.logLevel)
+        LoggingBootstrap.bootstrap(level: configuration.logLevel, format: configuration.logFormat)
         let logger = Logger(label: "shuniu")
         let hubInstance: Hub
         do {

@@ -86,7 +86,10 @@ struct SpecCommand: AsyncParsableCommand {
                 ["FIELD", "LABEL", "TYPE", "REQUIRED", "LENGTH", "CODE LIST", "PERSONAL", "公开范围"],
                 found.fields.map { field in
                     let length = field.length.map { "=\($0)" } ?? field.maxLength.map { "≤\($0)" } ?? "-"
-                    let codes = field.codeList.map { name in spec.codeLists[name].map { "\(name): \($0.summary)" } ?? name } ?? "-"
+                    // A long list (currencies, industries) by its size: `spec show` of a list is not a table cell.
+                    let codes = field.codeList.map { name in
+                        spec.codeLists[name].map { $0.entries.count <= 6 ? "\(name): \($0.summary)" : "\(name) (\($0.entries.count) codes)" } ?? name
+                    } ?? "-"
                     return [field.code, field.label, field.type.rawValue, field.required ? "yes" : "-", length, codes, field.personal ? "yes" : "-", field.disclosure == .public ? "社会" : "政务"]
                 }
             ))

@@ -89,6 +89,18 @@ public final class RefusalTally: Sendable {
         }
     }
 
+    /// The addresses turned away in the minute of `instant`, with their refusals so far.
+    public func turnedAway(at instant: Date) -> [String: Int] {
+        let minute = Self.minute(of: instant)
+        return counts.withLock { counts in
+            var found: [String: Int] = [:]
+            for (key, summary) in counts where key.minute == minute && summary.refused >= refusalsPerMinute {
+                found[key.address] = summary.refused
+            }
+            return found
+        }
+    }
+
     private static func minute(of instant: Date) -> Int64 {
         Int64((instant.timeIntervalSince1970 / 60).rounded(.down))
     }

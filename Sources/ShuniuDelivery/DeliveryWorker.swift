@@ -18,6 +18,8 @@ public struct DeliveryWorker: Service {
     let retry: RetryPolicy
     let breaker: CircuitBreaker
     let logger: Logger
+    /// Failures logged once per spell, not once per batch.
+    let failures: DeliveryFailureLog
     let metrics: any MetricsFactory
     /// Ends an idle wait early when ingest queued something new.
     let wakeups: WakeSignal.Subscription?
@@ -37,17 +39,27 @@ public struct DeliveryWorker: Service {
         var logger = logger
         logger[metadataKey: "destination"] = "\(destination.name)"
         self.logger = logger
+        self.failures = DeliveryFailureLog(logger: logger)
     }
 
     public func run() async throws {
         let recovered = try await store.recoverInFlight(destination: destination.name)
         if recovered > 0 { logger.notice("requeued deliveries left in flight", metadata: ["count": "\(recovered)"]) }
+        // A round that keeps failing (the store refusing) is logged when it starts and when it ends.
+        var roundsFailing = false
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let worked: Bool
             do {
                 worked = try await deliverOnce()
+                if roundsFailing {
+                    logger.notice("delivery rounds work again")
+                    roundsFailing = false
+                }
             } catch {
-                logger.error("delivery round failed", metadata: ["error": "\(error)"])
+                if !roundsFailing {
+                    logger.error("delivery round failed; retrying quietly until one works", metadata: ["error": "\(error)"])
+                    roundsFailing = true
+                }
                 worked = false
             }
             if !worked {
@@ -109,8 +121,10 @@ public struct DeliveryWorker: Service {
         let control = try await store.recordBatchHealth(destination: destination.name, failed: batchFailed) { failures in
             breaker.openUntil(failures: failures, now: Date())
         }
-        if batchFailed, let until = control.circuitOpenUntil {
-            logger.warning("circuit open", metadata: ["until": "\(until)", "failures": "\(control.consecutiveFailures)"])
+        if batchFailed {
+            failures.batchFailed(reason: outcomes.first?.error ?? "failed", circuitOpenUntil: control.circuitOpenUntil, failures: control.consecutiveFailures)
+        } else {
+            failures.batchSucceeded()
         }
         logger.debug("batch sent", metadata: ["records": "\(batch.count)", "ms": "\(Int(Date().timeIntervalSince(started) * 1000))"])
     }

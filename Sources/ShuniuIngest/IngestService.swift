@@ -73,6 +73,7 @@ public struct IngestService: Sendable {
         do {
             caller = try await authenticator.authenticate(request, now: receivedAt)
             identified = caller.platform.id
+            RequestCaller.note("platform", caller.platform.id.rawValue)
             let platform = caller.platform
             if let wait = limiter.take(platform.id.rawValue, perMinute: platform.requestsPerMinute, at: receivedAt) {
                 metrics.recordRefusal(platform: platform.id.rawValue, code: IngestRefusal.Code.rateLimited.rawValue)

@@ -68,6 +68,7 @@ public struct ReadService: Sendable {
             let authenticated = try await authenticator.authenticate(request, now: startedAt)
             caller = authenticated
             let consumer = authenticated.consumer
+            RequestCaller.note("consumer", consumer.id)
             if let wait = limiter.take(consumer.id, perMinute: consumer.requestsPerMinute, at: startedAt) {
                 logger.debug("read rate-limited", metadata: ["consumer": "\(consumer.id)"])
                 throw ReadRefusal(.rateLimited, "consumer \(consumer.id) may make \(consumer.requestsPerMinute) requests a minute; retry in \(wait) s", retryAfterSeconds: wait)

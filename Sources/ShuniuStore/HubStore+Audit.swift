@@ -88,15 +88,20 @@ extension HubStore {
     }
 
     /// The newest entries first, optionally only one action.
-    public func auditEntries(limit: Int = 50, action: String? = nil) async throws -> [AuditEntry] {
-        try await pool.read { db in
-            let rows: [Row]
-            if let action {
-                rows = try Row.fetchAll(db, sql: "SELECT * FROM audit_entry WHERE action = ? ORDER BY id DESC LIMIT ?", arguments: [action, limit])
-            } else {
-                rows = try Row.fetchAll(db, sql: "SELECT * FROM audit_entry ORDER BY id DESC LIMIT ?", arguments: [limit])
-            }
-            return try rows.map(HubStore.auditEntry(from:))
+    /// The newest entries first, at most `limit`, narrowed to one action, entries at or after
+    /// `since`, and one actor (a platform code, consumer or operator name) when given.
+    public func auditEntries(limit: Int = 50, action: String? = nil, since: Date? = nil, actor: String? = nil) async throws -> [AuditEntry] {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let action { conditions.append("action = ?"); arguments += [action] }
+        // Timestamps are fixed-width UTC text: they sort as they compare.
+        if let since { conditions.append("at >= ?"); arguments += [HubStore.auditTimestamp(since)] }
+        if let actor { conditions.append("actor = ?"); arguments += [actor] }
+        arguments += [limit]
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return try await pool.read { [arguments] db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit_entry \(filter) ORDER BY id DESC LIMIT ?", arguments: arguments)
+                .map(HubStore.auditEntry(from:))
         }
     }
 

@@ -153,6 +153,38 @@ struct CLITests {
         let badMapping = folder.file("bad.yaml")
         try "platform: E4201000003\nversion: x\nrecords:\n  - dataset: \"500\"\n    fields: {NOPE: a}\n".write(toFile: badMapping, atomically: true, encoding: .utf8)
         await #expect(throws: ExitCode.self) { try await run(["mappings", "check", "--config", config, badMapping]) }
+
+        // --json names the files that passed beside the problems of those that did not.
+        let good = RepositoryPaths.mappings + "/platforms/E4201000003.yaml"
+        let checked = try await CLI.run(["mappings", "check", "--json", good, badMapping])
+        #expect(checked.status == 1)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(checked.output.utf8)) as? [String: Any], "\(checked.output)")
+        #expect((report["passed"] as? [[String: Any]])?.map { $0["file"] as? String } == [good])
+        #expect((report["problems"] as? [[String: Any]])?.isEmpty == false)
+    }
+
+    @Test("queues --watch into a pipe or file writes each sample as it is taken, not at exit")
+    func queuesWatchPiped() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        try HubStore(directory: folder.path).close()
+        let output = folder.file("watch.out")
+        try await ChildProcess.withRunning(RepositoryPaths.executable, ["queues", "--watch", "--data-dir", folder.path],
+                                           directory: RepositoryPaths.root, outputFile: output) { _ in
+            let sampled = await eventually(timeout: .seconds(10)) {
+                ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").contains("no destinations configured")
+            }
+            #expect(sampled)
+            #expect(((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").contains("\u{1B}[2J") == false, "no screen clearing outside a terminal")
+        }
+    }
+
+    @Test("certs list with no CA says how to add one")
+    func certsListEmpty() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let listed = try await CLI.run(["certs", "list", "--certs", folder.path])
+        #expect(listed.status == 0 && listed.output.contains("no CA is recognized in \(folder.path)") && listed.output.contains("Certs/README.md"), "\(listed.output)")
     }
 
     @Test("Tables line up Chinese and Latin text by display width")

@@ -50,5 +50,16 @@ struct ConsumerCommandTests {
         for action in ["consumer.add", "grant.add", "grant.revoke", "consumer.suspend", "consumer.rate_limit"] {
             #expect(audit.output.contains(action), "\(action)")
         }
+
+        // Narrowed to one operator and the last hour; each entry's detail is a JSON object, not a string.
+        let mine = try await CLI.run(["audit", "list", "--data-dir", dataDir, "--json", "--actor", "li.na", "--since", "1h"])
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(mine.output.utf8)) as? [[String: Any]], "\(mine.output)")
+        #expect(entries.contains { $0["action"] as? String == "grant.revoke" })
+        #expect(!entries.isEmpty && entries.allSatisfy { $0["actor"] as? String == "li.na" }, "\(entries)")
+        #expect(entries.allSatisfy { $0["detail"] is [String: Any] }, "\(entries.map { $0["detail"] ?? "" })")
+        let future = try await CLI.run(["audit", "list", "--data-dir", dataDir, "--json", "--since", "2999-01-01"])
+        #expect((try JSONSerialization.jsonObject(with: Data(future.output.utf8)) as? [Any])?.isEmpty == true, "\(future.output)")
+        let badTime = try await CLI.run(["audit", "list", "--data-dir", dataDir, "--since", "yesterday"])
+        #expect(badTime.status != 0 && badTime.output.contains("--since yesterday"))
     }
 }
