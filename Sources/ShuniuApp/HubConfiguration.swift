@@ -80,8 +80,6 @@ public struct HubConfiguration: Sendable, Equatable {
     public var auditKeyFile: String { auditKeyPath ?? (dataDir as NSString).appendingPathComponent("audit.key") }
     /// Where the audit chain's checkpoints are appended.
     public var auditCheckpointFile: String { auditCheckpointPath ?? (dataDir as NSString).appendingPathComponent("audit-checkpoints.log") }
-    /// The running daemon's process id, for `shuniu mappings reload`.
-    public var pidFile: String { (dataDir as NSString).appendingPathComponent("shuniu.pid") }
 
     /// Reads a YAML file over the defaults. Unknown keys and bad values are all reported, by key and line.
     public static func load(file: String) throws -> HubConfiguration {
