@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ShuniuCore
 import Synchronization
 
 /// Writes each log event as one JSON object on one line (`log.format: json`): `time` (RFC 3339,
@@ -58,28 +59,15 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
-    /// A JSON string literal: quotes, backslashes and control characters escaped, so no value can
-    /// break the line in two.
+    /// A JSON string literal as the hub writes every JSON text (control characters escaped), with
+    /// DEL and the Unicode line and paragraph separators escaped too, so no value can break the line
+    /// in two for a log reader.
     static func quoted(_ string: String) -> String {
-        var out = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
+        var out = JSONValue.string(string).canonicalText
+        for (raw, escaped) in [("\u{7F}", "\\u007f"), ("\u{2028}", "\\u2028"), ("\u{2029}", "\\u2029")] where out.contains(raw) {
+            out = out.replacingOccurrences(of: raw, with: escaped)
         }
-        return out + "\""
+        return out
     }
 }
 
