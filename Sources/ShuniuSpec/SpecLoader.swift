@@ -44,8 +44,9 @@ public enum SpecLoader {
         var datasets: [DatasetID: DatasetSpec] = [:]
         var sources: [DatasetID: (file: String, root: Node)] = [:]
         for file in files(in: directory, folder: "datasets", suffix: ".yaml", into: &diagnostics) {
-            guard var (spec, root) = decodeWithNode(DatasetSpec.self, file: file, into: &diagnostics) else { continue }
-            let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+            // Read once: the text both decodes and tells, by its first line, whether the generator wrote it.
+            guard let text = readText(file, into: &diagnostics),
+                  var (spec, root) = decodeWithNode(DatasetSpec.self, text: text, file: file, into: &diagnostics) else { continue }
             spec.origin = text.hasPrefix(generatedHeader) ? .generated : .maintained
             diagnostics += check(spec, codeLists: codeLists, file: file, root: root)
             if datasets[spec.dataset] != nil {
@@ -246,10 +247,21 @@ public enum SpecLoader {
     }
 
     public static func decodeWithNode<T: Decodable>(_ type: T.Type, file: String, into diagnostics: inout [Diagnostic]) -> (T, Node)? {
+        guard let text = readText(file, into: &diagnostics) else { return nil }
+        return decodeWithNode(type, text: text, file: file, into: &diagnostics)
+    }
+
+    /// A file's text; nil, told, when it is missing or not UTF-8.
+    static func readText(_ file: String, into diagnostics: inout [Diagnostic]) -> String? {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             diagnostics.append(Diagnostic(file: file, line: nil, message: "file is missing or not UTF-8"))
             return nil
         }
+        return text
+    }
+
+    /// `text`, the content of `file`, decoded, with its node tree for line numbers in messages.
+    static func decodeWithNode<T: Decodable>(_ type: T.Type, text: String, file: String, into diagnostics: inout [Diagnostic]) -> (T, Node)? {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {

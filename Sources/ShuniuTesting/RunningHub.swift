@@ -101,3 +101,11 @@ public struct TestHubError: Error, CustomStringConvertible {
     public init(message: String) { self.message = message }
     public var description: String { message }
 }
+
+extension HubConfiguration {
+    /// Every record routed to one destination, `national` at `url`, retried after a second.
+    public mutating func deliverEverything(to url: String) {
+        destinations = [Destination(name: "national", url: url, batchSize: 50, retrySchedule: [1, 1, 1])]
+        routing = RoutingTable(routes: [Route(destination: "national")])
+    }
+}

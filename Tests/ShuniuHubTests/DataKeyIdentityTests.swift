@@ -48,10 +48,7 @@ struct DataKeyIdentityTests {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let upstream = try await SimulatedUpstream.start()
-        try await RunningHub.withRunning(dataDir: folder.path, adjust: { configuration in
-            configuration.destinations = [Destination(name: "national", url: upstream.url, batchSize: 50, retrySchedule: [1, 1, 1])]
-            configuration.routing = RoutingTable(routes: [Route(destination: "national")])
-        }) { hub in
+        try await RunningHub.withRunning(dataDir: folder.path, adjust: { $0.deliverEverything(to: upstream.url) }) { hub in
             let client = hub.client(try await Fixtures.register(in: hub.store))
             let first = try await send(client, Fixtures.sampleRecords())
             #expect(first.accepted == 4, "\(first.results)")

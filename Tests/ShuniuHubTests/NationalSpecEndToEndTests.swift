@@ -42,10 +42,7 @@ struct NationalSpecEndToEndTests {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let upstream = try await SimulatedUpstream.start()
-        try await RunningHub.withRunning(dataDir: folder.path, adjust: { configuration in
-            configuration.destinations = [Destination(name: "national", url: upstream.url, batchSize: 50, retrySchedule: [1, 1, 1])]
-            configuration.routing = RoutingTable(routes: [Route(destination: "national")])
-        }) { hub in
+        try await RunningHub.withRunning(dataDir: folder.path, adjust: { $0.deliverEverything(to: upstream.url) }) { hub in
             let platform = hub.client(try await Fixtures.register(in: hub.store, datasets: ["500", "501", "502", "503", "510"]))
 
             // One push: six projects, a joint tender project, a refused one, a section, a
