@@ -93,7 +93,7 @@ struct SpecBenchmark {
         let started = ContinuousClock.now
         return try await ChildProcess.withRunning(
             RepositoryPaths.executable, ["serve", "--data-dir", folder + "/var", "--host", "127.0.0.1", "--port", "0"],
-            directory: RepositoryPaths.root, outputFile: log
+            directory: RepositoryPaths.root, environment: CLI.environment(), outputFile: log
         ) { process in
             let deadline = started + .seconds(30)
             while ContinuousClock.now < deadline && process.isRunning {

@@ -29,11 +29,11 @@ struct CertsCommand: AsyncParsableCommand {
             if output.json {
                 try Output.json(CertsListing(authorities: views, refused: trust.refused))
             } else {
-                print(Output.table(
+                if !views.isEmpty { print(Output.table(
                     ["CA", "NAME", "KEYS", "RECOGNIZED", "CERTIFICATES", "FIRST EXPIRY", "CRL WHEN STALE", "CRL"],
                     views.map { [$0.id, $0.name, $0.keyAlgorithms.joined(separator: ","), "\($0.recognizedSince)…\($0.recognizedUntil)",
                                  String($0.certificates.count), $0.certificates.map(\.notAfter).min().map(Output.time) ?? "-", $0.whenStale, $0.crlFreshness] }
-                ))
+                )) }
                 for view in views { view.warnings.forEach { print("⚠ \(view.id): \($0)") } }
                 trust.refused.forEach { print("✗ refused: \($0)") }
                 if views.isEmpty && trust.refused.isEmpty {

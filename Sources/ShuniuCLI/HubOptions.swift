@@ -9,23 +9,34 @@ import ShuniuStore
 /// The CLI opens the same SQLite store as the daemon (WAL lets both work at once), so operator
 /// commands work whether or not the daemon runs, and need no network credentials.
 struct HubOptions: ParsableArguments {
-    @Option(name: .long, help: "YAML configuration file (defaults are embedded).")
+    @Option(name: .long, help: "YAML configuration file (default: $SHUNIU_CONFIG, else /etc/shuniu/shuniu.yaml when it exists, else the embedded defaults).")
     var config: String?
 
-    @Option(name: .customLong("data-dir"), help: "Folder of the SQLite store (default ./var).")
+    @Option(name: .customLong("data-dir"), help: "Folder of the SQLite store, which must exist (default: storage.dataDir, ./var).")
     var dataDir: String?
+
+    /// Where the configuration comes from.
+    var source: ConfigurationSource { .resolve(flag: config) }
 
     /// Defaults, then the file, then the flags.
     func configuration() throws -> HubConfiguration {
-        var configuration = try config.map(HubConfiguration.load(file:)) ?? HubConfiguration()
+        var configuration = try source.load()
         if let dataDir { configuration.dataDir = dataDir }
         return configuration
     }
 
     /// Opens the store; `create` only for commands that register something. The audit key is
     /// read from `audit.keyFile`, and made there when the store's chain is not keyed yet.
+    ///
+    /// A `--data-dir` must name a folder that exists: a typo there would otherwise become a new,
+    /// empty hub that the daemon never reads. The configured folder may be made.
     func openStore(create: Bool = false) throws -> HubStore {
         let configuration = try configuration()
+        if create, let dataDir, !FileManager.default.fileExists(atPath: dataDir) {
+            throw CLIFailure.notFound(
+                "--data-dir \(dataDir): no such folder; a store is only made in a folder that exists (check the path, or create the folder first)"
+            )
+        }
         return try HubStore(directory: configuration.dataDir, create: create, auditKeyFile: configuration.auditKeyFile)
     }
 }

@@ -64,6 +64,14 @@ struct PlatformsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
+            let specDir = try hub.configuration().specDir
+            let spec = try SpecLoader.load(directory: specDir)
+            let unknown = parsedDatasets.filter { spec.dataset($0) == nil }
+            guard unknown.isEmpty else {
+                throw CLIFailure.notFound(
+                    "--datasets: \(unknown.map(\.rawValue).joined(separator: ", ")) \(unknown.count == 1 ? "is not a dataset" : "are not datasets") of the common spec in \(specDir) (`shuniu spec list` shows them)"
+                )
+            }
             let store = try hub.openStore(create: true)
             defer { try? store.close() }
             let now = Date()

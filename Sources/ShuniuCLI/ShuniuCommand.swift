@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShuniuStore
 import ShuniuApp
 import ShuniuTrust
 
@@ -44,12 +45,21 @@ extension ShuniuCommand {
             }
         } catch let failure as CLIFailure {
             fail(failure.message, status: failure.exitCode)
+        } catch let error as StoreError where StoreErrorExit.notFound.contains(error.code) {
+            fail(error.message, status: CLIFailure.notFoundCode)
         } catch let error as ValidationError {
             // Thrown by run(): the flags parsed, the input did not hold.
             fail(error.message, status: CLIFailure.failed)
         } catch {
             exit(withError: error)
         }
+    }
+
+    /// Store errors that mean "no such thing": exit 2, as a `CLIFailure.notFound` would.
+    private enum StoreErrorExit {
+        static let notFound: Set<StoreError.Code> = [
+            .notFound, .platformNotFound, .certificateNotFound, .consumerNotFound, .grantNotFound, .recordNotFound, .disputeNotFound,
+        ]
     }
 
     private static func fail(_ message: String, status: Int32) -> Never {

@@ -21,13 +21,16 @@ struct StatusCommand: AsyncParsableCommand {
         var version: String?
         var startedAt: Date?
         var uptimeSeconds: Int?
+        /// The configuration file this command read (the daemon's, when it was started alike).
+        var configuration: String
     }
 
     func run() async throws {
         let daemon = DaemonLock.holder(dataDir: try hub.configuration().dataDir)
         let process = HubProcessView(
             running: daemon != nil, pid: daemon?.pid, version: daemon?.version, startedAt: daemon?.startedAt,
-            uptimeSeconds: daemon.map { max(0, Int(Date().timeIntervalSince($0.startedAt))) }
+            uptimeSeconds: daemon.map { max(0, Int(Date().timeIntervalSince($0.startedAt))) },
+            configuration: hub.source.description
         )
         let store = try hub.openStore()
         defer { try? store.close() }
@@ -43,6 +46,7 @@ struct StatusCommand: AsyncParsableCommand {
         } else {
             print("hub: not running")
         }
+        print("configuration: \(hub.source)")
         print("store: \(status.storePath) (\(Output.bytes(status.storeBytes)))")
         print("records: \(status.records), versions: \(status.versions), audit entries: \(status.auditEntries)")
         print("")

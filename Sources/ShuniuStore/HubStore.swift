@@ -47,7 +47,8 @@ public final class HubStore: Sendable {
         let existed = FileManager.default.fileExists(atPath: path)
         if !existed {
             guard create else {
-                throw StoreError(.notFound, "no store at \(path): start the hub once, register a platform, or pass --data-dir")
+                let shown = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+                throw StoreError(.notFound, "no store at \((shown as NSString).standardizingPath): start the hub once, register a platform, or pass --data-dir")
             }
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

@@ -27,7 +27,7 @@ public final class HubProcess: Sendable {
     private init(dataDir: String, logFile: String, config: String?) throws {
         let process = try ChildProcess(
             RepositoryPaths.executable, ["serve", "--data-dir", dataDir, "--host", "127.0.0.1", "--port", "0"] + (config.map { ["--config", $0] } ?? []),
-            directory: RepositoryPaths.root, outputFile: logFile
+            directory: RepositoryPaths.root, environment: CLI.environment(), outputFile: logFile
         )
         self.process = process
         self.logFile = logFile

@@ -170,7 +170,7 @@ struct CLITests {
         try HubStore(directory: folder.path).close()
         let output = folder.file("watch.out")
         try await ChildProcess.withRunning(RepositoryPaths.executable, ["queues", "--watch", "--data-dir", folder.path],
-                                           directory: RepositoryPaths.root, outputFile: output) { _ in
+                                           directory: RepositoryPaths.root, environment: CLI.environment(), outputFile: output) { _ in
             let sampled = await eventually(timeout: .seconds(10)) {
                 ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").contains("no destinations configured")
             }
@@ -247,8 +247,10 @@ struct CLITests {
     func storePermissions() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
+        // The configured folder is made (a --data-dir must exist already).
         let dataDir = folder.file("var")
-        try await run(["platforms", "add", "--data-dir", dataDir, "--id", "E4201000009", "--name", "x",
+        try "storage:\n  dataDir: \(dataDir)\n".write(toFile: folder.file("shuniu.yaml"), atomically: false, encoding: .utf8)
+        try await run(["platforms", "add", "--config", folder.file("shuniu.yaml"), "--id", "E4201000009", "--name", "x",
                        "--certified-until", "2027-06-30", "--datasets", "500"])
         let directoryMode = try FileManager.default.attributesOfItem(atPath: dataDir)[.posixPermissions] as? Int
         let fileMode = try FileManager.default.attributesOfItem(atPath: dataDir + "/" + HubStore.fileName)[.posixPermissions] as? Int

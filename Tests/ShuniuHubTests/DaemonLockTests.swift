@@ -18,7 +18,7 @@ struct DaemonLockTests {
             let pid = first.process.pid
             let second = try await ChildProcess.run(
                 RepositoryPaths.executable, ["serve", "--data-dir", dataDir, "--host", "127.0.0.1", "--port", "0"],
-                directory: RepositoryPaths.root, timeout: 60
+                directory: RepositoryPaths.root, environment: CLI.environment(), timeout: 60
             )
             #expect(second.status == 3, "\(second.output)")
             #expect(second.output.contains("pid \(pid)"), "\(second.output)")

@@ -10,8 +10,15 @@ import ShuniuCLI
 enum InProcessCommand {
     private static let oneAtATime = NSLock()
 
+    /// Commands parsed here read only the configuration a test names, never one installed on
+    /// the machine (as `CLI.environment()` does for child processes).
+    private static let withoutInstalledConfiguration: Void = {
+        setenv("SHUNIU_CONFIG", "", 1)
+    }()
+
     static func parse(_ arguments: [String]) async throws -> any ParsableCommand {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ParsedCommand, any Error>) in
+        _ = withoutInstalledConfiguration
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ParsedCommand, any Error>) in
             let thread = Thread {
                 oneAtATime.lock()
                 defer { oneAtATime.unlock() }
