@@ -18,10 +18,12 @@ struct HubOptions: ParsableArguments {
     /// Where the configuration comes from.
     var source: ConfigurationSource { .resolve(flag: config) }
 
-    /// Defaults, then the file, then the flags.
+    /// Defaults, then the file, then the flags. Run as root, the command becomes the data
+    /// folder's owner here, before it touches the folder (see ``StoreOwner``).
     func configuration() throws -> HubConfiguration {
         var configuration = try source.load()
         if let dataDir { configuration.dataDir = dataDir }
+        try StoreOwner.adopt(dataDir: configuration.dataDir)
         return configuration
     }
 

@@ -94,4 +94,23 @@ struct ConfigurationSourceTests {
         #expect(added.output.contains("5O1, 999 are not datasets of the common spec"), "\(added.output)")
         #expect(!FileManager.default.fileExists(atPath: folder.file("shuniu.sqlite")), "nothing was stored")
     }
+
+    @Test("run as root, a command works as the data folder's owner: the files it makes are the daemon's", .enabled(if: getuid() == 0))
+    func rootBecomesStoreOwner() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let dataDir = folder.file("var")
+        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: false)
+        let nobody: UInt32 = 65534
+        #expect(chown(dataDir, nobody, nobody) == 0)
+        let added = try await CLI.run([
+            "platforms", "add", "--data-dir", dataDir, "--id", "E4201000001", "--name", "示范交易平台",
+            "--certified-until", "2030-12-31", "--datasets", "500",
+        ])
+        #expect(added.status == 0, "\(added.output)")
+        for name in ["shuniu.sqlite", "audit.key"] {
+            let owner = try FileManager.default.attributesOfItem(atPath: dataDir + "/" + name)[.ownerAccountID] as? NSNumber
+            #expect(owner?.uint32Value == nobody, "\(name) belongs to the folder's owner, not root")
+        }
+    }
 }
