@@ -8,6 +8,8 @@ set -euo pipefail
 # (python3 also runs the OpenAPI validator).
 packages=(libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config openssl ca-certificates curl)
 command -v python3 >/dev/null || packages+=(python3 python3-pip)
+sudo_cmd=()
+[[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -15,8 +17,6 @@ done
 
 if ((${#missing[@]})); then
     echo "installing: ${missing[*]}" >&2
-    sudo_cmd=()
-    [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
     "${sudo_cmd[@]}" apt-get update -qq
     DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
@@ -33,6 +33,20 @@ if ! python3 -c 'import prometheus_client' 2>/dev/null; then
     echo "installing: prometheus-client (PyPI)" >&2
     python3 -m pip install -q prometheus-client 2>/dev/null ||
         python3 -m pip install -q --break-system-packages prometheus-client
+fi
+
+# The alert rules are checked by promtool, from Debian's prometheus package: only that one tool is
+# taken out of the package (installing it would also install and start a Prometheus server).
+if ! command -v promtool >/dev/null; then
+    echo "installing: promtool (from Debian's prometheus package)" >&2
+    download=$(mktemp -d)
+    trap 'rm -rf "$download"' EXIT
+    (cd "$download" && apt-get download -q prometheus >/dev/null 2>&1 ||
+        { "${sudo_cmd[@]}" apt-get update -qq && apt-get download -q prometheus >/dev/null 2>&1; })
+    dpkg-deb --fsys-tarfile "$download"/prometheus_*.deb | tar -x -C "$download" ./usr/bin/promtool
+    "${sudo_cmd[@]}" install -m 0755 "$download/usr/bin/promtool" /usr/local/bin/promtool
+    rm -rf "$download"
+    trap - EXIT
 fi
 
 command -v swift >/dev/null || { echo "swift is not on the PATH: install the Swift 6.3 toolchain first" >&2; exit 1; }

@@ -79,6 +79,35 @@ struct AlertRulesTests {
         try await upstream.stop()
     }
 
+    /// Runs Prometheus' own `promtool` (put on the PATH by Ops/install-deps.sh), its input on standard input.
+    static func promtool(_ arguments: [String], input: String? = nil) async throws -> (status: Int32, output: String) {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let script = input.map { text -> [String] in
+            let file = folder.file("input")
+            try? text.write(toFile: file, atomically: false, encoding: .utf8)
+            return ["-c", "exec promtool \"$@\" < \(file)", "promtool"]
+        } ?? ["-c", "exec promtool \"$@\"", "promtool"]
+        return try await ChildProcess.run("/bin/sh", script + arguments, timeout: 60)
+    }
+
+    @Test("promtool accepts the rules file, and a scrape of a busy hub")
+    func promtoolChecks() async throws {
+        let rules = try await Self.promtool(["check", "rules", Self.rulesFile])
+        #expect(rules.status == 0, "promtool check rules (Ops/install-deps.sh installs promtool): \(rules.output)")
+        #expect(rules.output.contains("SUCCESS: 12 rules found"), "\(rules.output)")
+
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        try await RunningHub.withRunning(dataDir: folder.path) { hub in
+            let client = hub.client(try await Fixtures.register(in: hub.store))
+            #expect(try await client.send(body: Fixtures.batch(Fixtures.sampleRecords())).status == 200)
+            let scrape = try await CurlHTTPClient().send(OutgoingRequest(method: "GET", url: hub.baseURL + "/metrics")).bodyText
+            let lint = try await Self.promtool(["check", "metrics"], input: scrape)
+            #expect(lint.status == 0, "promtool check metrics: \(lint.output)")
+        }
+    }
+
     @Test("The rules' parser finds names and labels, so that a misspelt one fails the test above")
     func parserSeesMistakes() {
         let used = Self.metricsNamed(in: #"        expr: sum by (destinaton) (rate(shuniu_delivery_atempts_total{outcom="dead"}[5m])) > 0"#)
