@@ -8,7 +8,7 @@ public struct ShuniuCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "shuniu",
         abstract: "枢纽 Shuniu — data-exchange hub of an e-bidding public service platform.",
-        discussion: CLIFailure.table,
+        discussion: CLIFailure.table + "\n\n" + TimeDisplay.help,
         version: "shuniu \(BuildInfo.version) (commit \(BuildInfo.commit))",
         subcommands: [
             ServeCommand.self, StatusCommand.self, PlatformsCommand.self, ConsumersCommand.self, GrantsCommand.self, DisputesCommand.self, QueuesCommand.self, DestinationsCommand.self, ConnectorsCommand.self,

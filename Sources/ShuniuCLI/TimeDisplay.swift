@@ -13,6 +13,12 @@ enum TimeDisplay: Sendable, Equatable {
 
     private static let beijingOffsetSeconds = 8 * 3600
 
+    /// For the CLI's help and the README.
+    static let help = """
+        Times are shown in Beijing time (2026-12-05T21:47:12+08:00), in tables and JSON alike; --utc shows UTC \
+        (2026-12-05T13:47:12Z). --since and --until read either form, and times without an offset as Beijing time.
+        """
+
     /// RFC 3339 to the second, with this display's offset.
     func text(_ date: Date) -> String {
         let offset = self == .beijing ? Self.beijingOffsetSeconds : 0
