@@ -11,8 +11,8 @@ struct ReplayCommand: AsyncParsableCommand {
         abstract: "Re-enqueue record versions received since a time for one destination.",
         discussion: """
             Routes apply to new versions as they arrive; replay is how history reaches a new or changed destination. \
-            Only versions the destination's routes would send are queued (the others are counted as skipped), unless \
-            --all-datasets is given. Upstreams drop repeats by their idempotency key. 不予共享 datasets are never sent.
+            Only versions the destination's routes would send are queued (the others are counted as skipped), and \
+            withdrawals of records the destination has, unless --all-datasets is given. Upstreams drop repeats by their idempotency key. 不予共享 datasets are never sent.
             """
     )
 
@@ -49,6 +49,9 @@ struct ReplayCommand: AsyncParsableCommand {
             selection, routed: allDatasets ? nil : Self.routeCheck(routes, spec: spec), by: operatorOption.resolved
         )
         var line = "queued \(outcome.queued) version(s) for \(destination)"
+        if outcome.withdrawalsFollowingOriginals > 0 {
+            line += " (\(outcome.withdrawalsFollowingOriginals) of them withdrawals following their originals there)"
+        }
         if !allDatasets {
             line += routes.isEmpty
                 ? "; no route sends anything there, so \(outcome.skippedByRoutes) skipped (--all-datasets sends them anyway)"

@@ -43,13 +43,17 @@ public struct ReplayCandidate: Sendable {
 public struct ReplayOutcome: Sendable, Equatable {
     public var queued: Int
     public var skippedByRoutes: Int
+    /// Of those queued, withdrawals the routes would not send, queued because the destination
+    /// has their original (as at ingest: a withdrawal follows its original).
+    public var withdrawalsFollowingOriginals: Int
 }
 
 extension HubStore {
     /// Re-enqueues every version received since `selection.since` (optionally of one dataset or
     /// platform) for one destination, on an operator's purpose, audited as `delivery.replay`.
     /// Versions already waiting for that destination are not queued twice. With `routed`, only
-    /// the versions it accepts are queued (the destination's routes); the others are counted as skipped.
+    /// the versions it accepts are queued (the destination's routes), and withdrawals of records
+    /// the destination received or has queued; the others are counted as skipped.
     @discardableResult
     public func replay(
         _ selection: ReplaySelection, routed: (@Sendable (ReplayCandidate) -> Bool)? = nil, by operatorName: String
@@ -77,6 +81,14 @@ extension HubStore {
             let now = Date()
             var count = 0
             var skipped = 0
+            var following = 0
+            // Withdrawals are few: their versions and the records they withdraw, read once.
+            var withdrawn: [Int64: [Int64]] = [:]
+            if routed != nil {
+                for row in try Row.fetchAll(db, sql: "SELECT withdrawal_version_id, record_id FROM record_withdrawal") {
+                    withdrawn[row["withdrawal_version_id"], default: []].append(row["record_id"])
+                }
+            }
             let rows = try Row.fetchCursor(db, sql: sql + " ORDER BY v.id", arguments: arguments)
             while let row = try rows.next() {
                 if let routed {
@@ -84,7 +96,13 @@ extension HubStore {
                         dataset: DatasetID(rawValue: row["dataset"]), platform: platform, regionCode: row["region_code"],
                         normalizedPayload: row["normalized_payload"]
                     )) else {
-                        skipped += 1
+                        guard try HubStore.destination(selection.destination, has: withdrawn[row["id"]] ?? [], in: db) else {
+                            skipped += 1
+                            continue
+                        }
+                        following += 1
+                        try HubStore.enqueue(versionID: row["id"], recordID: row["record_id"], destination: selection.destination, at: now, in: db)
+                        count += 1
                         continue
                     }
                 }
@@ -95,12 +113,24 @@ extension HubStore {
                 "since": ISO8601DateFormatter().string(from: selection.since), "dataset": selection.dataset?.rawValue ?? "",
                 "platform": selection.platform?.rawValue ?? "", "queued": String(count),
                 "routes": routed == nil ? "ignored" : "followed", "skippedByRoutes": String(skipped),
+                "withdrawalsFollowingOriginals": String(following),
             ])
             try HubStore.appendAudit(
                 AuditEvent(actorKind: .operator, actor: operatorName, action: "delivery.replay", subject: selection.destination, detail: detail),
                 at: now, in: db
             )
-            return ReplayOutcome(queued: count, skippedByRoutes: skipped)
+            return ReplayOutcome(queued: count, skippedByRoutes: skipped, withdrawalsFollowingOriginals: following)
         }
+    }
+
+    /// True when `destination` received one of `records` or has it on the way.
+    private static func destination(_ destination: String, has records: [Int64], in db: Database) throws -> Bool {
+        for record in records {
+            let received = try Bool.fetchOne(db, sql: """
+                SELECT 1 FROM delivery WHERE destination = ? AND record_id = ? AND state IN ('pending', 'in_flight', 'retrying', 'delivered') LIMIT 1
+                """, arguments: [destination, record]) ?? false
+            if received { return true }
+        }
+        return false
     }
 }

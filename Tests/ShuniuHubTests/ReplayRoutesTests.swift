@@ -43,6 +43,31 @@ struct ReplayRoutesTests {
         #expect(audit.last?.detail.contains("\"skippedByRoutes\":\"2\"") == true)
     }
 
+    @Test("A withdrawal the routes would not send is replayed after its original, as at ingest")
+    func withdrawalFollowsOriginal() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let dataDir = folder.file("var")
+        try await RunningHub.withRunning(dataDir: dataDir) { hub in
+            let client = hub.client(try await Fixtures.register(in: hub.store, datasets: ["302", "303", "500"]))
+            #expect(try await client.send(body: Fixtures.batch([Fixtures.datasetRecord("302")])).status == 200)
+            #expect(try await client.send(body: Fixtures.batch([Fixtures.datasetRecord("303")])).status == 200)
+        }
+        let config = folder.file("hub.yaml")
+        try """
+            storage: {dataDir: \(dataDir)}
+            paths: {mappings: \(RepositoryPaths.mappings)}
+            destinations:
+              - {name: credit, url: "http://127.0.0.1:9/records"}
+            routes:
+              - {destination: credit, datasets: ["302"]}
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let replayed = try await CLI.run(["replay", "--config", config, "--destination", "credit", "--since", "1d"])
+        #expect(replayed.status == 0, "\(replayed.output)")
+        #expect(replayed.output.contains("queued 2 version(s) for credit (1 of them withdrawals following their originals there); 0 skipped"), "\(replayed.output)")
+        #expect(try await waitingDatasets(dataDir) == ["302", "303"])
+    }
+
     @Test("--dataset is the filter's name; --class is refused as an unknown flag")
     func datasetFlag() async throws {
         let folder = try TemporaryDirectory()
