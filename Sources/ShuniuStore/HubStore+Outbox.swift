@@ -92,18 +92,19 @@ extension HubStore {
             let rows = try Row.fetchCursor(db, sql: sql + " ORDER BY v.id", arguments: arguments)
             while let row = try rows.next() {
                 if let routed {
-                    guard let platform = PlatformID(rawValue: row["source_platform"]), routed(ReplayCandidate(
-                        dataset: DatasetID(rawValue: row["dataset"]), platform: platform, regionCode: row["region_code"],
-                        normalizedPayload: row["normalized_payload"]
-                    )) else {
+                    let sent = PlatformID(rawValue: row["source_platform"]).map { platform in
+                        routed(ReplayCandidate(
+                            dataset: DatasetID(rawValue: row["dataset"]), platform: platform, regionCode: row["region_code"],
+                            normalizedPayload: row["normalized_payload"]
+                        ))
+                    } ?? false
+                    if !sent {
+                        // As at ingest, a withdrawal goes wherever its original went, whatever the routes say.
                         guard try HubStore.destination(selection.destination, has: withdrawn[row["id"]] ?? [], in: db) else {
                             skipped += 1
                             continue
                         }
                         following += 1
-                        try HubStore.enqueue(versionID: row["id"], recordID: row["record_id"], destination: selection.destination, at: now, in: db)
-                        count += 1
-                        continue
                     }
                 }
                 try HubStore.enqueue(versionID: row["id"], recordID: row["record_id"], destination: selection.destination, at: now, in: db)
