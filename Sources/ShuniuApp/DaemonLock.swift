@@ -22,7 +22,7 @@ public final class DaemonLock: @unchecked Sendable {
         public var holder: Holder?
         public var description: String {
             guard let holder else { return "another shuniu process holds the store in \(dataDir) (shuniu.lock)" }
-            return "a hub already runs on \(dataDir): pid \(holder.pid), started \(ISO8601DateFormatter().string(from: holder.startedAt))"
+            return "a hub already runs on \(dataDir): pid \(holder.pid), started \(BeijingTime.rfc3339(holder.startedAt))"
         }
     }
 

@@ -157,9 +157,9 @@ struct CAView: Encodable {
         crlFreshness = Self.freshness(of: crls, at: now)
         for source in crls {
             if let error = source.lastError {
-                warnings.append("CRL \(source.url): \(error) (\(source.failures) failures in a row; \(source.freshness(at: now)); next try \(Output.time(source.nextAttempt)))")
+                warnings.append("CRL \(source.url): \(error) (\(source.failures) failures in a row; \(source.freshness(at: now, time: Output.time)); next try \(Output.time(source.nextAttempt)))")
             } else if let nextUpdate = source.nextUpdate, nextUpdate < now {
-                warnings.append("CRL \(source.url): \(source.freshness(at: now))")
+                warnings.append("CRL \(source.url): \(source.freshness(at: now, time: Output.time))")
             }
         }
         let today = CalendarDay(now)

@@ -14,7 +14,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
     /// Filters shared by list, retry and discard.
     struct Filters: ParsableArguments {
         @Option(name: .long, help: "Only this destination.") var destination: String?
-        @Option(name: .customLong("class"), help: "Only this dataset (data class), e.g. 300.") var dataset: String?
+        @Option(name: .long, help: "Only this dataset, e.g. 300 (formerly --class).") var dataset: String?
         @Option(name: .long, help: "Only records from this platform.") var platform: String?
         @Option(name: .long, help: "Last attempt at or after: 2026-11-22, 2026-11-22T08:30, 2h, 7d.") var since: String?
         @Option(name: .long, help: "Last attempt before (same forms).") var until: String?

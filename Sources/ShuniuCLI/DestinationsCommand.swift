@@ -17,22 +17,32 @@ struct DestinationsCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let destinations = try hub.configuration().destinations
+            let configuration = try hub.configuration()
+            let destinations = configuration.destinations
+            // Without a daemon nothing is delivered, paused or not: said first.
+            let process = HubProcessView(dataDir: configuration.dataDir)
             let store = try hub.openStore()
             defer { try? store.close() }
             let stats = try await store.queueStats(destinations: destinations.map(\.name))
             if output.json {
-                try Output.json(zip(destinations, stats).map { DestinationView(destination: $0, stats: $1) })
-                return
+                struct ListView: Encodable { var hub: HubProcessView; var destinations: [DestinationView] }
+                return try Output.json(ListView(hub: process, destinations: zip(destinations, stats).map { DestinationView(destination: $0, stats: $1) }))
             }
+            print(process.running ? process.line : "hub: not running: nothing is delivered until `shuniu serve` runs on this store")
             if destinations.isEmpty { return print("no destinations configured (see destinations: in the configuration file)") }
             print(Output.table(
-                ["NAME", "KIND", "MODE", "BATCH", "STATE", "URL"],
+                ["NAME", "KIND", "MODE", "BATCH", "URL", "STATE"],
                 zip(destinations, stats).map { destination, queue in
-                    [destination.name, destination.kind.rawValue, destination.mode.rawValue, String(destination.batchSize),
-                     queue.paused ? "paused by \(queue.pausedBy ?? "?")" : "running", destination.url]
+                    [destination.name, destination.kind.rawValue, destination.mode.rawValue, String(destination.batchSize), destination.url, Self.state(queue)]
                 }
             ))
+        }
+
+        /// `running`, or `paused by ops at 2026-12-05T10:00:00+08:00: upstream maintenance`.
+        static func state(_ queue: QueueStats) -> String {
+            guard queue.paused else { return "running" }
+            return "paused by \(queue.pausedBy ?? "?")" + (queue.pausedAt.map { " at \(Output.time($0))" } ?? "")
+                + (queue.pausedReason.map { ": \($0)" } ?? " (no reason given)")
         }
     }
 
@@ -53,7 +63,7 @@ struct DestinationsCommand: AsyncParsableCommand {
         @OptionGroup var hub: HubOptions
         @OptionGroup var operatorOption: OperatorOption
         @Argument(help: "The destination's name.") var name: String
-        @Option(name: .long, help: "Why, for the audit log.") var reason: String?
+        @Option(name: .long, help: "Why: audited, and shown by `destinations list` while paused.") var reason: String?
 
         func apply(paused: Bool) async throws {
             let names = try hub.configuration().destinations.map(\.name)
@@ -81,6 +91,9 @@ struct DestinationView: Encodable {
     var signed: Bool
     var clientCertificate: Bool
     var paused: Bool
+    var pausedBy: String?
+    var pausedAt: Date?
+    var pausedReason: String?
 
     init(destination: Destination, stats: QueueStats) {
         name = destination.name
@@ -94,5 +107,8 @@ struct DestinationView: Encodable {
         signed = destination.appKey != nil
         clientCertificate = destination.tlsCertificate != nil
         paused = stats.paused
+        pausedBy = stats.pausedBy
+        pausedAt = stats.pausedAt
+        pausedReason = stats.pausedReason
     }
 }

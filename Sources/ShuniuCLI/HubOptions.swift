@@ -64,4 +64,5 @@ struct OperatorOption: ParsableArguments {
 struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
+    @OptionGroup var times: UTCOption
 }

@@ -1,11 +1,16 @@
 import Foundation
 
-/// Prints JSON (sorted keys, ISO 8601 times) or aligned text tables.
+/// Prints JSON (sorted keys, RFC 3339 times with an offset) or aligned text tables. Times are
+/// Beijing time, or UTC with `--utc` (``TimeDisplay``).
 enum Output {
     static func json(_ value: some Encodable) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        let display = TimeDisplay.current
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(display.text(date))
+        }
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
@@ -34,9 +39,10 @@ enum Output {
         }
     }
 
+    /// `2026-12-05T21:47:12+08:00` (or `…Z` with `--utc`); `-` for none.
     static func time(_ date: Date?) -> String {
         guard let date else { return "-" }
-        return date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon)) + "Z"
+        return TimeDisplay.current.text(date)
     }
 
     /// `45s`, `12m`, `3h 5m`, `2d 4h`.

@@ -10,6 +10,8 @@ struct PushCommand: AsyncParsableCommand {
         commandName: "push",
         abstract: "Sign a JSON batch as a trading platform and POST it to a hub's /api/v1/records.",
         discussion: """
+            Prints the hub's answer (JSON) on standard output, after a one-line summary on standard error \
+            (records sent, signer, counts, HTTP status); exits 1 unless the status is 2xx.
             With --app-key: HMAC under the app secret, read from --secret-file or the SHUNIU_APP_SECRET environment variable, never from the command line.
             With --certificate and --key: signed with a registered certificate's private key (unencrypted PKCS#8 PEM).
             """
@@ -52,9 +54,18 @@ struct PushCommand: AsyncParsableCommand {
         guard let body = FileManager.default.contents(atPath: file) else { throw CLIFailure("cannot read \(file)") }
         let client = try makeClient()
         let response = try await client.send(body: Array(body))
-        print("HTTP \(response.status)")
+        let summary = PushSummary(batch: body, url: client.baseURL, signer: signer, status: response.status, answer: response.body)
+        FileHandle.standardError.write(Data((summary.line + "\n").utf8))
         print(response.bodyText)
         if !(200..<300).contains(response.status) { throw ExitCode(1) }
+    }
+
+    /// Who signs, for the summary line: never the secret.
+    private var signer: String {
+        if let appKey { return "app key \(appKey)" }
+        guard let certificate, let bytes = FileManager.default.contents(atPath: certificate),
+              let parsed = try? X509Certificate([UInt8](bytes)) else { return "a certificate" }
+        return "certificate \(parsed.subject)"
     }
 
     private func makeClient() throws -> IngestClient {

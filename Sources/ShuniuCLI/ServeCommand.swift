@@ -62,7 +62,13 @@ struct ServeCommand: AsyncParsableCommand {
         for problem in hubInstance.mappingReport.refused {
             logger.error("mapping file refused; that platform's payloads are refused until it is fixed and reloaded", metadata: ["problem": "\(problem)"])
         }
-        try await hubInstance.run()
+        do {
+            try await hubInstance.run()
+        } catch {
+            // Not NIO's text: the address, and what to change.
+            if let failure = BindFailure(error, host: configuration.host, port: configuration.port) { throw CLIFailure(failure.description) }
+            throw error
+        }
         logger.notice("shuniu stopped")
     }
 }

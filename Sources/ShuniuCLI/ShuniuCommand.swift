@@ -9,7 +9,7 @@ public struct ShuniuCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "shuniu",
         abstract: "枢纽 Shuniu — data-exchange hub of an e-bidding public service platform.",
-        discussion: CLIFailure.table,
+        discussion: CLIFailure.table + "\n\n" + TimeDisplay.help,
         version: "shuniu \(BuildInfo.version) (commit \(BuildInfo.commit))",
         subcommands: [
             ServeCommand.self, StatusCommand.self, PlatformsCommand.self, ConsumersCommand.self, GrantsCommand.self, DisputesCommand.self, QueuesCommand.self, DestinationsCommand.self, ConnectorsCommand.self,
@@ -38,10 +38,13 @@ extension ShuniuCommand {
             // Every command may hash (SM3, SHA-256, HMAC): an OpenSSL build without one is an error
             // here, once, not a stop of the process wherever a command first hashes.
             try CryptoSelfCheck.run()
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
+            // Beijing time unless the command was given --utc, for every time it prints.
+            try await TimeDisplay.$current.withValue(TimeDisplay.chosen(by: command)) {
+                if var asyncCommand = command as? any AsyncParsableCommand {
+                    try await asyncCommand.run()
+                } else {
+                    try command.run()
+                }
             }
         } catch let failure as CLIFailure {
             fail(failure.message, status: failure.exitCode)

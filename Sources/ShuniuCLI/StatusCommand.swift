@@ -14,38 +14,24 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var hub: HubOptions
     @OptionGroup var output: OutputOptions
 
-    /// The daemon on this store, as its lock file names it.
-    struct HubProcessView: Encodable {
-        var running: Bool
-        var pid: Int32?
-        var version: String?
-        var startedAt: Date?
-        var uptimeSeconds: Int?
-        /// The configuration file this command read (the daemon's, when it was started alike).
-        var configuration: String
-    }
-
     func run() async throws {
-        let daemon = DaemonLock.holder(dataDir: try hub.configuration().dataDir)
-        let process = HubProcessView(
-            running: daemon != nil, pid: daemon?.pid, version: daemon?.version, startedAt: daemon?.startedAt,
-            uptimeSeconds: daemon.map { max(0, Int(Date().timeIntervalSince($0.startedAt))) },
-            configuration: hub.source.description
-        )
+        let process = HubProcessView(dataDir: try hub.configuration().dataDir)
         let store = try hub.openStore()
         defer { try? store.close() }
         let status = try await store.status()
         let spec = try SpecLoader.load(directory: hub.configuration().specDir)
         let overdue = try await WithdrawalDeadlines(spec: spec, store: store).overdue()
         if output.json {
-            struct StatusView: Encodable { var hub: HubProcessView; var status: HubStatus; var overdueWithdrawals: [OverdueWithdrawals] }
-            return try Output.json(StatusView(hub: process, status: status, overdueWithdrawals: overdue))
+            struct StatusView: Encodable {
+                var hub: HubProcessView
+                /// The configuration this command read (the daemon's, when it was started alike).
+                var configuration: String
+                var status: HubStatus
+                var overdueWithdrawals: [OverdueWithdrawals]
+            }
+            return try Output.json(StatusView(hub: process, configuration: hub.source.description, status: status, overdueWithdrawals: overdue))
         }
-        if let daemon, let uptime = process.uptimeSeconds {
-            print("hub: running, pid \(daemon.pid), version \(daemon.version), up \(Self.duration(uptime)) (since \(Output.time(daemon.startedAt)))")
-        } else {
-            print("hub: not running")
-        }
+        print(process.line)
         print("configuration: \(hub.source)")
         print("store: \(status.storePath) (\(Output.bytes(status.storeBytes)))")
         print("records: \(status.records), versions: \(status.versions), audit entries: \(status.auditEntries)")
@@ -81,13 +67,5 @@ struct StatusCommand: AsyncParsableCommand {
         for late in overdue {
             print("\nwithdrawals overdue at \(late.destination): \(late.count), waiting since \(Output.time(late.oldestEnqueuedAt)) (shuniu queues --items \(late.destination))")
         }
-    }
-
-    /// "3d 4h 5m", "12m 3s": an uptime read at a glance.
-    static func duration(_ seconds: Int) -> String {
-        let days = seconds / 86_400, hours = seconds % 86_400 / 3600, minutes = seconds % 3600 / 60
-        if days > 0 { return "\(days)d \(hours)h \(minutes)m" }
-        if hours > 0 { return "\(hours)h \(minutes)m" }
-        return "\(minutes)m \(seconds % 60)s"
     }
 }

@@ -415,6 +415,10 @@ extension HubStore {
                 ALTER TABLE data_grant ADD COLUMN government INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        migrator.registerMigration("19-destination-paused-at") { db in
+            // When a destination was paused by hand, shown beside who paused it and why.
+            try db.execute(sql: "ALTER TABLE destination_state ADD COLUMN paused_at DOUBLE")
+        }
         return migrator
     }
 }

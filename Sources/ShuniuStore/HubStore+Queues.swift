@@ -63,21 +63,25 @@ extension HubStore {
             oldestPendingSeconds: oldest.map { max(0, now.timeIntervalSince1970 - $0) },
             lastSuccessAt: date("last_success_at"), lastError: state?["last_error"], lastErrorAt: date("last_error_at"),
             deliveriesLastMinute: lastMinute, paused: (state?["paused"] as Int?) == 1, pausedBy: state?["paused_by"],
+            pausedReason: state?["paused_reason"], pausedAt: date("paused_at"),
             circuitOpenUntil: circuit
         )
     }
 
     /// Pauses or resumes deliveries to a destination by hand, audited in the same transaction.
     public func setDestinationPaused(_ destination: String, paused: Bool, by operatorName: String, reason: String?) async throws {
+        let now = Date()
         try await pool.write { db in
             try db.execute(sql: """
-                INSERT INTO destination_state (name, paused, paused_by, paused_reason) VALUES (?, ?, ?, ?)
-                ON CONFLICT (name) DO UPDATE SET paused = excluded.paused, paused_by = excluded.paused_by, paused_reason = excluded.paused_reason
-                """, arguments: [destination, paused ? 1 : 0, paused ? operatorName : nil, reason])
+                INSERT INTO destination_state (name, paused, paused_by, paused_reason, paused_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET paused = excluded.paused, paused_by = excluded.paused_by,
+                    paused_reason = excluded.paused_reason, paused_at = excluded.paused_at
+                """, arguments: [destination, paused ? 1 : 0, paused ? operatorName : nil, paused ? reason : nil,
+                                 paused ? now.timeIntervalSince1970 : nil])
             try HubStore.appendAudit(
                 AuditEvent(actorKind: .operator, actor: operatorName, action: paused ? "destination.pause" : "destination.resume",
                            subject: destination, detail: JSONText.object(["reason": reason ?? ""])),
-                at: Date(), in: db
+                at: now, in: db
             )
         }
     }

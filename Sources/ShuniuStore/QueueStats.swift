@@ -18,6 +18,10 @@ public struct QueueStats: Codable, Sendable, Hashable {
     public var deliveriesLastMinute: Int
     public var paused: Bool
     public var pausedBy: String?
+    /// Why it was paused (`destinations pause --reason`), when a reason was given.
+    public var pausedReason: String?
+    /// When it was paused (nil for a pause from before this was recorded).
+    public var pausedAt: Date?
     /// Set while the circuit breaker holds deliveries back.
     public var circuitOpenUntil: Date?
 }

@@ -85,7 +85,7 @@ struct CLITests {
         try await run(["destinations", "list", "--config", config])
         try await run(["destinations", "pause", "national", "--config", config, "--operator", "ops", "--reason", "upstream maintenance"])
         await #expect(throws: (any Error).self) { try await run(["destinations", "pause", "nowhere", "--config", config]) }
-        try await run(["replay", "--config", config, "--destination", "national", "--since", "7d", "--class", "500"])
+        try await run(["replay", "--config", config, "--destination", "national", "--since", "7d", "--dataset", "500"])
         await #expect(throws: (any Error).self) { try await run(["replay", "--config", config, "--destination", "national", "--since", "yesterday"]) }
         try await run(["dead-letters", "list", "--config", config, "--destination", "national", "--since", "2026-01-01"])
         await #expect(throws: (any Error).self) { try await run(["dead-letters", "retry", "--config", config]) }

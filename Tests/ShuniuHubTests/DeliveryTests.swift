@@ -342,11 +342,11 @@ struct DeliveryOperationsTests {
         try await Task.sleep(for: .milliseconds(400))
         #expect(upstream.received.isEmpty)  // no route: nothing queued
 
-        let queued = try await hub.store.replay(ReplaySelection(destination: "late", since: Date().addingTimeInterval(-3600), dataset: "502"), by: "zhao.liu")
+        let queued = try await hub.store.replay(ReplaySelection(destination: "late", since: Date().addingTimeInterval(-3600), dataset: "502"), by: "zhao.liu").queued
         #expect(queued == 1)
         #expect(await eventually { upstream.receivedRecords.count == 1 })
         #expect(upstream.receivedRecords.first?.key == "E4201000001000001001001")
-        #expect(try await hub.store.replay(ReplaySelection(destination: "late", since: Date().addingTimeInterval(60)), by: "zhao.liu") == 0)
+        #expect(try await hub.store.replay(ReplaySelection(destination: "late", since: Date().addingTimeInterval(60)), by: "zhao.liu").queued == 0)
         let audit = try await hub.store.auditEntries(limit: 5, action: "delivery.replay")
         #expect(audit.count == 2 && audit.last?.detail.contains("\"queued\":\"1\"") == true)
         try await hub.stop()

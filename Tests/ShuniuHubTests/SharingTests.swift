@@ -125,7 +125,7 @@ struct SharingTests {
         // 500, 501, 502 and 507 are queued; 503 (不予共享) is not.
         #expect(queued.pending + queued.inFlight + queued.retrying + queued.dead + queued.delivered == 4)
         let replayed = try await CLI.run(["replay", "--config", try Self.configFile(in: folder, dataDir: hub.dataDir, mappings: mappings),
-                                          "--destination", "national", "--since", "1d", "--class", "503"])
+                                          "--destination", "national", "--since", "1d", "--dataset", "503", "--all-datasets"])
         // Nothing of 503 is waiting, so only the sharing type keeps a replay from queuing it.
         #expect(replayed.status == 0 && replayed.output.contains("queued 0 version"), "\(replayed.output)")
 

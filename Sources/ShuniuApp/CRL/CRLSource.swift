@@ -42,9 +42,14 @@ public struct CRLSource: Codable, Sendable, Equatable {
 
     /// For people: `fresh until …`, `stale since …`, `never fetched`.
     public func freshness(at now: Date) -> String {
+        freshness(at: now, time: Self.time)
+    }
+
+    /// The same, with times written by `time` (the CLI's are Beijing time, or UTC on request).
+    public func freshness(at now: Date, time: (Date) -> String) -> String {
         guard lastSuccess != nil else { return "never fetched" }
         guard let nextUpdate else { return "no nextUpdate" }
-        return nextUpdate < now ? "stale since \(Self.time(nextUpdate))" : "fresh until \(Self.time(nextUpdate))"
+        return nextUpdate < now ? "stale since \(time(nextUpdate))" : "fresh until \(time(nextUpdate))"
     }
 
     static func time(_ date: Date) -> String {
