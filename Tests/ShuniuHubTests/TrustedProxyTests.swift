@@ -47,6 +47,9 @@ struct TrustedProxyTests {
         let good = try HubConfiguration.parse("server:\n  trustedProxies: [\"127.0.0.1\", \"10.0.0.0/8\", \"::1\"]\n", file: "shuniu.yaml")
         #expect(good.trustedProxies == (try TrustedProxies(["127.0.0.1", "10.0.0.0/8", "::1"])))
         #expect(HubConfiguration().trustedProxies.isEmpty)
+        // The example shows the key with its default, and HTTPS commented out.
+        let example = try HubConfiguration.load(file: RepositoryPaths.root + "/Ops/config/shuniu.example.yaml")
+        #expect(example.trustedProxies.isEmpty && example.tls == nil)
         do {
             _ = try HubConfiguration.parse("server:\n  trustedProxies:\n    - 127.0.0.1\n    - nginx.local\n", file: "shuniu.yaml")
             Issue.record("a host name was accepted")
