@@ -17,7 +17,7 @@ import Yams
 /// | `server.headerTimeoutSeconds` | integer 1–3600 | `10` | a request head must be complete this long after the connection opened or its first bytes came |
 /// | `server.idleTimeoutSeconds` | integer 1–3600 | `60` | a kept-alive connection with no request under way is closed after this |
 /// | `server.bodyTimeoutSeconds` | integer 1–3600 | `60` | longest pause between two pieces of a request body (not a total) |
-/// | `server.maxConnectionsPerAddress` | integer 1–100000 | `64` | open connections from one address; one more is closed at once |
+/// | `server.maxConnectionsPerAddress` | integer 1–100000 | `64` | open connections from one TCP peer (not the `X-Forwarded-For` client); one more is closed at once |
 /// | `server.maxConnections` | integer 1–1000000 | `1000` | open connections in all; more wait in the listen backlog. See ``ConnectionLimits`` |
 /// | `server.tls` | mapping | none | serve HTTPS: `certificate`, `key`, `clientCA`, `clientCertificates`; see ``ServerTLSSettings`` |
 /// | `server.trustedProxies` | list of addresses or CIDR ranges | `[]` | peers whose `X-Forwarded-For` names the client; see ``TrustedProxies`` |

@@ -4,7 +4,7 @@
 /// |---|---|---|---|
 /// | `certificate` | path | required | PEM: the server certificate first, then its intermediates |
 /// | `key` | path | required | PEM private key (RSA or ECDSA, unencrypted) of that certificate |
-/// | `clientCA` | path | none | PEM bundle of the CAs whose client certificates are accepted |
+/// | `clientCA` | path | none | PEM bundle of the CAs whose client certificates are accepted (unused with `none`) |
 /// | `clientCertificates` | `none`, `optional`, `required` | `none` | whether clients are asked for a certificate; `optional` and `required` need `clientCA` |
 ///
 /// SIGHUP reads the files again; a pair that fails keeps the one in force (``ServerTLSReloader``).
