@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // Already used by Hummingbird; named here because ShuniuApp's connection limits see HTTP parts.
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        // Already used by Hummingbird; named here because ShuniuApp builds the TLS context it serves.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // C libraries, wrapped once each.
@@ -160,6 +162,9 @@ let package = Package(
                 "ShuniuCore", "ShuniuSpec", "ShuniuStore", "ShuniuIngest", "ShuniuSharing", "ShuniuAPI", "ShuniuTrust", "ShuniuDelivery", "ShuniuTransport", "ShuniuConnectors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                // HTTPS: `server.tls`, its certificate reloaded on SIGHUP.
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 // Connection limits: a channel handler per connection, on the HTTP parts.
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),

@@ -7,9 +7,10 @@ import ShuniuCore
 import Synchronization
 
 /// Logs one line per HTTP request once its answer is written: method, path (query values that
-/// could be secrets masked), status, bytes sent, milliseconds, the caller's address, the platform
-/// or consumer when the request authenticated, and the request id (the caller's `X-Request-Id`
-/// when it is a plain token, else the hub's own), which is sent back in `X-Request-Id`.
+/// could be secrets masked), status, bytes sent, milliseconds, the client's address (and the
+/// proxy's, when a trusted one forwarded it), the platform or consumer when the request
+/// authenticated, and the request id (the caller's `X-Request-Id` when it is a plain token, else
+/// the hub's own), which is sent back in `X-Request-Id`.
 public struct AccessLogMiddleware: RouterMiddleware {
     public typealias Context = HubRequestContext
     let logger: Logger
@@ -29,7 +30,9 @@ public struct AccessLogMiddleware: RouterMiddleware {
             "requestId": "\(requestID)",
         ]
         if let query = Self.maskedQuery(request.uri.query) { metadata["query"] = "\(query)" }
-        if let address = context.remoteAddress?.ipAddress { metadata["address"] = "\(address)" }
+        if let address = context.clientAddress { metadata["address"] = "\(address)" }
+        // Through a trusted proxy: which one, beside the client it forwarded for.
+        if let peer = context.peerAddress, peer != context.clientAddress { metadata["proxy"] = "\(peer)" }
         let caller = RequestCaller()
         var response: Response
         do {

@@ -42,9 +42,11 @@ public struct HubAPI: Sendable {
     static let verifyBodyLimit = 4 * 1024 * 1024
 
     /// The routes; with `accessLog`, each request is logged there once answered (``AccessLogMiddleware``).
-    public func router(accessLog: Logger? = nil) -> Router<HubRequestContext> {
+    /// `X-Forwarded-For` names the client only when the peer is one of `trustedProxies`.
+    public func router(accessLog: Logger? = nil, trustedProxies: TrustedProxies = TrustedProxies()) -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
         // Before the routes: a middleware wraps only the routes added after it.
+        if !trustedProxies.isEmpty { router.add(middleware: ClientAddressMiddleware(trustedProxies: trustedProxies)) }
         if let accessLog { router.add(middleware: AccessLogMiddleware(logger: accessLog)) }
         router.get("/healthz") { _, _ in
             try json(["status": "ok"], status: .ok)

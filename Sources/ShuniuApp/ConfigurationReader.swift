@@ -1,4 +1,5 @@
 import Logging
+import ShuniuAPI
 import ShuniuCore
 import Yams
 
@@ -106,6 +107,12 @@ struct ConfigurationReader {
                 var reader = ConnectorReader(file: file)
                 configuration.connectors = reader.read(value)
                 diagnostics += reader.diagnostics
+            } else if key == "server.tls" {
+                var reader = ServerTLSReader(file: file)
+                configuration.tls = reader.read(value)
+                diagnostics += reader.diagnostics
+            } else if key == "server.trustedProxies" {
+                configuration.trustedProxies = readTrustedProxies(value)
             } else if key == "routes" {
                 var reader = RouteReader(file: file)
                 configuration.routing = RoutingTable(routes: reader.read(value))
@@ -118,13 +125,40 @@ struct ConfigurationReader {
                 if let problem = setter(&configuration, scalar.string) {
                     report(value, "'\(key)' \(problem)")
                 }
-            } else if ConfigurationReader.keys.keys.contains(where: { $0.hasPrefix(key + ".") }) {
+            } else if (ConfigurationReader.keys.keys + ConfigurationReader.sections).contains(where: { $0.hasPrefix(key + ".") }) {
                 read(mapping: value, into: &configuration, prefix: key)
             } else {
-                let known = (ConfigurationReader.keys.keys + ["destinations", "routes", "connectors"]).sorted().joined(separator: ", ")
+                let known = (ConfigurationReader.keys.keys + ConfigurationReader.sections).sorted().joined(separator: ", ")
                 report(keyNode, "unknown key '\(key)' (known keys: \(known))")
             }
         }
+    }
+
+    /// Keys read by readers of their own, beside the scalar ``keys``.
+    static let sections = ["destinations", "routes", "connectors", "server.tls", "server.trustedProxies"]
+
+    /// `server.trustedProxies`: one address or CIDR range, or a list of them; each bad entry reported on its line.
+    private mutating func readTrustedProxies(_ node: Node) -> TrustedProxies {
+        let items: [Node]
+        if node.scalar != nil {
+            items = [node]
+        } else if let sequence = node.sequence, sequence.allSatisfy({ $0.scalar != nil }) {
+            items = Array(sequence)
+        } else {
+            report(node, "'server.trustedProxies' must be a list of addresses or CIDR ranges, such as [\"127.0.0.1\", \"10.0.0.0/8\"]")
+            return TrustedProxies()
+        }
+        var entries: [String] = []
+        for item in items {
+            let entry = item.scalar?.string ?? ""
+            do {
+                _ = try TrustedProxies([entry])
+                entries.append(entry)
+            } catch {
+                report(item, "'server.trustedProxies': \(error)")
+            }
+        }
+        return (try? TrustedProxies(entries)) ?? TrustedProxies()
     }
 
     mutating func report(_ node: Node, _ message: String) {

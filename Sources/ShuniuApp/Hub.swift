@@ -33,6 +33,8 @@ public struct Hub: Sendable {
     public let crls: CRLRefresher
     /// Refused requests by address and minute: unidentified callers are audited as summaries.
     public let refusals: RefusalTally
+    /// The certificate and key served when `server.tls` is set; read again on SIGHUP.
+    public let serverTLS: ServerTLSState?
     let logger: Logger
 
     /// Puts the operators' allowed codes in force again, as SIGHUP does (tests).
@@ -40,7 +42,8 @@ public struct Hub: Sendable {
         await AllowedCodesReloader(store: store, codes: spec.knownInvalidCodes, logger: logger).reload(trigger: "call")
     }
 
-    /// Opens the store (running migrations) and loads the spec; fails with every problem found.
+    /// Opens the store (running migrations) and loads the spec; fails with every problem found,
+    /// or with a ``ServerTLSProblem`` when `server.tls` names a pair that cannot be served.
     /// `spec`, when given, is used instead of loading `configuration.specDir` again (tests start
     /// many hubs on the repository's spec).
     public init(configuration: HubConfiguration, logger: Logger, spec: DataSpec? = nil) throws {
@@ -60,6 +63,11 @@ public struct Hub: Sendable {
         }
         self.mappings = MappingRegistry(folder: configuration.platformMappingsDir, spec: spec)
         self.mappingReport = mappings.reload()
+        if let settings = configuration.tls {
+            self.serverTLS = try ServerTLSState(settings: settings)
+        } else {
+            self.serverTLS = nil
+        }
         self.store = try HubStore(directory: configuration.dataDir, maxSizeBytes: configuration.maxStoreBytes, auditKeyFile: configuration.auditKeyFile)
         if let problem = store.auditKeyProblem {
             try? store.close()
@@ -128,11 +136,15 @@ public struct Hub: Sendable {
         let host = configuration.host
         let limits = configuration.connections
         let connectionMetrics = ConnectionMetrics(limits: limits, factory: metrics)
+        // Counted by TCP peer, before any X-Forwarded-For is read: behind a proxy, the proxy's connections.
         let perAddress = AddressConnectionCounter(maxPerAddress: limits.maxConnectionsPerAddress, metrics: connectionMetrics)
+        let serverTLS = self.serverTLS
         let application = Application(
-            router: api.router(accessLog: logger),
+            router: api.router(accessLog: logger, trustedProxies: configuration.trustedProxies),
             server: HTTPServerBuilder { responder in
-                LimitedHTTP1Channel(responder: responder, limits: limits, counter: perAddress, metrics: connectionMetrics, logger: logger)
+                let http = LimitedHTTP1Channel(responder: responder, limits: limits, counter: perAddress, metrics: connectionMetrics, logger: logger)
+                guard let serverTLS else { return http }
+                return ReloadableTLSChannel(base: http, tls: serverTLS)
             },
             configuration: .init(
                 address: .hostname(host, port: configuration.port), serverName: "shuniu",
@@ -142,7 +154,11 @@ public struct Hub: Sendable {
                 let port = channel.localAddress?.port ?? 0
                 // Counters at zero before anyone is told the hub listens.
                 await exposition.seed()
-                logger.notice("shuniu listening", metadata: ["address": "\(host):\(port)"])
+                var listening: Logger.Metadata = ["address": "\(host):\(port)", "scheme": serverTLS == nil ? "http" : "https"]
+                if let serverTLS {
+                    for (name, value) in ServerTLSReloader.describe(serverTLS.current) { listening["certificate." + name] = "\(value)" }
+                }
+                logger.notice("shuniu listening", metadata: listening)
                 await onListening(port)
             },
             logger: logger
@@ -179,7 +195,8 @@ public struct Hub: Sendable {
                     .init(service: StoreHealthMonitor(store: store, factory: metrics, logger: logger)),
                     .init(service: MappingReloader(
                         registry: mappings, initial: mappingReport, store: store,
-                        allowedCodes: AllowedCodesReloader(store: store, codes: spec.knownInvalidCodes, logger: logger), logger: logger
+                        allowedCodes: AllowedCodesReloader(store: store, codes: spec.knownInvalidCodes, logger: logger),
+                        serverTLS: serverTLS.map { ServerTLSReloader(state: $0, store: store, logger: logger) }, logger: logger
                     )),
                     .init(service: QueueMetricsSampler(
                         store: store, destinations: configuration.destinations.map(\.name), withdrawals: WithdrawalDeadlines(spec: spec, store: store),

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ShuniuAPI
 import ShuniuConnectors
 import ShuniuCore
 import ShuniuIngest
@@ -16,8 +17,10 @@ import Yams
 /// | `server.headerTimeoutSeconds` | integer 1–3600 | `10` | a request head must be complete this long after the connection opened or its first bytes came |
 /// | `server.idleTimeoutSeconds` | integer 1–3600 | `60` | a kept-alive connection with no request under way is closed after this |
 /// | `server.bodyTimeoutSeconds` | integer 1–3600 | `60` | longest pause between two pieces of a request body (not a total) |
-/// | `server.maxConnectionsPerAddress` | integer 1–100000 | `64` | open connections from one address; one more is closed at once |
+/// | `server.maxConnectionsPerAddress` | integer 1–100000 | `64` | open connections from one TCP peer (not the `X-Forwarded-For` client); one more is closed at once |
 /// | `server.maxConnections` | integer 1–1000000 | `1000` | open connections in all; more wait in the listen backlog. See ``ConnectionLimits`` |
+/// | `server.tls` | mapping | none | serve HTTPS: `certificate`, `key`, `clientCA`, `clientCertificates`; see ``ServerTLSSettings`` |
+/// | `server.trustedProxies` | list of addresses or CIDR ranges | `[]` | peers whose `X-Forwarded-For` names the client; see ``TrustedProxies`` |
 /// | `storage.dataDir` | path | `./var` | holds `shuniu.sqlite` |
 /// | `storage.maxSizeBytes` | integer ≥ 1048576 | none | the database file's size limit: past it writes are answered 503 `store.full`, as on a full disk, while the disk keeps room for the system |
 /// | `paths.mappings` | path | `./Mappings` | the spec is `<mappings>/spec` |
@@ -46,6 +49,10 @@ public struct HubConfiguration: Sendable, Equatable {
     public var refusalsPerMinutePerAddress = 120
     /// Timeouts for slow clients and caps on open connections.
     public var connections = ConnectionLimits()
+    /// HTTPS when set: the certificate and key served, and whether clients must show one.
+    public var tls: ServerTLSSettings?
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    public var trustedProxies = TrustedProxies()
     public var dataDir = "./var"
     /// The database file's size limit, in bytes; nil for none (the disk's).
     public var maxStoreBytes: Int64?

@@ -8,7 +8,8 @@ import UnixSignals
 
 /// Reloads the platforms' mapping files on SIGHUP (sent by `shuniu mappings reload`), and audits
 /// what happened: the versions now in force and every problem of a refused file. The same signal
-/// puts the operators' allowed codes in force again (sent by `shuniu codes allow` and `remove`).
+/// puts the operators' allowed codes in force again (sent by `shuniu codes allow` and `remove`),
+/// and reads the served TLS certificate and key again (an operator's `kill -HUP` after renewing them).
 struct MappingReloader: Service {
     let registry: MappingRegistry
     /// What loading the files at start-up found.
@@ -16,6 +17,8 @@ struct MappingReloader: Service {
     let store: HubStore
     /// Read again on every SIGHUP as well.
     var allowedCodes: AllowedCodesReloader? = nil
+    /// Read again on every SIGHUP as well, when the hub serves HTTPS.
+    var serverTLS: ServerTLSReloader? = nil
     let logger: Logger
 
     func run() async throws {
@@ -26,6 +29,7 @@ struct MappingReloader: Service {
             for await _ in hangups {
                 await record(registry.reload(), trigger: "SIGHUP")
                 await allowedCodes?.reload(trigger: "SIGHUP")
+                await serverTLS?.reload(trigger: "SIGHUP")
             }
         }
     }

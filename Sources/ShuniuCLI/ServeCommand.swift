@@ -53,6 +53,8 @@ struct ServeCommand: AsyncParsableCommand {
             hubInstance = try Hub(configuration: configuration, logger: logger)
         } catch let error as DiagnosticsError {
             throw StartupFailure(message: "the common spec in \(configuration.specDir) has problems:\n\(error)")
+        } catch let error as ServerTLSProblem {
+            throw StartupFailure(message: "the server certificate cannot be served: \(error)")
         } catch let error as TrustError {
             throw StartupFailure(message: "this OpenSSL cannot compute every digest and HMAC the hub offers: \(error)")
         }

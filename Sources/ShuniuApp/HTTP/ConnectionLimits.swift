@@ -5,7 +5,7 @@
 /// | `server.headerTimeoutSeconds` | integer 1–3600 | `10` | a request head must be complete this long after the connection opened or the first bytes of a later head arrived |
 /// | `server.idleTimeoutSeconds` | integer 1–3600 | `60` | a kept-alive connection with no request under way and no bytes arriving is closed after this |
 /// | `server.bodyTimeoutSeconds` | integer 1–3600 | `60` | the longest pause between two pieces of a request body while the hub is ready to read more |
-/// | `server.maxConnectionsPerAddress` | integer 1–100000 | `64` | open connections from one client address; one more is closed at once, unanswered |
+/// | `server.maxConnectionsPerAddress` | integer 1–100000 | `64` | open connections from one TCP peer (behind a proxy, the proxy: `X-Forwarded-For` is not read yet); one more is closed at once, unanswered |
 /// | `server.maxConnections` | integer 1–1000000 | `1000` | open connections in all; past it new ones wait in the listen backlog |
 ///
 /// A request being answered (a long-polling feed read, say) is never idle. The body timeout is a
