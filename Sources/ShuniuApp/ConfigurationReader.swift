@@ -8,8 +8,12 @@ struct ConfigurationReader {
     let file: String
     var diagnostics: [Diagnostic] = []
 
-    init(file: String) {
+    /// Whether the files only the daemon serves (the TLS certificate and key) are read and checked.
+    let readsServedFiles: Bool
+
+    init(file: String, readsServedFiles: Bool = false) {
         self.file = file
+        self.readsServedFiles = readsServedFiles
     }
 
     /// A setter for one key: takes the scalar text, returns an error message or nil.
@@ -108,7 +112,7 @@ struct ConfigurationReader {
                 configuration.connectors = reader.read(value)
                 diagnostics += reader.diagnostics
             } else if key == "server.tls" {
-                var reader = ServerTLSReader(file: file)
+                var reader = ServerTLSReader(file: file, readsFiles: readsServedFiles)
                 configuration.tls = reader.read(value)
                 diagnostics += reader.diagnostics
             } else if key == "server.trustedProxies" {

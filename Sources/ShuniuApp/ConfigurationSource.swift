@@ -35,9 +35,10 @@ public enum ConfigurationSource: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The configuration this source gives: the file over the defaults.
-    public func load() throws -> HubConfiguration {
-        try file.map(HubConfiguration.load(file:)) ?? HubConfiguration()
+    /// The configuration this source gives: the file over the defaults (`forServing`: see
+    /// ``HubConfiguration/load(file:forServing:)``).
+    public func load(forServing: Bool = false) throws -> HubConfiguration {
+        try file.map { try HubConfiguration.load(file: $0, forServing: forServing) } ?? HubConfiguration()
     }
 
     /// Says where the configuration came from, for `status` and the start-up log.

@@ -89,16 +89,19 @@ public struct HubConfiguration: Sendable, Equatable {
     public var auditCheckpointFile: String { auditCheckpointPath ?? (dataDir as NSString).appendingPathComponent("audit-checkpoints.log") }
 
     /// Reads a YAML file over the defaults. Unknown keys and bad values are all reported, by key and line.
-    public static func load(file: String) throws -> HubConfiguration {
+    /// `forServing` also reads the files only the daemon uses (the TLS certificate and key), so
+    /// that one it cannot serve stops start-up with its line; operator commands, which may not
+    /// be allowed to read a private key, leave them alone.
+    public static func load(file: String, forServing: Bool = false) throws -> HubConfiguration {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             throw DiagnosticsError([Diagnostic(file: file, line: nil, message: "cannot read the configuration file")])
         }
-        return try parse(text, file: file)
+        return try parse(text, file: file, forServing: forServing)
     }
 
-    public static func parse(_ text: String, file: String) throws -> HubConfiguration {
+    public static func parse(_ text: String, file: String, forServing: Bool = false) throws -> HubConfiguration {
         var configuration = HubConfiguration()
-        var reader = ConfigurationReader(file: file)
+        var reader = ConfigurationReader(file: file, readsServedFiles: forServing)
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

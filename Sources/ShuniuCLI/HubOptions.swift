@@ -20,8 +20,8 @@ struct HubOptions: ParsableArguments {
 
     /// Defaults, then the file, then the flags. Run as root, the command becomes the data
     /// folder's owner here, before it touches the folder (see ``StoreOwner``).
-    func configuration() throws -> HubConfiguration {
-        var configuration = try source.load()
+    func configuration(forServing: Bool = false) throws -> HubConfiguration {
+        var configuration = try source.load(forServing: forServing)
         if let dataDir { configuration.dataDir = dataDir }
         try StoreOwner.adopt(dataDir: configuration.dataDir)
         return configuration

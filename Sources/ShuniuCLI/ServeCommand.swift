@@ -30,7 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var configuration: HubConfiguration
         do {
-            configuration = try hub.configuration()
+            configuration = try hub.configuration(forServing: true)
         } catch let error as DiagnosticsError {
             throw StartupFailure(message: "configuration refused:\n\(error)")
         }

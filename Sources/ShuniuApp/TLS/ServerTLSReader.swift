@@ -1,16 +1,19 @@
 import ShuniuCore
 import Yams
 
-/// Reads `server.tls` (keys: ``ServerTLSSettings``) and reads its files at once, so that a
-/// certificate or key that cannot be served stops start-up with the line that names it.
+/// Reads `server.tls` (keys: ``ServerTLSSettings``) and, for `serve`, reads its files at once, so
+/// that a certificate or key that cannot be served stops start-up with the line that names it.
 struct ServerTLSReader {
     let file: String
     var diagnostics: [Diagnostic] = []
 
     static let keys: Set<String> = ["certificate", "key", "clientCA", "clientCertificates"]
 
-    init(file: String) {
+    let readsFiles: Bool
+
+    init(file: String, readsFiles: Bool) {
         self.file = file
+        self.readsFiles = readsFiles
     }
 
     mutating func read(_ node: Node) -> ServerTLSSettings? {
@@ -25,6 +28,7 @@ struct ServerTLSReader {
         }
         guard let certificate, let key, reader.diagnostics.isEmpty else { return nil }
         let settings = ServerTLSSettings(certificate: certificate, key: key, clientCA: clientCA, clientCertificates: clientCertificates)
+        guard readsFiles else { return settings }
         do {
             _ = try ServerTLSMaterial.load(settings)
         } catch {
