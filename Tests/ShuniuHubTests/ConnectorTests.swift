@@ -56,7 +56,9 @@ struct ConnectorTests {
         var connector = ConnectorConfiguration(name: name, platform: platform, baseURL: api.baseURL, endpoints: [.init(name: "projects", path: path)], paging: paging)
         connector.pageSize = pageSize
         connector.intervalSeconds = 1
-        connector.timeoutSeconds = 5
+        // Generous: under a full parallel run the simulated API may take seconds to answer, and a
+        // timed-out first page would be fetched twice, which the paging checks below count.
+        connector.timeoutSeconds = 30
         connector.retrySeconds = 1
         connector.maxRetrySeconds = 2
         if paging == .cursor { connector.cursorPath = "paging.next"; connector.itemsPath = "items" }
