@@ -61,7 +61,8 @@ mkdir -p "$root/DEBIAN"
 # The program, its spec and mapping files, and the CA trust list (public material only: keys
 # never go into the package).
 install -D -m 0755 "$binary" "$root/usr/bin/shuniu"
-strip --strip-debug "$root/usr/bin/shuniu"
+# As Debian's dh_strip: symbols the program does not need go (the Swift metadata stays).
+strip --strip-unneeded --remove-section=.comment "$root/usr/bin/shuniu"
 git ls-files -z Mappings Certs | while IFS= read -r -d '' file; do
     case "$file" in *.key|*-key.pem|*.p12|*.pfx) continue ;; esac
     install -D -m 0644 "$file" "$root/usr/share/shuniu/$file"

@@ -217,10 +217,10 @@ fi
 run_daemon "first start" plain
 if as_service /usr/bin/shuniu platforms add --config /etc/shuniu/shuniu.yaml \
     --operator package-test --id "$test_platform" --name "Package test platform" \
-    --certified-until 2099-12-31 --datasets 500 >>"$log" 2>&1; then
+    --certified-until 2099-12-31 --datasets 500 >"$work/platforms-add.log" 2>&1; then
     pass "shuniu platforms add (as user shuniu) wrote the store"
 else
-    fail "shuniu platforms add"
+    fail "shuniu platforms add: $(tail -3 "$work/platforms-add.log" | tr '\n' ' ')"
 fi
 key_before=$(sha256sum "$root/var/lib/shuniu/audit.key" 2>/dev/null | cut -d' ' -f1)
 [[ -n $key_before ]] && pass "the daemon made its audit key" || fail "no /var/lib/shuniu/audit.key after the first start"
