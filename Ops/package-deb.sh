@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the Debian package shuniu_<version>_<arch>.deb and prints the folder that holds it
-# (the last line of standard output is the .deb's path).
+# Builds the Debian package shuniu_<version>_<arch>.deb, in .build-release/deb/ unless --output
+# names a folder; says where on standard error, and prints the .deb's path as its last line.
 #
 #   Ops/package-deb.sh [--version-suffix S] [--binary PATH] [--output DIR]
 #
@@ -10,6 +10,7 @@
 # --version-suffix (a later package of the same build, e.g. to test an upgrade). --binary packages
 # a shuniu already built (no build). Depends is computed from the binary's NEEDED libraries.
 set -euo pipefail
+caller=$PWD
 cd "$(dirname "$0")/.."
 repo=$PWD
 
@@ -25,6 +26,9 @@ while (($#)); do
         *) echo "package-deb: unknown option $1 (see --help)" >&2; exit 64 ;;
     esac
 done
+# Paths given are the caller's, not the repository's.
+[[ -z $binary || $binary == /* ]] || binary="$caller/$binary"
+[[ $output == /* ]] || output="$caller/$output"
 if [[ -n $suffix && ! $suffix =~ ^[A-Za-z0-9.~]+$ ]]; then
     echo "package-deb: --version-suffix must be letters, digits, '.' or '~': $suffix" >&2
     exit 64
@@ -138,6 +142,8 @@ done
 
 mkdir -p "$output"
 deb="$(realpath "$output")/shuniu_${version}_${arch}.deb"
+# The default folder holds the newest package alone, so `apt install ./…/shuniu_*.deb` finds one.
+[[ $output == "$repo/.build-release/deb" ]] && rm -f "$output"/shuniu_*.deb
 dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
 echo "package folder: $(dirname "$deb")" >&2
 echo "$deb"
