@@ -43,6 +43,9 @@ if [[ -z $binary ]]; then
     # The stamp must not outlive the build, whatever happens to it.
     trap 'Ops/stamp-build-info.sh --restore >/dev/null' EXIT
     Ops/stamp-build-info.sh
+    # SwiftPM reuses its build plan when only --static-swift-stdlib changed (after another build
+    # in this scratch path, such as a plugin's), and would link the runtime dynamically: plan anew.
+    rm -f .build-release/release.yaml .build-release/*/release/description.json
     swift build -c release --static-swift-stdlib --product shuniu --scratch-path .build-release
     Ops/stamp-build-info.sh --restore >/dev/null
     trap - EXIT
