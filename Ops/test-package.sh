@@ -111,9 +111,11 @@ cleanup() {
     for proc in /proc/[0-9]*; do
         [[ $(readlink "$proc/root" 2>/dev/null) == "$root" ]] && kill -KILL "${proc#/proc/}" 2>/dev/null
     done
-    if mountpoint -q "$root/proc"; then umount "$root/proc" || umount -l "$root/proc"; fi
-    # Never delete through a mount that is still there.
-    if mountpoint -q "$root/proc"; then echo "test-package: $root/proc still mounted; $work left" >&2; else rm -rf "$work"; fi
+    # Every mount under the work folder (our /proc; debootstrap's, should it have failed), deepest
+    # first; never delete through a mount that is still there.
+    mounts() { awk -v w="$work/" 'index($2, w) == 1 { print $2 }' /proc/mounts | sort -r; }
+    for mount in $(mounts); do umount "$mount" 2>/dev/null || umount -l "$mount"; done
+    if [[ -n $(mounts) ]]; then echo "test-package: mounts remain under $work; left in place" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -154,14 +156,14 @@ if ! dpkg --compare-versions "$new_version" gt "$old_version"; then
     exit 1
 fi
 
-# A pristine Debian 12, from the cache or made now.
-if [[ ! -f $cache ]]; then
+# A pristine Debian 12, from the cache (remade monthly) or made now.
+if [[ ! -f $cache || -n $(find "$cache" -mtime +30) ]]; then
     echo "making the Debian 12 root (debootstrap, once; cached in $cache)" >&2
     mkdir -p "$cache_dir"
     fresh="$work/fresh"
     debootstrap --variant=minbase bookworm "$fresh" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 ||
         { tail -20 "$work/debootstrap.log" >&2; fail "debootstrap"; exit 1; }
-    tar -C "$fresh" --numeric-owner -czf "$cache.partial" . && mv "$cache.partial" "$cache"
+    tar -C "$fresh" --numeric-owner -czf "$cache.$$" . && mv "$cache.$$" "$cache"
     rm -rf "$fresh"
 fi
 mkdir -p "$root"
