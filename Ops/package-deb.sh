@@ -100,7 +100,8 @@ done
 install -D -m 0644 Ops/systemd/shuniu.service "$root/lib/systemd/system/shuniu.service"
 
 # Completions and the manual come from the CLI itself.
-"$root/usr/bin/shuniu" --generate-completion-script bash |
+# A completion file is sourced, not run: no #! line.
+"$root/usr/bin/shuniu" --generate-completion-script bash | sed '1{/^#!/d}' |
     install -D -m 0644 /dev/stdin "$root/usr/share/bash-completion/completions/shuniu"
 "$root/usr/bin/shuniu" --generate-completion-script zsh |
     install -D -m 0644 /dev/stdin "$root/usr/share/zsh/vendor-completions/_shuniu"
@@ -111,6 +112,15 @@ python3 Ops/deb/make-manual.py "$root/usr/bin/shuniu" "$version" "$root/usr/shar
 gzip -9n "$root"/usr/share/man/man1/*.1
 
 install -D -m 0644 Ops/deb/copyright "$root/usr/share/doc/shuniu/copyright"
+maintainer="Shuniu maintainers <shuniu@localhost>"
+# Debian wants a changelog; the package's is one entry naming the commit built.
+{
+    printf 'shuniu (%s) stable; urgency=medium\n\n' "$version"
+    built_from=$("$root/usr/bin/shuniu" --version | sed -n 's/.*(commit \(.*\))$/\1/p')
+    printf '  * Built from commit %s; see the repository history for changes.\n\n' "${built_from:-unknown}"
+    printf ' -- %s  %s\n' "$maintainer" "$(git log -1 --format=%aD)"
+} | gzip -9n > "$root/usr/share/doc/shuniu/changelog.gz"
+chmod 0644 "$root/usr/share/doc/shuniu/changelog.gz"
 
 # Depends: the packages that hold the binary's NEEDED libraries, with the versions their
 # symbols need (dpkg-shlibdeps wants a debian/control to read, so give it one).
@@ -124,17 +134,18 @@ cat > "$root/DEBIAN/control" <<EOF
 Package: shuniu
 Version: $version
 Architecture: $arch
-Maintainer: Shuniu maintainers <shuniu@localhost>
+Maintainer: $maintainer
 Installed-Size: $installed_size
 Depends: $shlibs, adduser, ca-certificates
 Section: net
 Priority: optional
 Homepage: https://localhost/shuniu
 Description: data-exchange hub of an e-bidding public service platform (枢纽)
- Shuniu takes trading platforms' records (pushed or pulled), checks them against the common
- data spec, keeps every version with an audit chain, and delivers them to superior hubs,
- supervision and credit platforms. The package runs it as the systemd service shuniu
- (user shuniu, store /var/lib/shuniu, configuration /etc/shuniu/shuniu.yaml).
+ Shuniu takes trading platforms' records (pushed or pulled), checks them
+ against the common data spec, keeps every version with an audit chain, and
+ delivers them to superior hubs, supervision and credit platforms. The
+ package runs it as the systemd service shuniu (user shuniu, store
+ /var/lib/shuniu, configuration /etc/shuniu/shuniu.yaml).
 EOF
 echo /etc/shuniu/shuniu.yaml > "$root/DEBIAN/conffiles"
 for script in postinst prerm postrm; do
