@@ -5,8 +5,12 @@ set -euo pipefail
 
 # The -dev packages build Shuniu; openssl and python3 make the TLS test's certificates and server;
 # curl runs Ops/push-with-curl.sh and Ops/attack.sh
-# (python3 also runs the OpenAPI validator).
-packages=(libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config openssl ca-certificates curl)
+# (python3 also runs the OpenAPI validator). dpkg-dev (dpkg-shlibdeps) and binutils (objdump,
+# strip) build the Debian package; its install test uses debootstrap (a Debian 12 root), iproute2
+# (a private network), systemd (systemd-analyze scores the unit) and python3-seccomp (the daemon
+# run under the unit's system-call filter).
+packages=(libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config openssl ca-certificates curl
+    dpkg-dev binutils debootstrap iproute2 systemd python3-seccomp)
 command -v python3 >/dev/null || packages+=(python3 python3-pip)
 sudo_cmd=()
 [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
