@@ -4,6 +4,9 @@ import PackageDescription
 /// Shuniu (枢纽): the data-exchange hub of an e-bidding public service platform.
 ///
 /// Dependencies point one way: `shuniu` → `ShuniuCLI` → `ShuniuApp` → feature modules → `ShuniuCore`.
+/// Feature modules reach the store through ports, protocols in `ShuniuCore` (Sources/ShuniuCore/Ports);
+/// `ShuniuApp` hands them the engine (`HubStore`, SQLite). `ShuniuDelivery` and `ShuniuConnectors`
+/// hold ports only; the others still hold `HubStore` until they have ports of their own.
 /// Only `ShuniuTrust` imports `COpenSSL`; only `ShuniuTransport` imports `CCurl`.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -97,7 +100,7 @@ let package = Package(
         .target(
             name: "ShuniuDelivery",
             dependencies: [
-                "ShuniuCore", "ShuniuAuth", "ShuniuStore", "ShuniuTransport", "ShuniuTrust",
+                "ShuniuCore", "ShuniuAuth", "ShuniuTransport", "ShuniuTrust",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -133,7 +136,7 @@ let package = Package(
         .target(
             name: "ShuniuConnectors",
             dependencies: [
-                "ShuniuCore", "ShuniuAuth", "ShuniuStore", "ShuniuIngest", "ShuniuTransport", "ShuniuMapping", "ShuniuTrust",
+                "ShuniuCore", "ShuniuAuth", "ShuniuIngest", "ShuniuTransport", "ShuniuMapping", "ShuniuTrust",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

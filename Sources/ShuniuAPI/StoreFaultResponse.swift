@@ -1,6 +1,6 @@
 import HTTPTypes
 import Hummingbird
-import ShuniuStore
+import ShuniuCore
 
 /// The answer when the store cannot take a request's write: 503 with the fault's code and
 /// `Retry-After`, so that platforms and consumers wait and retry instead of treating it as

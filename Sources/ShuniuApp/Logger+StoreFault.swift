@@ -1,5 +1,5 @@
 import Logging
-import ShuniuStore
+import ShuniuCore
 
 extension Logger {
     /// Logs a background task's failure, except one caused by a storage fault (the store full or

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShuniuConnectors
+import ShuniuCore
 import ShuniuStore
 
 /// `shuniu connectors`: each pull connector's endpoints — platform, last run and success,

@@ -6,7 +6,6 @@ import ShuniuAuth
 import ShuniuCore
 import ShuniuIngest
 import ShuniuMapping
-import ShuniuStore
 import ShuniuTransport
 import ShuniuTrust
 
@@ -16,7 +15,7 @@ import ShuniuTrust
 /// One service per connector, so a failing platform never holds up the others.
 public struct PullConnector: Service {
     let configuration: ConnectorConfiguration
-    let store: HubStore
+    let store: any ConnectorStateStore
     let ingest: IngestService
     let mappings: MappingRegistry?
     let send: @Sendable (OutgoingRequest) async throws -> ReceivedResponse
@@ -26,7 +25,7 @@ public struct PullConnector: Service {
 
     /// `send`: the hub's libcurl client (``CurlMultiClient/send(_:)``).
     public init(
-        configuration: ConnectorConfiguration, store: HubStore, ingest: IngestService, mappings: MappingRegistry?,
+        configuration: ConnectorConfiguration, store: any ConnectorStateStore, ingest: IngestService, mappings: MappingRegistry?,
         send: @escaping @Sendable (OutgoingRequest) async throws -> ReceivedResponse,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance, logger: Logger
     ) {
@@ -87,7 +86,7 @@ public struct PullConnector: Service {
         do {
             let (pages, records) = try await fetchPages(endpoint, from: state?.cursor)
             let next = Date().addingTimeInterval(TimeInterval(configuration.intervalSeconds))
-            try await store.recordConnectorSuccess(connector: configuration.name, endpoint: endpoint.name, platform: configuration.platform, nextRunAt: next)
+            try await store.recordConnectorSuccess(connector: configuration.name, endpoint: endpoint.name, platform: configuration.platform, at: Date(), nextRunAt: next)
             if pages > 0 {
                 logger.info("pulled", metadata: ["endpoint": "\(endpoint.name)", "pages": "\(pages)", "records": "\(records)"])
                 count("shuniu_connector_pages_total", endpoint, by: pages)
@@ -105,7 +104,7 @@ public struct PullConnector: Service {
             do {
                 try await store.recordConnectorFailure(
                     connector: configuration.name, endpoint: endpoint.name, platform: configuration.platform.rawValue,
-                    error: message, failures: failures, nextRunAt: next
+                    error: message, failures: failures, at: Date(), nextRunAt: next
                 )
             } catch {
                 logger.error("cannot record the connector's failure", metadata: ["error": "\(error)"])
@@ -148,7 +147,7 @@ public struct PullConnector: Service {
             let (next, more) = advance(from: cursor, over: page)
             // After the commit: a crash in between re-fetches the page, whose records are then duplicates.
             try await store.recordConnectorPage(
-                connector: configuration.name, endpoint: endpoint.name, platform: configuration.platform, cursor: next, records: response.results.count
+                connector: configuration.name, endpoint: endpoint.name, platform: configuration.platform, cursor: next, records: response.results.count, at: Date()
             )
             pages += 1
             records += response.results.count

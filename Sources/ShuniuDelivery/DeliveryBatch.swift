@@ -1,6 +1,5 @@
 import Foundation
 import ShuniuCore
-import ShuniuStore
 import ShuniuTrust
 
 /// The JSON a destination receives: `{"records": [{idempotencyKey, dataset, key, version, …, data}]}`,

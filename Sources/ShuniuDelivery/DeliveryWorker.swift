@@ -4,7 +4,6 @@ import Logging
 import ServiceLifecycle
 import ShuniuAuth
 import ShuniuCore
-import ShuniuStore
 import ShuniuTransport
 import ShuniuTrust
 
@@ -13,7 +12,7 @@ import ShuniuTrust
 /// destination, so a failing upstream never holds up the others.
 public struct DeliveryWorker: Service {
     let destination: Destination
-    let store: HubStore
+    let store: any DeliveryQueue
     let http: CurlMultiClient
     let retry: RetryPolicy
     let breaker: CircuitBreaker
@@ -26,7 +25,7 @@ public struct DeliveryWorker: Service {
     /// How long an idle worker waits before looking again (retries fall due, pauses lift).
     let pollInterval: Duration
 
-    public init(destination: Destination, store: HubStore, http: CurlMultiClient, metrics: any MetricsFactory = NOOPMetricsHandler.instance,
+    public init(destination: Destination, store: any DeliveryQueue, http: CurlMultiClient, metrics: any MetricsFactory = NOOPMetricsHandler.instance,
                 wakeups: WakeSignal? = nil, pollInterval: Duration = .milliseconds(500), logger: Logger) {
         self.metrics = metrics
         self.wakeups = wakeups?.subscribe()
@@ -115,7 +114,7 @@ public struct DeliveryWorker: Service {
                 )
             }
         }
-        try await store.completeDeliveries(outcomes, destination: destination.name)
+        try await store.completeDeliveries(outcomes, destination: destination.name, now: Date())
         recordMetrics(outcomes, seconds: Date().timeIntervalSince(started))
         let breaker = self.breaker
         let control = try await store.recordBatchHealth(destination: destination.name, failed: batchFailed) { failures in

@@ -1,6 +1,5 @@
 import Foundation
 import ShuniuCore
-import ShuniuStore
 
 /// Decides, from an attempt's result, whether to retry and when.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import ShuniuCore
 #if canImport(Glibc)
 import Glibc
 #endif

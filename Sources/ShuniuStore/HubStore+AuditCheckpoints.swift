@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ShuniuCore
 
 extension HubStore {
     /// The id of the newest audit entry, 0 for none: cheap, to tell whether the chain grew.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ShuniuCore
 import Synchronization
 
 /// Whether the store takes writes, as its last write found, and why not.

@@ -1,5 +1,4 @@
 import Foundation
-import ShuniuCore
 
 /// One stored version of a record, with its provenance.
 public struct StoredVersion: Codable, Sendable, Hashable {
@@ -35,6 +34,34 @@ public struct StoredVersion: Codable, Sendable, Hashable {
     /// `delete` (a tombstone carrying the record's last content). Where the store holds none, the
     /// version number tells it: `insert` for version 1, `update` after.
     public var operation: RecordOperation = .insert
+
+    public init(
+        sequence: Int64, hubId: Int64, dataset: DatasetID, businessKey: String, version: Int, sourcePlatform: String, regionCode: String? = nil,
+        rawPayload: String, normalizedPayload: String, contentHash: String, specVersion: String, receivedAt: Date,
+        mappingVersion: String? = nil, sourcePath: String? = nil, payloadID: Int64? = nil, signature: String? = nil, flags: String? = nil,
+        extra: String? = nil, dataKey: String? = nil, operation: RecordOperation = .insert
+    ) {
+        self.sequence = sequence
+        self.hubId = hubId
+        self.dataset = dataset
+        self.businessKey = businessKey
+        self.version = version
+        self.sourcePlatform = sourcePlatform
+        self.regionCode = regionCode
+        self.rawPayload = rawPayload
+        self.normalizedPayload = normalizedPayload
+        self.contentHash = contentHash
+        self.specVersion = specVersion
+        self.receivedAt = receivedAt
+        self.mappingVersion = mappingVersion
+        self.sourcePath = sourcePath
+        self.payloadID = payloadID
+        self.signature = signature
+        self.flags = flags
+        self.extra = extra
+        self.dataKey = dataKey
+        self.operation = operation
+    }
 
     /// True when this version is a tombstone: the record is deleted.
     public var isDeleted: Bool { operation == .delete }

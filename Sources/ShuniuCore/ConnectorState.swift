@@ -1,5 +1,4 @@
 import Foundation
-import ShuniuCore
 
 /// What the hub keeps of one pull connector's endpoint between restarts, as `shuniu connectors`
 /// shows it.

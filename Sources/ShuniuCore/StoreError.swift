@@ -1,4 +1,5 @@
-/// An error of the store: a stable code, a message, and the SQLite cause when there is one.
+/// An error of the store: a stable code, a message, and the engine's cause (SQLite's) when there is one.
+/// Every engine throws these codes, so that callers answer alike whichever engine holds the data.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public struct Code: RawRepresentable, Sendable, Hashable {
         public var rawValue: String

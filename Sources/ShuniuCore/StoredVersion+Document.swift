@@ -1,5 +1,4 @@
 import Foundation
-import ShuniuCore
 
 extension StoredVersion {
     /// The version as every reader gets it — push destinations and feed consumers alike:

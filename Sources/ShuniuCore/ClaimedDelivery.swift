@@ -1,11 +1,16 @@
 import Foundation
-import ShuniuCore
 
 /// A delivery taken for sending, with the version it carries.
 public struct ClaimedDelivery: Sendable, Hashable {
     public var id: Int64
     public var attempts: Int
     public var version: StoredVersion
+
+    public init(id: Int64, attempts: Int, version: StoredVersion) {
+        self.id = id
+        self.attempts = attempts
+        self.version = version
+    }
 
     /// The key the upstream uses to drop a repeat: one per record version, the same on every
     /// retry and to every destination.
@@ -47,4 +52,10 @@ public struct DestinationControl: Sendable, Hashable {
     public var paused: Bool
     public var consecutiveFailures: Int
     public var circuitOpenUntil: Date?
+
+    public init(paused: Bool, consecutiveFailures: Int, circuitOpenUntil: Date?) {
+        self.paused = paused
+        self.consecutiveFailures = consecutiveFailures
+        self.circuitOpenUntil = circuitOpenUntil
+    }
 }
