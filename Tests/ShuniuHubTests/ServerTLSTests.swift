@@ -74,46 +74,48 @@ struct ServerTLSTests {
         }
     }
 
-    @Test("Required client certificates: refused without one or with one from another CA, served with one from clientCA")
-    func requiredClientCertificates() async throws {
+    /// A hub serving `server` (`rsa` or `ec`) that asks clients for certificates from the client CA,
+    /// and three ways to call it: with no certificate, with the client CA's, with a stranger's.
+    private func withClientCertificates(
+        _ mode: ServerTLSSettings.ClientCertificates, server: String,
+        _ body: (_ anonymous: () async throws -> ReceivedResponse, _ identified: () async throws -> ReceivedResponse, _ stranger: () async throws -> ReceivedResponse) async throws -> Void
+    ) async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         try await Self.makePKI(in: folder)
         try await RunningHub.withRunning(dataDir: folder.file("hub"), adjust: { configuration in
             configuration.tls = ServerTLSSettings(
-                certificate: folder.file("server-ec.pem"), key: folder.file("server-ec.key"),
-                clientCA: folder.file("client-ca.pem"), clientCertificates: .required
+                certificate: folder.file("server-\(server).pem"), key: folder.file("server-\(server).key"),
+                clientCA: folder.file("client-ca.pem"), clientCertificates: mode
             )
         }) { hub in
             let ca = folder.file("ca.pem")
-            await #expect(throws: TransportError.self) { try await Self.get(hub.port, ca: ca) }
-            await #expect(throws: TransportError.self) {
-                try await Self.get(hub.port, ca: ca, client: (folder.file("stranger.pem"), folder.file("stranger.key")))
-            }
-            let answer = try await Self.get(hub.port, ca: ca, client: (folder.file("client.pem"), folder.file("client.key")))
+            try await body(
+                { try await Self.get(hub.port, ca: ca) },
+                { try await Self.get(hub.port, ca: ca, client: (folder.file("client.pem"), folder.file("client.key"))) },
+                { try await Self.get(hub.port, ca: ca, client: (folder.file("stranger.pem"), folder.file("stranger.key"))) }
+            )
+        }
+    }
+
+    @Test("Required client certificates: refused without one or with one from another CA, served with one from clientCA")
+    func requiredClientCertificates() async throws {
+        try await withClientCertificates(.required, server: "ec") { anonymous, identified, stranger in
+            await #expect(throws: TransportError.self) { try await anonymous() }
+            await #expect(throws: TransportError.self) { try await stranger() }
+            let answer = try await identified()
             #expect(answer.status == 200, "\(answer.bodyText)")
         }
     }
 
     @Test("Optional client certificates: served without one, refused with one from another CA")
     func optionalClientCertificates() async throws {
-        let folder = try TemporaryDirectory()
-        defer { folder.remove() }
-        try await Self.makePKI(in: folder)
-        try await RunningHub.withRunning(dataDir: folder.file("hub"), adjust: { configuration in
-            configuration.tls = ServerTLSSettings(
-                certificate: folder.file("server-rsa.pem"), key: folder.file("server-rsa.key"),
-                clientCA: folder.file("client-ca.pem"), clientCertificates: .optional
-            )
-        }) { hub in
-            let ca = folder.file("ca.pem")
-            let anonymous = try await Self.get(hub.port, ca: ca)
-            #expect(anonymous.status == 200, "\(anonymous.bodyText)")
-            let identified = try await Self.get(hub.port, ca: ca, client: (folder.file("client.pem"), folder.file("client.key")))
-            #expect(identified.status == 200, "\(identified.bodyText)")
-            await #expect(throws: TransportError.self) {
-                try await Self.get(hub.port, ca: ca, client: (folder.file("stranger.pem"), folder.file("stranger.key")))
-            }
+        try await withClientCertificates(.optional, server: "rsa") { anonymous, identified, stranger in
+            let answer = try await anonymous()
+            #expect(answer.status == 200, "\(answer.bodyText)")
+            let identifiedAnswer = try await identified()
+            #expect(identifiedAnswer.status == 200, "\(identifiedAnswer.bodyText)")
+            await #expect(throws: TransportError.self) { try await stranger() }
         }
     }
 
