@@ -130,7 +130,7 @@ public struct Hub: Sendable {
         let exposition = MetricsExposition(registry: registry, zeroSeries: ZeroSeries(
             factory: metrics, store: store, destinations: configuration.destinations.map(\.name),
             connectors: configuration.connectors, logger: logger
-        ))
+        ), serverTLS: serverTLS)
         let api = HubAPI(ingest: ingest, store: store, reads: reads, trust: trust, metricsText: { await exposition.text() })
         let logger = self.logger
         let host = configuration.host

@@ -4,6 +4,7 @@ import ShuniuCore
 import ShuniuStore
 import ShuniuTesting
 import ShuniuTransport
+import ShuniuTrust
 import Testing
 
 /// The hub serving HTTPS itself (`server.tls`): RSA and ECDSA certificates, client certificates,
@@ -71,6 +72,11 @@ struct ServerTLSTests {
             await #expect(throws: TransportError.self) { try await Self.get(hub.port, ca: folder.file("ca-next.pem")) }
             let plain = try? await CurlHTTPClient().send(OutgoingRequest(method: "GET", url: "http://127.0.0.1:\(hub.port)/healthz", timeoutSeconds: 10))
             #expect(plain?.status != 200)
+            // /metrics says when the served certificate expires, for the expiry alert.
+            let served = try X509Certificate.bundle(Array(try Data(contentsOf: URL(fileURLWithPath: folder.file("\(certificate).pem")))))[0]
+            let metrics = try await Self.get(hub.port, "/metrics", ca: folder.file("ca.pem")).bodyText
+            let expiry = "shuniu_tls_certificate_expiry_timestamp_seconds \(Int64(served.notAfter.timeIntervalSince1970))"
+            #expect(metrics.split(separator: "\n").contains { $0 == expiry }, "\(expiry) not in: \(metrics.suffix(600))")
         }
     }
 

@@ -6,16 +6,18 @@ import ShuniuCore
 import ShuniuStore
 
 /// What `/metrics` serves: the hub's registry with a `# HELP` line for every family, then the
-/// process metrics. Before the first answer the counters of every label value known at start
+/// process metrics and the served certificate's expiry. Before the first answer the counters of every label value known at start
 /// are created at zero (``ZeroSeries``), so that Prometheus' `increase()` sees the first event.
 actor MetricsExposition {
     let registry: PrometheusCollectorRegistry
     let zeroSeries: ZeroSeries
+    let serverTLS: ServerTLSState?
     private var seeding: Task<Void, Never>?
 
-    init(registry: PrometheusCollectorRegistry, zeroSeries: ZeroSeries) {
+    init(registry: PrometheusCollectorRegistry, zeroSeries: ZeroSeries, serverTLS: ServerTLSState?) {
         self.registry = registry
         self.zeroSeries = zeroSeries
+        self.serverTLS = serverTLS
     }
 
     /// Creates the zero series once; later calls wait for that one to end.
@@ -29,7 +31,7 @@ actor MetricsExposition {
 
     func text() async -> [UInt8] {
         await seed()
-        return MetricsCatalogue.withHelp(registry.emitToBuffer()) + Array(ProcessMetrics.exposition().utf8)
+        return MetricsCatalogue.withHelp(registry.emitToBuffer()) + Array((ProcessMetrics.exposition() + ServerTLSMetrics.exposition(serverTLS)).utf8)
     }
 }
 

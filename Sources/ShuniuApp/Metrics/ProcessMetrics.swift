@@ -45,7 +45,8 @@ enum ProcessMetrics {
         return nil
     }
 
-    private static func family(_ name: String, _ type: String, _ help: String, _ value: Double) -> String {
+    /// One single-series family, with its HELP and TYPE lines.
+    static func family(_ name: String, _ type: String, _ help: String, _ value: Double) -> String {
         let number = value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
         return "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n\(name) \(number)\n"
     }
