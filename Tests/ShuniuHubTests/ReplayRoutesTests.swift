@@ -16,15 +16,7 @@ struct ReplayRoutesTests {
             let client = hub.client(try await Fixtures.register(in: hub.store))
             #expect(try await client.send(body: Fixtures.batch(Fixtures.sampleRecords())).status == 200)  // 500, 501, 502, 503
         }
-        let config = folder.file("hub.yaml")
-        try """
-            storage: {dataDir: \(dataDir)}
-            paths: {mappings: \(RepositoryPaths.mappings)}
-            destinations:
-              - {name: credit, url: "http://127.0.0.1:9/records"}
-            routes:
-              - {destination: credit, datasets: ["501", "502"]}
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let config = try creditConfiguration(in: folder, dataDir: dataDir, routedDatasets: ["501", "502"])
 
         let routed = try await CLI.run(["replay", "--config", config, "--destination", "credit", "--since", "1d"])
         #expect(routed.status == 0, "\(routed.output)")
@@ -53,15 +45,7 @@ struct ReplayRoutesTests {
             #expect(try await client.send(body: Fixtures.batch([Fixtures.datasetRecord("302")])).status == 200)
             #expect(try await client.send(body: Fixtures.batch([Fixtures.datasetRecord("303")])).status == 200)
         }
-        let config = folder.file("hub.yaml")
-        try """
-            storage: {dataDir: \(dataDir)}
-            paths: {mappings: \(RepositoryPaths.mappings)}
-            destinations:
-              - {name: credit, url: "http://127.0.0.1:9/records"}
-            routes:
-              - {destination: credit, datasets: ["302"]}
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let config = try creditConfiguration(in: folder, dataDir: dataDir, routedDatasets: ["302"])
         let replayed = try await CLI.run(["replay", "--config", config, "--destination", "credit", "--since", "1d"])
         #expect(replayed.status == 0, "\(replayed.output)")
         #expect(replayed.output.contains("queued 2 version(s) for credit (1 of them withdrawals following their originals there); 0 skipped"), "\(replayed.output)")
@@ -86,6 +70,21 @@ struct ReplayRoutesTests {
         #expect(letters.status == 0 && letters.output.contains("no dead letters"), "\(letters.output)")
         let old = try await CLI.run(["replay", "--config", config, "--destination", "credit", "--since", "1d", "--class", "500"])
         #expect(old.status == 64, "\(old.output)")
+    }
+
+    /// A configuration over `dataDir` with one destination, `credit`, routed only `routedDatasets`
+    /// (its URL answers nothing: replays only queue).
+    private func creditConfiguration(in folder: TemporaryDirectory, dataDir: String, routedDatasets: [String]) throws -> String {
+        let config = folder.file("hub.yaml")
+        try """
+            storage: {dataDir: \(dataDir)}
+            paths: {mappings: \(RepositoryPaths.mappings)}
+            destinations:
+              - {name: credit, url: "http://127.0.0.1:9/records"}
+            routes:
+              - {destination: credit, datasets: [\(routedDatasets.map { "\"\($0)\"" }.joined(separator: ", "))]}
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        return config
     }
 
     private func waitingDatasets(_ dataDir: String) async throws -> [String] {
