@@ -1,0 +1,182 @@
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A throwaway PostgreSQL cluster for tests: `initdb` into a temporary folder, `postgres` on a free
+/// loopback port with its Unix socket in that folder, removed afterwards.
+///
+/// It is tuned for speed, not durability (no fsync, small buffers): a test cluster holds nothing
+/// worth keeping. Its superuser ``user`` logs in without a password, from this machine only.
+/// Starting one costs a second or two, so a suite starts one and gives each test a fresh database
+/// (``makeDatabase()``). When the tests run as root, `initdb` and `postgres` (which refuses root)
+/// run as the unprivileged `postgres` user, owner of the folder.
+public final class PostgresCluster: Sendable {
+    /// The cluster's superuser.
+    public let user = "shuniu"
+    public let port: Int
+    /// The folder holding the data directory, the socket and the server's log.
+    public let folder: String
+    private let binaries: String
+    private let server: ChildProcess
+    private let databases = Atomic<Int>(0)
+
+    /// The server's log so far.
+    public var log: String { server.output }
+
+    /// A URL of the cluster's `postgres` database.
+    public var url: String { "postgres://\(user)@127.0.0.1:\(port)/postgres" }
+
+    /// Starts a cluster, runs `body` with it, and stops and removes it on every path out of `body`.
+    public static func withRunning<T: Sendable>(_ body: (PostgresCluster) async throws -> T) async throws -> T {
+        let cluster = try await blocking { try PostgresCluster() }
+        let result: T
+        do {
+            result = try await body(cluster)
+        } catch {
+            await cluster.stop()
+            throw error
+        }
+        await cluster.stop()
+        return result
+    }
+
+    /// Creates a fresh empty database; its URL.
+    public func makeDatabase() async throws -> String {
+        let name = "test_\(databases.add(1, ordering: .relaxed).newValue)"
+        let (status, output) = try await ChildProcess.run(
+            binaries + "/createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", user, name], timeout: 30
+        )
+        guard status == 0 else { throw TestHubError(message: "createdb \(name) failed (\(status)): \(output)") }
+        return "postgres://\(user)@127.0.0.1:\(port)/\(name)"
+    }
+
+    /// Runs `sql` through `psql` against `database` (a URL); what it printed, unaligned, tuples only.
+    public func psql(_ database: String, _ sql: String) async throws -> String {
+        let (status, output) = try await ChildProcess.run(binaries + "/psql", [database, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql], timeout: 30)
+        guard status == 0 else { throw TestHubError(message: "psql failed (\(status)): \(output)") }
+        return output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Fast shutdown (SIGINT: clients are disconnected), SIGKILL if it takes too long; then the
+    /// folder is removed.
+    private func stop() async {
+        server.signal(SIGINT)
+        _ = try? await server.stopped(grace: .seconds(15))
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    private init() throws {
+        let binaries = try PostgresCluster.newestBinaries()
+        let folder = try TemporaryDirectory(prefix: "shuniu-pg")
+        do {
+            let runAs = try PostgresCluster.serverUser(owning: folder.path)
+            let data = folder.file("data")
+            let (initdbPath, initdbArguments) = runAs.command(binaries + "/initdb", [
+                "-D", data, "-U", "shuniu", "--auth=trust", "--no-sync", "--no-locale", "-E", "UTF8",
+            ])
+            let initdb = try ChildProcess.run(initdbPath, initdbArguments, timeout: 120)
+            guard initdb.status == 0 else { throw TestHubError(message: "initdb failed (\(initdb.status)): \(initdb.output)") }
+
+            // A port free a moment ago may be taken by the time the server binds it: try a few.
+            var started: (ChildProcess, Int)?
+            var failures: [String] = []
+            for _ in 0..<3 where started == nil {
+                let port = try PostgresCluster.freeLoopbackPort()
+                let (path, arguments) = runAs.command(binaries + "/postgres", [
+                    "-D", data, "-h", "127.0.0.1", "-p", String(port), "-k", folder.path,
+                    "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+                    "-c", "shared_buffers=16MB", "-c", "max_connections=200", "-c", "log_min_messages=warning",
+                ])
+                let server = try ChildProcess(path, arguments, outputFile: folder.file("postgres.log"))
+                if try PostgresCluster.waitUntilReady(server, binaries: binaries, port: port) {
+                    started = (server, port)
+                } else {
+                    failures.append(server.output)
+                    server.signal(SIGINT)
+                    server.stop(grace: .seconds(10))
+                }
+            }
+            guard let (server, port) = started else {
+                throw TestHubError(message: "postgres did not start: \(failures.joined(separator: "\n---\n"))")
+            }
+            self.binaries = binaries
+            self.folder = folder.path
+            self.server = server
+            self.port = port
+        } catch {
+            folder.remove()
+            throw error
+        }
+    }
+
+    /// Polls `pg_isready` until the server accepts connections (true), ends, or 30 s pass (false).
+    @available(*, noasync)
+    private static func waitUntilReady(_ server: ChildProcess, binaries: String, port: Int) throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while server.isRunning && ContinuousClock.now < deadline {
+            let probe = try ChildProcess.run(
+                binaries + "/pg_isready", ["-h", "127.0.0.1", "-p", String(port), "-U", "shuniu", "-d", "postgres", "-t", "2"], timeout: 5
+            )
+            if probe.status == 0 { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+
+    /// The newest installed PostgreSQL's `bin` folder (Debian's layout), or an error saying how to install it.
+    public static func newestBinaries() throws -> String {
+        let root = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [])
+            .compactMap(Int.init)
+            .sorted(by: >)
+        for version in versions {
+            let bin = "\(root)/\(version)/bin"
+            if ["initdb", "postgres", "pg_isready", "createdb", "psql"].allSatisfy({ FileManager.default.isExecutableFile(atPath: "\(bin)/\($0)") }) {
+                return bin
+            }
+        }
+        throw TestHubError(message: "PostgreSQL is not installed (no \(root)/*/bin/postgres): run Ops/install-deps.sh")
+    }
+
+    /// Who runs the cluster's programs: the current user, or (as root) the `postgres` user.
+    private struct ServerUser {
+        /// What goes before the program: nothing, or `setpriv` switching to the `postgres` user.
+        let prefix: [String]
+
+        func command(_ program: String, _ arguments: [String]) -> (path: String, arguments: [String]) {
+            guard let first = prefix.first else { return (program, arguments) }
+            return (first, Array(prefix.dropFirst()) + [program] + arguments)
+        }
+    }
+
+    /// As root: the `postgres` user, after giving it `folder`. Otherwise the current user.
+    private static func serverUser(owning folder: String) throws -> ServerUser {
+        guard getuid() == 0 else { return ServerUser(prefix: []) }
+        guard let account = getpwnam("postgres") else {
+            throw TestHubError(message: "running as root, and there is no postgres user to run the test cluster as: run Ops/install-deps.sh")
+        }
+        guard chown(folder, account.pointee.pw_uid, account.pointee.pw_gid) == 0 else {
+            throw TestHubError(message: "cannot give \(folder) to the postgres user: \(String(cString: strerror(errno)))")
+        }
+        return ServerUser(prefix: ["/usr/bin/setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"])
+    }
+
+    /// A loopback TCP port that nothing listens on at the moment of asking.
+    private static func freeLoopbackPort() throws -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw TestHubError(message: "socket: \(String(cString: strerror(errno)))") }
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+        }
+        guard bound else { throw TestHubError(message: "bind: \(String(cString: strerror(errno)))") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
