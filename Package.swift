@@ -5,8 +5,8 @@ import PackageDescription
 ///
 /// Dependencies point one way: `shuniu` → `ShuniuCLI` → `ShuniuApp` → feature modules → `ShuniuCore`.
 /// Feature modules reach the store through ports, protocols in `ShuniuCore` (Sources/ShuniuCore/Ports);
-/// `ShuniuApp` hands them the engine (`HubStore`, SQLite). `ShuniuDelivery` and `ShuniuConnectors`
-/// hold ports only; the others still hold `HubStore` until they have ports of their own.
+/// `ShuniuApp` hands them the engine (`HubStore`, SQLite). No feature module imports `ShuniuStore`;
+/// `ShuniuApp` and `ShuniuCLI` still hold `HubStore` for the operator's side until it has ports too.
 /// Only `ShuniuTrust` imports `COpenSSL`; only `ShuniuTransport` imports `CCurl`.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -126,7 +126,7 @@ let package = Package(
         .target(
             name: "ShuniuIngest",
             dependencies: [
-                "ShuniuCore", "ShuniuAuth", "ShuniuSpec", "ShuniuStore", "ShuniuTrust", "ShuniuMapping",
+                "ShuniuCore", "ShuniuAuth", "ShuniuSpec", "ShuniuTrust", "ShuniuMapping",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 // NIOThreadPool: certificate checks (OpenSSL, blocking) off the cooperative pool.
@@ -139,7 +139,7 @@ let package = Package(
         .target(
             name: "ShuniuSharing",
             dependencies: [
-                "ShuniuCore", "ShuniuAuth", "ShuniuSpec", "ShuniuStore", "ShuniuTrust",
+                "ShuniuCore", "ShuniuAuth", "ShuniuSpec", "ShuniuTrust",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -162,7 +162,7 @@ let package = Package(
         .target(
             name: "ShuniuAPI",
             dependencies: [
-                "ShuniuCore", "ShuniuAuth", "ShuniuIngest", "ShuniuSharing", "ShuniuStore", "ShuniuTrust",
+                "ShuniuCore", "ShuniuAuth", "ShuniuIngest", "ShuniuSharing", "ShuniuTrust",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

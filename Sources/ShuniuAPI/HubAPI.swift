@@ -8,7 +8,6 @@ import ShuniuAuth
 import ShuniuCore
 import ShuniuIngest
 import ShuniuSharing
-import ShuniuStore
 import ShuniuTrust
 
 /// The hub's HTTP routes: health, readiness, ingest, the pull side (feed, records, disputes) and
@@ -17,14 +16,14 @@ public struct HubAPI: Sendable {
     let ingest: IngestService
     /// Consumers' reads; nil serves none (503).
     let reads: ReadService?
-    let store: HubStore
+    let store: any StoreReadiness
     /// The trust list and CRLs in force, for the public verify service.
     let trust: TrustState?
     /// The Prometheus text exposition of the hub's metrics.
     let metricsText: @Sendable () async -> [UInt8]
 
     public init(
-        ingest: IngestService, store: HubStore, reads: ReadService? = nil, trust: TrustState? = nil,
+        ingest: IngestService, store: any StoreReadiness, reads: ReadService? = nil, trust: TrustState? = nil,
         metricsText: @escaping @Sendable () async -> [UInt8] = { [] }
     ) {
         self.ingest = ingest
@@ -53,7 +52,7 @@ public struct HubAPI: Sendable {
         }
         router.get("/readyz") { _, _ in
             if await store.isReady() { return try json(["status": "ready"], status: .ok) }
-            switch store.health.current {
+            switch store.writeState {
             case .full(let reason): return try json(["status": "store full", "reason": reason], status: .serviceUnavailable)
             case .unavailable(let reason): return try json(["status": "store unavailable", "reason": reason], status: .serviceUnavailable)
             case .writable: return try json(["status": "store unavailable"], status: .serviceUnavailable)

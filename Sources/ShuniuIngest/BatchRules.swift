@@ -1,7 +1,7 @@
 import Foundation
 import ShuniuCore
 import ShuniuSpec
-import ShuniuStore
+
 
 /// The checks that look beyond one record — references to other records, sequences across a
 /// group of records, and publication deadlines — against the batch itself and the store.
@@ -11,7 +11,7 @@ import ShuniuStore
 /// to become the latest versions.
 struct BatchRules: Sendable {
     let spec: DataSpec
-    let store: HubStore
+    let store: any IngestStore
 
     /// A record of the batch that passed its own checks.
     struct Candidate: Sendable {

@@ -1,6 +1,6 @@
 import Foundation
 import ShuniuCore
-import ShuniuStore
+
 
 extension IngestService {
     /// Checks that a platform may have records taken from it now: registered, active and

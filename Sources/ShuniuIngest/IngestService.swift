@@ -6,14 +6,13 @@ import ShuniuAuth
 import ShuniuCore
 import ShuniuMapping
 import ShuniuSpec
-import ShuniuStore
 import ShuniuTrust
 
 /// The ingest path: authenticate the request, check each record against the spec and the
 /// platform's rights, and commit the batch in one transaction. Pushed and pulled records
 /// take this same path.
 public struct IngestService: Sendable {
-    let store: HubStore
+    let store: any IngestStore
     let validator: RecordValidator
     let batchRules: BatchRules
     /// Platforms with a mapping file send their own payloads; the others spec-shaped records.
@@ -37,7 +36,7 @@ public struct IngestService: Sendable {
     let trust: TrustState?
 
     public init(
-        store: HubStore, spec: DataSpec, limits: IngestLimits, routing: RoutingTable = RoutingTable(), destinations: [String] = [],
+        store: any IngestStore, spec: DataSpec, limits: IngestLimits, routing: RoutingTable = RoutingTable(), destinations: [String] = [],
         mappings: MappingRegistry? = nil,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance, wakeups: WakeSignal? = nil, commits: CommitNotifier? = nil,
         logger: Logger, now: @escaping @Sendable () -> Date = Date.init, trust: TrustState? = nil, refusals: RefusalTally = RefusalTally()

@@ -1,17 +1,16 @@
 import Foundation
 import ShuniuAuth
 import ShuniuCore
-import ShuniuStore
 import ShuniuTrust
 
 /// Decides which platform sent a request: app key (or registered certificate), timestamp window,
 /// signature, nonce, then the platform's standing. The signature is checked before anything
 /// about the platform is revealed, so an unsigned caller learns nothing but "bad signature".
 public struct RequestAuthenticator: Sendable {
-    let store: HubStore
+    let store: any IngestStore
     let signatures: RequestSignatureCheck
 
-    public init(store: HubStore, limits: IngestLimits, trust: TrustState? = nil, verdictLifetime: TimeInterval = 60) {
+    public init(store: any IngestStore, limits: IngestLimits, trust: TrustState? = nil, verdictLifetime: TimeInterval = 60) {
         self.store = store
         self.signatures = RequestSignatureCheck(replayWindowSeconds: limits.replayWindowSeconds, trust: trust, verdictLifetime: verdictLifetime)
     }

@@ -1,17 +1,16 @@
 import Foundation
 import ShuniuAuth
 import ShuniuCore
-import ShuniuStore
 import ShuniuTrust
 
 /// Decides which consumer sent a read: the same headers, canonical text, replay window and
 /// signature methods as ingest — HMAC under the consumer's secret, or its registered
 /// certificate from any recognized CA — then the nonce and the consumer's standing.
 struct ConsumerAuthenticator: Sendable {
-    let store: HubStore
+    let store: any SharingStore
     let signatures: RequestSignatureCheck
 
-    init(store: HubStore, replayWindowSeconds: Int, trust: TrustState?) {
+    init(store: any SharingStore, replayWindowSeconds: Int, trust: TrustState?) {
         self.store = store
         self.signatures = RequestSignatureCheck(replayWindowSeconds: replayWindowSeconds, trust: trust)
     }

@@ -1,7 +1,7 @@
 import Foundation
 import ShuniuAuth
 import ShuniuCore
-import ShuniuStore
+
 
 extension ReadService {
     /// `POST /api/v1/records/{dataset}/{key}/disputes` with `{"field": "…", "reason": "…"}`: a

@@ -1,7 +1,7 @@
 import Foundation
 import ShuniuAuth
 import ShuniuCore
-import ShuniuStore
+
 
 extension ReadService {
     /// `GET /api/v1/feed`: record versions in commit order after the cursor, of the datasets the

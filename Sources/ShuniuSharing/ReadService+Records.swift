@@ -1,7 +1,7 @@
 import Foundation
 import ShuniuAuth
 import ShuniuCore
-import ShuniuStore
+
 
 extension ReadService {
     /// `GET /api/v1/records/{dataset}/{key}`: the latest version of one record.

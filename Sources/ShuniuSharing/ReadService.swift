@@ -4,7 +4,6 @@ import Logging
 import ShuniuAuth
 import ShuniuCore
 import ShuniuSpec
-import ShuniuStore
 import ShuniuTrust
 
 /// The pull side: superior hubs and supervision platforms read the feed, records and their
@@ -13,7 +12,7 @@ import ShuniuTrust
 /// (consumer, query, how many versions, address, purpose) in the transaction that claims the
 /// request's nonce — so an answer is never sent for a read the audit log does not hold.
 public struct ReadService: Sendable {
-    let store: HubStore
+    let store: any SharingStore
     let spec: DataSpec
     let authenticator: ConsumerAuthenticator
     let limiter = RateLimiter()
@@ -27,7 +26,7 @@ public struct ReadService: Sendable {
     let now: @Sendable () -> Date
 
     public init(
-        store: HubStore, spec: DataSpec, trust: TrustState?, replayWindowSeconds: Int, commits: CommitNotifier,
+        store: any SharingStore, spec: DataSpec, trust: TrustState?, replayWindowSeconds: Int, commits: CommitNotifier,
         settings: ReadSettings = ReadSettings(), metrics: any MetricsFactory = NOOPMetricsHandler.instance, logger: Logger,
         now: @escaping @Sendable () -> Date = Date.init, refusals: RefusalTally = RefusalTally()
     ) {

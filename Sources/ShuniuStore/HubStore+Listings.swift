@@ -2,16 +2,6 @@ import Foundation
 import GRDB
 import ShuniuCore
 
-/// A record that listed a subject code at some version: its latest fields, and whether it was
-/// withdrawn, for the caller to judge whether the listing is still in force.
-public struct SubjectListing: Sendable, Hashable {
-    public var hubId: Int64
-    public var dataset: DatasetID
-    public var key: String
-    public var fields: [String: String]
-    public var withdrawn: Bool
-}
-
 extension HubStore {
     /// Every record that ever listed one of `codes`, by code; a deleted record lists no one.
     public func listings(of codes: Set<String>) async throws -> [String: [SubjectListing]] {

@@ -73,34 +73,3 @@ extension HubStore {
         }
     }
 }
-
-/// Records of a dataset by whole business key or its leading fields.
-public struct RecordLookup: Sendable, Hashable {
-    public var dataset: DatasetID
-    public var keyParts: [String]
-    /// True when `keyParts` is the whole key.
-    public var isWholeKey: Bool
-
-    public init(dataset: DatasetID, keyParts: [String], isWholeKey: Bool) {
-        self.dataset = dataset
-        self.keyParts = keyParts
-        self.isWholeKey = isWholeKey
-    }
-}
-
-/// The latest normalized fields of one stored record.
-public struct LatestFields: Sendable, Hashable {
-    public var businessKey: String
-    public var platform: String
-    public var fields: [String: String]
-
-    public init(businessKey: String, platform: String, fields: [String: String]) {
-        self.businessKey = businessKey
-        self.platform = platform
-        self.fields = fields
-    }
-
-    static func decode(_ text: String) -> [String: String] {
-        (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
-    }
-}

@@ -12,15 +12,7 @@ import Synchronization
 /// state is told to `onChange` once, so the log says it once, not at every refused request.
 public final class StoreHealth: Sendable {
     /// What the last write found.
-    public enum State: Sendable, Hashable {
-        case writable
-        /// No space: the disk, or the store's configured size limit.
-        case full(reason: String)
-        /// Read-only, an I/O error, the file gone or locked by another process.
-        case unavailable(reason: String)
-
-        public var isWritable: Bool { self == .writable }
-    }
+    public typealias State = StoreWriteState
 
     private let state = Mutex<State>(.writable)
     private let lastProbe = Mutex<ContinuousClock.Instant?>(nil)

@@ -1,5 +1,3 @@
-import ShuniuCore
-
 /// One authenticated batch, checked against the spec, ready to commit in one transaction.
 public struct IngestCommit: Sendable {
     /// One record of the batch: either valid and to be stored, or already rejected.

@@ -1,5 +1,3 @@
-import ShuniuTrust
-
 /// A version's content hash: equal content, equal hash, so that a record sent again unchanged is
 /// a duplicate. The content is the spec's fields (normalized payload) and, when the record kept
 /// fields its dataset does not define, those too — a change in one of them is a new version.

@@ -1,0 +1,4 @@
+import ShuniuCore
+
+/// The SQLite engine's nonces (HubStore+Ingest.swift).
+extension HubStore: NonceLedger {}
