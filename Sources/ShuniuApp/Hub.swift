@@ -68,6 +68,9 @@ public struct Hub: Sendable {
         } else {
             self.serverTLS = nil
         }
+        guard configuration.engine == .sqlite else {
+            throw StoreError(.unavailable, "storage.engine: postgres is not served by this build yet; set 'storage.engine: sqlite'")
+        }
         self.store = try HubStore(directory: configuration.dataDir, maxSizeBytes: configuration.maxStoreBytes, auditKeyFile: configuration.auditKeyFile)
         if let problem = store.auditKeyProblem {
             try? store.close()
