@@ -175,10 +175,15 @@ public struct Hub: Sendable {
             ))
         }
         // Pull connectors take the ingest path and the same curl loop; each fails on its own.
+        // Each runs on one instance at a time: its cursor is shared.
         let connectors = configuration.connectors.map { connector in
-            ServiceGroupConfiguration.ServiceConfiguration(service: PullConnector(
-                configuration: connector, store: store, ingest: ingest, mappings: mappings, send: { try await http.send($0) },
-                metrics: metrics, logger: logger
+            ServiceGroupConfiguration.ServiceConfiguration(service: ExclusiveService(
+                job: "connector:" + connector.name, locks: store,
+                service: PullConnector(
+                    configuration: connector, store: store, ingest: ingest, mappings: mappings, send: { try await http.send($0) },
+                    metrics: metrics, logger: logger
+                ),
+                logger: logger
             ))
         }
         return ServiceGroup(
@@ -194,7 +199,7 @@ public struct Hub: Sendable {
                     .init(service: RefusalSummaryWriter(tally: refusals, store: store, logger: logger)),
                     .init(service: HTTPClientService(client: http)),
                     .init(service: CRLUpdater(refresher: crls, trust: trust, send: { try await http.send($0) }, logger: logger)),
-                    .init(service: NonceJanitor(ingest: ingest, logger: logger)),
+                    .init(service: ExclusiveService(job: "nonce-janitor", locks: store, service: NonceJanitor(ingest: ingest, logger: logger), logger: logger)),
                     .init(service: StoreHealthMonitor(store: store, factory: metrics, logger: logger)),
                     .init(service: MappingReloader(
                         registry: mappings, initial: mappingReport, store: store,
