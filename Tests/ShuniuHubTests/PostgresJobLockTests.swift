@@ -1,0 +1,122 @@
+import Foundation
+import ShuniuCore
+import ShuniuPostgres
+import ShuniuTesting
+import Synchronization
+import Testing
+
+/// What several instances on one PostgreSQL database share beyond the ports' data: job locks
+/// (one holder, taken over when it dies) and commit wake-ups (`LISTEN`/`NOTIFY`).
+@Suite("PostgreSQL: job locks and commit wake-ups across instances", .postgresCluster)
+struct PostgresJobLockTests {
+    /// Two stores on one fresh database, as two instances would open it; closed on every path.
+    private func withTwoInstances(_ body: (PostgresStore, PostgresStore, String) async throws -> Void) async throws {
+        let url = try await PostgresClusterTrait.cluster().makeDatabase()
+        let first = try await PostgresStore.open(try PostgresStoreConfiguration(url: url), instance: "instance-a")
+        do {
+            let second = try await PostgresStore.open(try PostgresStoreConfiguration(url: url), instance: "instance-b")
+            do {
+                try await body(first, second, url)
+            } catch {
+                await second.close()
+                throw error
+            }
+            await second.close()
+        } catch {
+            await first.close()
+            throw error
+        }
+        await first.close()
+    }
+
+    /// What the jobs and followers saw, shared with the tasks that run them.
+    private final class Seen: Sendable {
+        private let items = Mutex<[String]>([])
+        func append(_ item: String) { items.withLock { $0.append(item) } }
+        var all: [String] { items.withLock { $0 } }
+        func count(_ item: String) -> Int { all.filter { $0 == item }.count }
+    }
+
+    @Test("A job runs on one instance at a time: the second waits until the first lets go")
+    func oneHolder() async throws {
+        try await withTwoInstances { a, b, _ in
+            let log = Seen()
+            let release = AsyncStream<Void>.makeStream()
+            let first = Task {
+                try await a.holding("connector:demo") {
+                    log.append("a starts")
+                    for await _ in release.stream { break }
+                    log.append("a ends")
+                }
+            }
+            #expect(await eventually { log.all == ["a starts"] })
+            let second = Task {
+                try await b.holding("connector:demo") { log.append("b runs") }
+            }
+            // Another job is not held back by this one.
+            try await b.holding("nonce-janitor") { log.append("b janitor") }
+            #expect(log.all == ["a starts", "b janitor"])
+
+            release.continuation.yield()
+            try await first.value
+            try await second.value
+            #expect(log.all == ["a starts", "b janitor", "a ends", "b runs"])
+        }
+    }
+
+    @Test("A holder cut off from the database loses its job, and another instance takes it over")
+    func takeover() async throws {
+        try await withTwoInstances { a, b, url in
+            let started = Seen()
+            let first = Task {
+                try await a.holding("deadline-checker") {
+                    started.append("a")
+                    try await Task.sleep(for: .seconds(600))
+                }
+            }
+            #expect(await eventually { started.all == ["a"] })
+            let second = Task {
+                try await b.holding("deadline-checker") { started.append("b") }
+            }
+            // Cut instance a's lock session, as a dead machine's would end.
+            let cluster = try PostgresClusterTrait.cluster()
+            let holders = try await cluster.psql(url, """
+                SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND granted
+                """)
+            #expect(holders == "1")
+
+            let lost = await first.result
+            #expect(throws: StoreError.self) { try lost.get() }
+            try await second.value
+            #expect(started.all == ["a", "b"])
+        }
+    }
+
+    @Test("A commit on one instance wakes the others' followers, not its own; a rolled-back one wakes nobody")
+    func commitWakeUps() async throws {
+        try await withTwoInstances { a, b, _ in
+            let heard = Seen()
+            let followA = Task { try await a.followCommits { heard.append("a") } }
+            let followB = Task { try await b.followCommits { heard.append("b") } }
+            defer {
+                followA.cancel()
+                followB.cancel()
+            }
+            // Each follower looks once when it starts.
+            #expect(await eventually { heard.count("a") == 1 && heard.count("b") == 1 })
+
+            try await b.notifyCommitForTesting(commit: true)
+            #expect(await eventually { heard.count("a") == 2 })
+            try await b.notifyCommitForTesting(commit: false)
+            try await a.notifyCommitForTesting(commit: true)
+            #expect(await eventually { heard.count("b") == 2 })
+            // b's rolled-back notification never reached a, and a did not hear its own.
+            #expect(heard.count("a") == 2)
+
+            followA.cancel()
+            followB.cancel()
+            _ = await followA.result
+            _ = await followB.result
+        }
+    }
+}
