@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import ShuniuCore
-import ShuniuStore
 
 /// `shuniu audit`: read and check the append-only audit log.
 struct AuditCommand: AsyncParsableCommand {

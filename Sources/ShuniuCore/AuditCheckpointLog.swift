@@ -1,5 +1,4 @@
 import Foundation
-import ShuniuCore
 #if canImport(Glibc)
 import Glibc
 #endif
