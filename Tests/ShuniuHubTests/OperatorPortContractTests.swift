@@ -1,4 +1,5 @@
 import Foundation
+import ShuniuApp
 import ShuniuCore
 import ShuniuStore
 import ShuniuTesting
@@ -224,13 +225,13 @@ struct OperatorPortContractTests {
 
             let log = AuditCheckpointLog(path: opened.folder + "/checkpoints.jsonl")
             try log.append(checkpoint)
-            #expect(try await store.verifyAudit(checkpoints: log).intact)
+            #expect(try await store.verifyAudit(checkpoints: log.checkpoints()).intact)
             // A checkpoint the chain does not match (here one altered after it was signed) is damage.
             var ahead = checkpoint
             ahead.entries += 5
             ahead.lastId += 5
             try log.append(ahead)
-            let truncated = try await store.verifyAudit(checkpoints: log)
+            let truncated = try await store.verifyAudit(checkpoints: log.checkpoints())
             #expect(!truncated.intact)
         }
     }

@@ -22,8 +22,9 @@ public protocol AuditTrail: AuditLog {
     /// The chain's head now, signed with the audit key, for the checkpoint file.
     func auditCheckpoint(event: String, at instant: Date) async throws -> AuditCheckpoint
 
-    /// The whole check; the head is compared with the checkpoints in `checkpoints` when given.
-    func verifyAudit(checkpoints: AuditCheckpointLog?) async throws -> AuditChainReport
+    /// The whole check; the head is compared with `checkpoints` when given (a note says so when
+    /// they were given but there were none to read).
+    func verifyAudit(checkpoints: AuditCheckpoints?) async throws -> AuditChainReport
 
     /// Why the audit key cannot be used, when it cannot.
     var auditKeyProblem: String? { get }
