@@ -9,6 +9,7 @@ public struct AllowedCode: Codable, Sendable, Hashable {
     public var addedBy: String
     public var addedAt: Date
 
+    /// A value with every field given (an engine reading its rows).
     public init(code: String, kind: String, reason: String, addedBy: String, addedAt: Date) {
         self.code = code
         self.kind = kind

@@ -35,6 +35,7 @@ public struct AuditCheckpoint: Codable, Sendable, Equatable {
         return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
     }
 
+    /// A value with every field given (an engine reading its rows).
     public init(event: String, entries: Int, lastId: Int64, lastHash: String, keyedFrom: Int64? = nil, keyId: String, at: String, mac: String) {
         self.event = event
         self.entries = entries

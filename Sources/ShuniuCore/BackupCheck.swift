@@ -20,6 +20,7 @@ public struct BackupCheck: Codable, Sendable {
         return audit.damage.map { "\($0.kind.rawValue) \($0.count) (\($0.examples.first ?? ""))" }.joined(separator: "; ")
     }
 
+    /// A value with every field given (an engine reading its rows).
     public init(file: String, bytes: Int64, integrity: String, versions: Int, deliveriesWaiting: Int, audit: AuditChainReport, migrations: [String]) {
         self.file = file
         self.bytes = bytes

@@ -16,7 +16,11 @@ public struct DeadLetter: Codable, Sendable, Hashable {
     public var enqueuedAt: Date
     public var lastAttemptAt: Date?
 
-    public init(id: Int64, destination: String, dataset: String, key: String, version: Int, sourcePlatform: String, attempts: Int, lastStatus: Int? = nil, lastError: String? = nil, upstreamResponse: String? = nil, enqueuedAt: Date, lastAttemptAt: Date? = nil) {
+    /// A value with every field given (an engine reading its rows).
+    public init(
+        id: Int64, destination: String, dataset: String, key: String, version: Int, sourcePlatform: String, attempts: Int,
+        lastStatus: Int? = nil, lastError: String? = nil, upstreamResponse: String? = nil, enqueuedAt: Date, lastAttemptAt: Date? = nil
+    ) {
         self.id = id
         self.destination = destination
         self.dataset = dataset
@@ -43,6 +47,7 @@ public struct DeadLetterFilter: Sendable, Codable {
     /// A piece of the last error or the upstream's answer.
     public var errorContains: String?
 
+    /// A filter; a field left nil matches all.
     public init(destination: String? = nil, dataset: DatasetID? = nil, platform: PlatformID? = nil,
                 since: Date? = nil, until: Date? = nil, errorContains: String? = nil) {
         self.destination = destination

@@ -9,6 +9,7 @@ public struct HubStatus: Codable, Sendable {
         public var records: Int
         public var versions: Int
 
+        /// A value with every field given (an engine reading its rows).
         public init(dataset: String, platform: String, records: Int, versions: Int) {
             self.dataset = dataset
             self.platform = platform
@@ -25,6 +26,7 @@ public struct HubStatus: Codable, Sendable {
         public var certifiedUntil: String
         public var lastIngestAt: Date?
 
+        /// A value with every field given (an engine reading its rows).
         public init(id: String, name: String, status: String, certifiedUntil: String, lastIngestAt: Date? = nil) {
             self.id = id
             self.name = name
@@ -41,6 +43,7 @@ public struct HubStatus: Codable, Sendable {
         public var status: String
         public var lastReadAt: Date?
 
+        /// A value with every field given (an engine reading its rows).
         public init(id: String, name: String, status: String, lastReadAt: Date? = nil) {
             self.id = id
             self.name = name
@@ -64,7 +67,11 @@ public struct HubStatus: Codable, Sendable {
     public var openDisputes: [String: Int]
     public var auditEntries: Int
 
-    public init(engine: String, location: String, storeBytes: Int64, records: Int, versions: Int, holdings: [Holding], platforms: [PlatformActivity], consumers: [ConsumerActivity], openDisputes: [String: Int], auditEntries: Int) {
+    /// A value with every field given (an engine reading its rows).
+    public init(
+        engine: String, location: String, storeBytes: Int64, records: Int, versions: Int, holdings: [Holding],
+        platforms: [PlatformActivity], consumers: [ConsumerActivity], openDisputes: [String: Int], auditEntries: Int
+    ) {
         self.engine = engine
         self.location = location
         self.storeBytes = storeBytes

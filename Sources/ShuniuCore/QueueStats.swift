@@ -25,7 +25,12 @@ public struct QueueStats: Codable, Sendable, Hashable {
     /// Set while the circuit breaker holds deliveries back.
     public var circuitOpenUntil: Date?
 
-    public init(destination: String, pending: Int, inFlight: Int, retrying: Int, dead: Int, delivered: Int, oldestPendingSeconds: Double? = nil, lastSuccessAt: Date? = nil, lastError: String? = nil, lastErrorAt: Date? = nil, deliveriesLastMinute: Int, paused: Bool, pausedBy: String? = nil, pausedReason: String? = nil, pausedAt: Date? = nil, circuitOpenUntil: Date? = nil) {
+    /// A value with every field given (an engine reading its rows).
+    public init(
+        destination: String, pending: Int, inFlight: Int, retrying: Int, dead: Int, delivered: Int, oldestPendingSeconds: Double? = nil,
+        lastSuccessAt: Date? = nil, lastError: String? = nil, lastErrorAt: Date? = nil, deliveriesLastMinute: Int, paused: Bool,
+        pausedBy: String? = nil, pausedReason: String? = nil, pausedAt: Date? = nil, circuitOpenUntil: Date? = nil
+    ) {
         self.destination = destination
         self.pending = pending
         self.inFlight = inFlight

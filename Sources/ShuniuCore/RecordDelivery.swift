@@ -13,7 +13,11 @@ public struct RecordDelivery: Codable, Sendable, Hashable {
     public var lastStatus: Int?
     public var lastError: String?
 
-    public init(destination: String, version: Int, state: String, attempts: Int, enqueuedAt: Date, lastAttemptAt: Date? = nil, deliveredAt: Date? = nil, lastStatus: Int? = nil, lastError: String? = nil) {
+    /// A value with every field given (an engine reading its rows).
+    public init(
+        destination: String, version: Int, state: String, attempts: Int, enqueuedAt: Date, lastAttemptAt: Date? = nil,
+        deliveredAt: Date? = nil, lastStatus: Int? = nil, lastError: String? = nil
+    ) {
         self.destination = destination
         self.version = version
         self.state = state

@@ -6,6 +6,7 @@ public struct ReplayCandidate: Sendable {
     /// The version's normalized fields as canonical JSON (for routes on a field such as the industry).
     public var normalizedPayload: String
 
+    /// A value with every field given (an engine reading its rows).
     public init(dataset: DatasetID, platform: PlatformID, regionCode: String? = nil, normalizedPayload: String) {
         self.dataset = dataset
         self.platform = platform

@@ -6,6 +6,7 @@ public struct ReplayOutcome: Sendable, Equatable {
     /// has their original (as at ingest: a withdrawal follows its original).
     public var withdrawalsFollowingOriginals: Int
 
+    /// A value with every field given (an engine reading its rows).
     public init(queued: Int, skippedByRoutes: Int, withdrawalsFollowingOriginals: Int) {
         self.queued = queued
         self.skippedByRoutes = skippedByRoutes

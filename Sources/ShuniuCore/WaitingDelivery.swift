@@ -13,7 +13,11 @@ public struct WaitingDelivery: Codable, Sendable, Hashable {
     public var lastStatus: Int?
     public var lastError: String?
 
-    public init(id: Int64, state: DeliveryState, dataset: String, key: String, version: Int, attempts: Int, enqueuedAt: Date, nextAttemptAt: Date, lastStatus: Int? = nil, lastError: String? = nil) {
+    /// A value with every field given (an engine reading its rows).
+    public init(
+        id: Int64, state: DeliveryState, dataset: String, key: String, version: Int, attempts: Int, enqueuedAt: Date,
+        nextAttemptAt: Date, lastStatus: Int? = nil, lastError: String? = nil
+    ) {
         self.id = id
         self.state = state
         self.dataset = dataset

@@ -6,8 +6,10 @@
 /// - A code is on the list once: allowing it again throws ``StoreError/Code/invalidChange``;
 ///   removing a code not on it throws ``StoreError/Code/notFound``.
 public protocol AllowedCodeList: Sendable {
+    /// Puts a code on the list (`kind`: `creditCode` or `organizationCode`).
     func allowCode(_ code: String, kind: String, reason: String, by operatorName: String) async throws -> AllowedCode
 
+    /// Takes a code off the list.
     func removeAllowedCode(_ code: String, reason: String, by operatorName: String) async throws
 
     /// The list, by code.

@@ -31,10 +31,12 @@ public protocol AuditTrail: AuditLog {
 }
 
 extension AuditTrail {
+    /// The newest entries (50 unless told), optionally filtered.
     public func auditEntries(limit: Int = 50, action: String? = nil, since: Date? = nil, actor: String? = nil) async throws -> [AuditEntry] {
         try await auditEntries(limit: limit, action: action, since: since, actor: actor)
     }
 
+    /// The chain's head now.
     public func auditCheckpoint(event: String) async throws -> AuditCheckpoint {
         try await auditCheckpoint(event: event, at: Date())
     }

@@ -16,10 +16,13 @@ public protocol ConsumerRegistry: ConsumerDirectory {
     /// Every consumer, by id.
     func consumers() async throws -> [Consumer]
 
+    /// The consumer with this id.
     func consumer(_ id: String) async throws -> Consumer?
 
+    /// Suspends or resumes a consumer (`consumer.suspend`, `consumer.resume`): a suspended one's reads are refused.
     func setConsumerStatus(_ id: String, to status: ConsumerStatus, by operatorName: String, reason: String?) async throws -> Consumer
 
+    /// Sets the reads a minute the consumer may make.
     func setConsumerRateLimit(_ id: String, to perMinute: Int, by operatorName: String) async throws -> Consumer
 
     /// Registers the consumer's certificate (replacing the previous one).
@@ -28,6 +31,7 @@ public protocol ConsumerRegistry: ConsumerDirectory {
     /// Stores a grant (audited with its `grantedBy`); returns it with its id.
     func addGrant(_ grant: DataGrant) async throws -> DataGrant
 
+    /// Revokes a grant from now on, with the operator's reason.
     func revokeGrant(_ id: Int64, by operatorName: String, reason: String?) async throws -> DataGrant
 
     /// Every grant (or only `consumer`'s), revoked ones included, newest first.

@@ -20,13 +20,16 @@ public protocol PlatformRegistry: PlatformDirectory {
     /// Every registered platform, by id.
     func platforms() async throws -> [Platform]
 
+    /// Suspends or resumes a platform (`platform.suspend`, `platform.resume`): a suspended one's requests are refused.
     func setPlatformStatus(_ id: PlatformID, to status: PlatformStatus, by operatorName: String, reason: String?) async throws -> Platform
 
     /// Sets the operator's unified social credit code the platform's records must name.
     func setOperatorCode(_ id: PlatformID, to code: String, by operatorName: String, reason: String?) async throws -> Platform
 
+    /// Sets the requests a minute the platform may send.
     func setPlatformRateLimit(_ id: PlatformID, to perMinute: Int, by operatorName: String) async throws -> Platform
 
+    /// Turns on or off the refusal of fields the spec does not know.
     func setStrictFields(_ id: PlatformID, to strict: Bool, by operatorName: String) async throws -> Platform
 
     /// Makes `id` the successor of `predecessor`: `id` may then send versions of the records
@@ -44,10 +47,12 @@ public protocol PlatformRegistry: PlatformDirectory {
 }
 
 extension PlatformRegistry {
+    /// Sets the operator's code, with no reason given.
     public func setOperatorCode(_ id: PlatformID, to code: String, by operatorName: String) async throws -> Platform {
         try await setOperatorCode(id, to: code, by: operatorName, reason: nil)
     }
 
+    /// The platform's certificates in force.
     public func platformCertificates(_ platform: PlatformID) async throws -> [PlatformCertificate] {
         try await platformCertificates(platform, includingRemoved: false)
     }

@@ -27,6 +27,7 @@ public protocol QueueAdministration: Sendable {
     /// Dead letters matching `filter`, oldest first.
     func deadLetters(_ filter: DeadLetterFilter, limit: Int) async throws -> [DeadLetter]
 
+    /// One dead letter, by its delivery id.
     func deadLetter(id: Int64) async throws -> DeadLetter?
 
     /// Puts the chosen dead letters (`ids`, else those matching `filter`) back in the queue; returns how many.
@@ -40,18 +41,22 @@ public protocol QueueAdministration: Sendable {
     @discardableResult
     func replay(_ selection: ReplaySelection, routed: (@Sendable (ReplayCandidate) -> Bool)?, by operatorName: String) async throws -> ReplayOutcome
 
+    /// Pauses or resumes a destination's deliveries, with the operator's reason.
     func setDestinationPaused(_ destination: String, paused: Bool, by operatorName: String, reason: String?) async throws
 }
 
 extension QueueAdministration {
+    /// Each destination's queue figures now.
     public func queueStats(destinations: [String]) async throws -> [QueueStats] {
         try await queueStats(destinations: destinations, now: Date())
     }
 
+    /// The first 50 deliveries waiting for a destination.
     public func waitingDeliveries(destination: String) async throws -> [WaitingDelivery] {
         try await waitingDeliveries(destination: destination, limit: 50)
     }
 
+    /// The first 100 dead letters matching `filter`.
     public func deadLetters(_ filter: DeadLetterFilter) async throws -> [DeadLetter] {
         try await deadLetters(filter, limit: 100)
     }

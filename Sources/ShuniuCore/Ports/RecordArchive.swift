@@ -25,6 +25,7 @@ public protocol RecordArchive: FeedSource {
     /// Disputes, newest first, optionally of one platform's records or in one status.
     func disputes(platform: String?, status: DisputeStatus?, limit: Int) async throws -> [Dispute]
 
+    /// One dispute, by id.
     func dispute(_ id: Int64) async throws -> Dispute?
 
     /// Closes an open dispute as rejected, with the operator's reason.
@@ -37,6 +38,7 @@ extension RecordArchive {
         try await versions(dataset: dataset, key: key).last
     }
 
+    /// The newest 200 disputes, optionally filtered.
     public func disputes(platform: String? = nil, status: DisputeStatus? = nil) async throws -> [Dispute] {
         try await disputes(platform: platform, status: status, limit: 200)
     }

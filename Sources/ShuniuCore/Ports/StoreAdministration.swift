@@ -35,5 +35,6 @@ public protocol StoreAdministration: StoreReadiness {
     /// Copies the store into a new file at `file`, checked, audited; or refuses with advice.
     func backup(to file: String, by operatorName: String) async throws -> BackupCheck
 
+    /// Closes the store: the last thing the hub or a command does with it.
     func close() throws
 }
