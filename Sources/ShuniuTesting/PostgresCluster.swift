@@ -83,7 +83,7 @@ public final class PostgresCluster: Sendable {
             var started: (ChildProcess, Int)?
             var failures: [String] = []
             for _ in 0..<3 where started == nil {
-                let port = try PostgresCluster.freeLoopbackPort()
+                let port = try LoopbackPort.unused()
                 let (path, arguments) = runAs.command(binaries + "/postgres", [
                     "-D", data, "-h", "127.0.0.1", "-p", String(port), "-k", folder.path,
                     "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
@@ -161,22 +161,5 @@ public final class PostgresCluster: Sendable {
             throw TestHubError(message: "cannot give \(folder) to the postgres user: \(String(cString: strerror(errno)))")
         }
         return ServerUser(prefix: ["/usr/bin/setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"])
-    }
-
-    /// A loopback TCP port that nothing listens on at the moment of asking.
-    private static func freeLoopbackPort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw TestHubError(message: "socket: \(String(cString: strerror(errno)))") }
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
-        }
-        guard bound else { throw TestHubError(message: "bind: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
