@@ -103,7 +103,7 @@ struct PostgresConfigurationTests {
         let configuration = try PostgresStoreConfiguration(url: "postgres://hub:\(secret)@127.0.0.1:\(port)/shuniu?sslmode=disable")
         let started = ContinuousClock.now
         do {
-            let store = try await PostgresStore.open(configuration, openTimeout: .seconds(3))
+            let store = try await PostgresStore.open(configuration, logger: PostgresTestDatabase.logger, openTimeout: .seconds(3))
             await store.close()
             Issue.record("opened a database that is not there")
         } catch let error as StoreError {

@@ -174,7 +174,9 @@ struct PostgresInstanceTests {
         let stores = try await withThrowingTaskGroup(of: PostgresStore.self) { group in
             for index in 1...3 {
                 group.addTask {
-                    try await PostgresStore.open(PostgresStoreConfiguration(url: database.url + "?sslmode=disable"), instance: "m\(index)")
+                    try await PostgresStore.open(
+                        PostgresStoreConfiguration(url: database.url + "?sslmode=disable"), instance: "m\(index)", logger: PostgresTestDatabase.logger
+                    )
                 }
             }
             var opened: [PostgresStore] = []

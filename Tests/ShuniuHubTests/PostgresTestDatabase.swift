@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ShuniuPostgres
 import ShuniuTesting
 
@@ -7,6 +8,13 @@ import ShuniuTesting
 struct PostgresTestDatabase: Sendable {
     /// The registered platform's app key.
     static let appKey = "pg-contract-app-key"
+
+    /// The stores' logger: warnings and errors only.
+    static let logger: Logger = {
+        var logger = Logger(label: "shuniu.postgres.test")
+        logger.logLevel = .warning
+        return logger
+    }()
 
     let cluster: PostgresCluster
     let url: String
@@ -20,7 +28,7 @@ struct PostgresTestDatabase: Sendable {
     /// it and registering the platform the first time.
     func open(instance: String = PostgresStore.defaultInstanceName(), leaseSeconds: Int = 60) async throws -> PostgresStore {
         let store = try await PostgresStore.open(
-            PostgresStoreConfiguration(url: url + "?sslmode=disable", leaseSeconds: leaseSeconds), instance: instance
+            PostgresStoreConfiguration(url: url + "?sslmode=disable", leaseSeconds: leaseSeconds), instance: instance, logger: Self.logger
         )
         do {
             // Registering platforms is the operator's part, not the ports': plain SQL here.
