@@ -6,8 +6,9 @@ import ShuniuTrust
 
 /// Writes one ingest batch inside its transaction (nonce claimed, ingest lock held), with the
 /// SQLite engine's rules: 一数一源 through predecessors, duplicates, inserts, updates, deletes and
-/// revivals, DATA_KEYs, duplicate-check values, withdrawals, listings, the outbox rows, and one
-/// `ingest.batch` audit entry.
+/// revivals, DATA_KEYs, duplicate-check values, withdrawals, listings, disputes closed by a
+/// correction, the outbox rows, and one `ingest.batch` audit entry. Unlike the SQLite engine's,
+/// the audit entry's lines do not carry each stored version's digest yet.
 struct PostgresIngestWriter {
     let connection: PostgresConnection
     let logger: Logger
@@ -113,6 +114,8 @@ struct PostgresIngestWriter {
                     unique_values = \(record.uniqueValues), data_key = COALESCE(data_key, \(record.dataKey))
                 WHERE id = \(recordID)
                 """, logger: logger)
+            // A new version from the source answers the doubts raised about the fields it changes.
+            try await closeDisputes(recordID: recordID, correctedBy: version, payload: record.normalizedPayload)
         } else {
             if record.operation == .update {
                 let state = existing.map { "was deleted (version \($0.latestVersion)); insert it again to revive it" } ?? "is not held by the hub for platform \(platform)"
@@ -238,6 +241,35 @@ struct PostgresIngestWriter {
             followed.append(destination)
         }
         return followed
+    }
+
+    /// Closes the record's open disputes about fields that `payload` (version `version`) changes,
+    /// each audited as `dispute.corrected`.
+    private func closeDisputes(recordID: Int64, correctedBy version: Int, payload: String) async throws {
+        let open = try await connection.rows(
+            "SELECT id, field FROM dispute WHERE record_id = \(recordID) AND status = 'open' ORDER BY id", logger: logger
+        ).map { (id: try $0["id"].decode(Int64.self), field: try $0["field"].decode(String.self)) }
+        guard !open.isEmpty else { return }
+        let previous = try await connection.rows(
+            "SELECT normalized_payload FROM record_version WHERE record_id = \(recordID) AND version = \(version - 1)", logger: logger
+        ).first.map { try $0["normalized_payload"].decode(String.self) }
+        func fields(_ text: String?) -> [String: JSONValue] {
+            (try? JSONDecoder().decode([String: JSONValue].self, from: Data((text ?? "{}").utf8))) ?? [:]
+        }
+        let (before, after) = (fields(previous), fields(payload))
+        let platform = commit.platform.rawValue
+        for (id, field) in open where before[field] != after[field] {
+            try await connection.run("""
+                UPDATE dispute SET status = 'corrected', resolved_by = \(platform), resolved_at = \(instant),
+                    resolution = \("\(field) corrected by version \(version)"), corrected_version = \(version)
+                WHERE id = \(id)
+                """, logger: logger)
+            try await PostgresAuditChain.append(
+                AuditEvent(actorKind: .platform, actor: platform, action: "dispute.corrected", subject: "\(id)",
+                           detail: JSONText.object(["dispute": "\(id)", "field": field, "version": "\(version)"])),
+                at: instant, on: connection, logger: logger
+            )
+        }
     }
 
     // MARK: Finding the record a version belongs to
