@@ -30,6 +30,13 @@ struct ConfigurationReader {
         "server.maxConnections": integer(1...1_000_000) { $0.connections.maxConnections = $1 },
         "storage.dataDir": path { $0.dataDir = $1 },
         "storage.maxSizeBytes": integer(1_048_576...Int.max) { $0.maxStoreBytes = Int64($1) },
+        "storage.engine": { config, value in
+            guard let engine = StorageEngineKind(rawValue: value) else {
+                return "must be one of \(StorageEngineKind.allCases.map(\.rawValue).joined(separator: ", ")), got '\(value)'"
+            }
+            config.engine = engine
+            return nil
+        },
         "paths.mappings": path { $0.mappingsDir = $1 },
         "paths.certs": path { $0.certsDir = $1 },
         "ingest.maxRecords": integer(1...100_000) { $0.ingest.maxRecords = $1 },
@@ -81,7 +88,21 @@ struct ConfigurationReader {
 
     mutating func read(_ node: Node, into configuration: inout HubConfiguration, prefix: String = "") {
         read(mapping: node, into: &configuration, prefix: prefix)
-        if prefix.isEmpty { checkReferences(configuration) }
+        if prefix.isEmpty {
+            checkReferences(configuration)
+            checkStorage(configuration, root: node)
+        }
+    }
+
+    /// `storage.engine: postgres` needs `storage.postgres`, and the settings name an engine in use.
+    mutating func checkStorage(_ configuration: HubConfiguration, root: Node) {
+        let storage = root.mapping?["storage"]
+        if configuration.engine == .postgres, configuration.postgres == nil, !diagnostics.contains(where: { $0.message.contains("storage.postgres") }) {
+            report(storage?.mapping?["engine"] ?? root, "'storage.engine: postgres' needs 'storage.postgres.url', the database to use")
+        }
+        if configuration.engine == .sqlite, let postgres = storage?.mapping?.first(where: { $0.key.string == "postgres" })?.key {
+            report(postgres, "'storage.postgres' is set but 'storage.engine' is sqlite: set 'storage.engine: postgres' to use it, or remove it")
+        }
     }
 
     /// Routes must name configured destinations, and destination names must be unique.
@@ -115,6 +136,10 @@ struct ConfigurationReader {
                 var reader = ServerTLSReader(file: file, readsFiles: readsServedFiles)
                 configuration.tls = reader.read(value)
                 diagnostics += reader.diagnostics
+            } else if key == "storage.postgres" {
+                var reader = PostgresSettingsReader(file: file)
+                configuration.postgres = reader.read(value)
+                diagnostics += reader.diagnostics
             } else if key == "server.trustedProxies" {
                 configuration.trustedProxies = readTrustedProxies(value)
             } else if key == "routes" {
@@ -139,7 +164,7 @@ struct ConfigurationReader {
     }
 
     /// Keys read by readers of their own, beside the scalar ``keys``.
-    static let sections = ["destinations", "routes", "connectors", "server.tls", "server.trustedProxies"]
+    static let sections = ["destinations", "routes", "connectors", "server.tls", "server.trustedProxies", "storage.postgres"]
 
     /// `server.trustedProxies`: one address or CIDR range, or a list of them; each bad entry reported on its line.
     private mutating func readTrustedProxies(_ node: Node) -> TrustedProxies {

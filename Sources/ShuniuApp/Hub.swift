@@ -68,6 +68,9 @@ public struct Hub: Sendable {
         } else {
             self.serverTLS = nil
         }
+        guard configuration.engine == .sqlite else {
+            throw StoreError(.unavailable, "storage.engine: postgres is not served by this build yet; set 'storage.engine: sqlite'")
+        }
         self.store = try HubStore(directory: configuration.dataDir, maxSizeBytes: configuration.maxStoreBytes, auditKeyFile: configuration.auditKeyFile)
         if let problem = store.auditKeyProblem {
             try? store.close()
@@ -172,10 +175,15 @@ public struct Hub: Sendable {
             ))
         }
         // Pull connectors take the ingest path and the same curl loop; each fails on its own.
+        // Each runs on one instance at a time: its cursor is shared.
         let connectors = configuration.connectors.map { connector in
-            ServiceGroupConfiguration.ServiceConfiguration(service: PullConnector(
-                configuration: connector, store: store, ingest: ingest, mappings: mappings, send: { try await http.send($0) },
-                metrics: metrics, logger: logger
+            ServiceGroupConfiguration.ServiceConfiguration(service: ExclusiveService(
+                job: "connector:" + connector.name, locks: store,
+                service: PullConnector(
+                    configuration: connector, store: store, ingest: ingest, mappings: mappings, send: { try await http.send($0) },
+                    metrics: metrics, logger: logger
+                ),
+                logger: logger
             ))
         }
         return ServiceGroup(
@@ -190,8 +198,9 @@ public struct Hub: Sendable {
                     // Stopped just before the store closes: the last summaries are written.
                     .init(service: RefusalSummaryWriter(tally: refusals, store: store, logger: logger)),
                     .init(service: HTTPClientService(client: http)),
+                    .init(service: CommitRelay(events: store, commits: commits, wakeups: wakeups, logger: logger)),
                     .init(service: CRLUpdater(refresher: crls, trust: trust, send: { try await http.send($0) }, logger: logger)),
-                    .init(service: NonceJanitor(ingest: ingest, logger: logger)),
+                    .init(service: ExclusiveService(job: "nonce-janitor", locks: store, service: NonceJanitor(ingest: ingest, logger: logger), logger: logger)),
                     .init(service: StoreHealthMonitor(store: store, factory: metrics, logger: logger)),
                     .init(service: MappingReloader(
                         registry: mappings, initial: mappingReport, store: store,

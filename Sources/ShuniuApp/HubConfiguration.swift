@@ -21,7 +21,9 @@ import Yams
 /// | `server.maxConnections` | integer 1–1000000 | `1000` | open connections in all; more wait in the listen backlog. See ``ConnectionLimits`` |
 /// | `server.tls` | mapping | none | serve HTTPS: `certificate`, `key`, `clientCA`, `clientCertificates`; see ``ServerTLSSettings`` |
 /// | `server.trustedProxies` | list of addresses or CIDR ranges | `[]` | peers whose `X-Forwarded-For` names the client; see ``TrustedProxies`` |
-/// | `storage.dataDir` | path | `./var` | holds `shuniu.sqlite` |
+/// | `storage.engine` | `sqlite` or `postgres` | `sqlite` | the database; see ``StorageEngineKind`` |
+/// | `storage.postgres` | mapping | none | the PostgreSQL database when `storage.engine: postgres`: `url`, `passwordFile`, `poolSize`, `leaseSeconds`; see ``PostgresSettings`` |
+/// | `storage.dataDir` | path | `./var` | holds `shuniu.sqlite` (with SQLite), the audit key, CRL cache and lock |
 /// | `storage.maxSizeBytes` | integer ≥ 1048576 | none | the database file's size limit: past it writes are answered 503 `store.full`, as on a full disk, while the disk keeps room for the system |
 /// | `paths.mappings` | path | `./Mappings` | the spec is `<mappings>/spec` |
 /// | `paths.certs` | path | `./Certs` | the CA trust list |
@@ -40,7 +42,8 @@ import Yams
 /// | `connectors` | list | none | platforms to pull from; see ``ConnectorConfiguration`` for each item's keys |
 ///
 /// No value is secret: platform secrets live in the store, a destination's signing secret is
-/// read from the file its `secretFile` names, and the audit key from `audit.keyFile`.
+/// read from the file its `secretFile` names, the audit key from `audit.keyFile`, and the
+/// database's password from `storage.postgres.passwordFile` (or the environment).
 /// Relative paths are taken from the working directory.
 public struct HubConfiguration: Sendable, Equatable {
     public var host = "127.0.0.1"
@@ -54,6 +57,10 @@ public struct HubConfiguration: Sendable, Equatable {
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     public var trustedProxies = TrustedProxies()
     public var dataDir = "./var"
+    /// Which database holds the store.
+    public var engine = StorageEngineKind.sqlite
+    /// The database when `engine` is `postgres`.
+    public var postgres: PostgresSettings?
     /// The database file's size limit, in bytes; nil for none (the disk's).
     public var maxStoreBytes: Int64?
     public var mappingsDir = "./Mappings"

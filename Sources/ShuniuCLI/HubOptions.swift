@@ -39,6 +39,9 @@ struct HubOptions: ParsableArguments {
                 "--data-dir \(dataDir): no such folder; a store is only made in a folder that exists (check the path, or create the folder first)"
             )
         }
+        guard configuration.engine == .sqlite else {
+            throw CLIFailure("storage.engine: postgres is not served by this build yet; set 'storage.engine: sqlite'")
+        }
         return try HubStore(directory: configuration.dataDir, create: create, auditKeyFile: configuration.auditKeyFile)
     }
 }
