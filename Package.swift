@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         // Already used by Hummingbird; named here because ShuniuApp builds the TLS context it serves.
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        // The PostgreSQL engine's client (wire protocol, pool, TLS).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C libraries, wrapped once each.
@@ -79,6 +81,18 @@ let package = Package(
         .target(
             name: "ShuniuStore",
             dependencies: ["ShuniuCore", "ShuniuTrust", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+
+        // PostgreSQL through postgres-nio: the second engine, for several hub instances on one database.
+        .target(
+            name: "ShuniuPostgres",
+            dependencies: [
+                "ShuniuCore", "ShuniuTrust",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -240,7 +254,7 @@ let package = Package(
             name: "ShuniuHubTests",
             dependencies: [
                 "ShuniuTesting", "ShuniuSimulation", "ShuniuApp", "ShuniuStore", "ShuniuCore", "ShuniuClient", "ShuniuCLI", "ShuniuTransport", "ShuniuTrust", "shuniu",
-                "ShuniuAPI", "ShuniuAuth", "ShuniuIngest", "ShuniuSharing", "ShuniuConnectors",
+                "ShuniuAPI", "ShuniuAuth", "ShuniuIngest", "ShuniuSharing", "ShuniuConnectors", "ShuniuPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

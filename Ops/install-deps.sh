@@ -8,9 +8,11 @@ set -euo pipefail
 # (python3 also runs the OpenAPI validator). dpkg-dev (dpkg-shlibdeps) and binutils (objdump,
 # strip) build the Debian package; its install test uses debootstrap (a Debian 12 root), iproute2
 # (a private network), systemd (systemd-analyze scores the unit) and python3-seccomp (the daemon
-# run under the unit's system-call filter).
+# run under the unit's system-call filter). postgresql gives the PostgreSQL engine's tests their
+# server binaries (initdb, postgres, pg_isready): each test suite starts a throwaway cluster of its
+# own, so the cluster the package makes is stopped and set not to start (below).
 packages=(libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config openssl ca-certificates curl
-    dpkg-dev binutils debootstrap iproute2 systemd python3-seccomp)
+    dpkg-dev binutils debootstrap iproute2 systemd python3-seccomp postgresql)
 command -v python3 >/dev/null || packages+=(python3 python3-pip)
 sudo_cmd=()
 [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
@@ -23,6 +25,21 @@ if ((${#missing[@]})); then
     echo "installing: ${missing[*]}" >&2
     "${sudo_cmd[@]}" apt-get update -qq
     DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# Debian's postgresql package makes a cluster (main) and may start it: the tests do not use it, and
+# a server left running would hold memory and port 5432 for nothing. Stop it and keep it stopped.
+if command -v pg_lsclusters >/dev/null; then
+    pg_lsclusters --no-header 2>/dev/null | while read -r version name _ status _; do
+        if [[ $status == online* ]]; then
+            echo "stopping Debian's PostgreSQL cluster $version/$name (the tests start their own)" >&2
+            "${sudo_cmd[@]}" pg_ctlcluster "$version" "$name" stop || true
+        fi
+        conf="/etc/postgresql/$version/$name/start.conf"
+        if [[ -f $conf ]] && ! grep -qx manual "$conf"; then
+            echo manual | "${sudo_cmd[@]}" tee "$conf" >/dev/null
+        fi
+    done
 fi
 
 # The OpenAPI test checks the served document with an independent validator from PyPI.

@@ -1,0 +1,151 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+import ShuniuCore
+
+/// The PostgreSQL engine: the store's ports on one database that several hub instances share.
+///
+/// It owns postgres-nio's connection pool and the task that runs it: ``open(_:instance:logger:openTimeout:)``
+/// starts both and brings the schema up to date, ``close()`` ends them. A store must be closed.
+public final class PostgresStore: Sendable {
+    public let configuration: PostgresStoreConfiguration
+    /// This instance's name, written on the deliveries it claims.
+    public let instance: String
+    let client: PostgresClient
+    let logger: Logger
+    private let running: Task<Void, Never>
+
+    /// Connects, migrates the schema (once, however many instances start together) and returns
+    /// the store; throws ``StoreError/Code/cannotOpen`` when the database cannot be reached or
+    /// migrated within `openTimeout`.
+    public static func open(
+        _ configuration: PostgresStoreConfiguration, instance: String = defaultInstanceName(),
+        logger: Logger = Logger(label: "shuniu.postgres"), openTimeout: Duration = .seconds(30)
+    ) async throws -> PostgresStore {
+        let store = try PostgresStore(configuration: configuration, instance: instance, logger: logger)
+        do {
+            try await store.migrate(within: openTimeout)
+        } catch {
+            await store.close()
+            throw error
+        }
+        return store
+    }
+
+    /// A name no other running instance has: host, process and a random part.
+    public static func defaultInstanceName() -> String {
+        "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    private init(configuration: PostgresStoreConfiguration, instance: String, logger: Logger) throws {
+        self.configuration = configuration
+        self.instance = instance
+        self.logger = logger
+        let client = PostgresClient(configuration: try Self.clientConfiguration(configuration), backgroundLogger: logger)
+        self.client = client
+        running = Task { await client.run() }
+    }
+
+    /// Ends the pool's task and closes its connections.
+    public func close() async {
+        running.cancel()
+        await running.value
+    }
+
+    static func clientConfiguration(_ settings: PostgresStoreConfiguration) throws -> PostgresClient.Configuration {
+        var configuration: PostgresClient.Configuration
+        if let folder = settings.socketDirectory {
+            configuration = .init(
+                unixSocketPath: "\(folder)/.s.PGSQL.\(settings.port)", username: settings.user, password: settings.password, database: settings.database
+            )
+        } else {
+            configuration = .init(
+                host: settings.host, port: settings.port, username: settings.user, password: settings.password, database: settings.database,
+                tls: try tls(settings)
+            )
+        }
+        configuration.options.maximumConnections = settings.poolSize
+        configuration.options.minimumConnections = 0
+        configuration.options.connectTimeout = .seconds(10)
+        return configuration
+    }
+
+    /// postgres-nio's TLS for the URL's `sslmode`.
+    private static func tls(_ settings: PostgresStoreConfiguration) throws -> PostgresClient.Configuration.TLS {
+        var unverified = TLSConfiguration.makeClientConfiguration()
+        unverified.certificateVerification = .none
+        switch settings.tls {
+        case .disable:
+            return .disable
+        case .prefer:
+            return .prefer(unverified)
+        case .require:
+            return .require(unverified)
+        case .verifyFull:
+            var verified = TLSConfiguration.makeClientConfiguration()
+            verified.certificateVerification = .fullVerification
+            if let path = settings.rootCertificatePath {
+                guard FileManager.default.isReadableFile(atPath: path) else {
+                    throw PostgresConfigurationError(part: "sslrootcert", "sslrootcert \(path) cannot be read")
+                }
+                verified.trustRoots = .file(path)
+            }
+            return .require(verified)
+        }
+    }
+
+    // MARK: Running statements
+
+    /// Runs `body` in one transaction, faults given as ``StoreError`` naming `what` was done.
+    func transaction<T: Sendable>(_ what: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch {
+            throw Self.storeError(error, doing: what)
+        }
+    }
+
+    /// Runs `body` on a pooled connection outside a transaction (each statement commits alone).
+    func connection<T: Sendable>(_ what: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in try await body(connection) }
+        } catch {
+            throw Self.storeError(error, doing: what)
+        }
+    }
+
+    /// The store's error for a database fault: `full` when the server is out of space, else
+    /// `unavailable`, with the server's own message (never the connection's password).
+    static func storeError(_ error: any Error, doing what: String) -> StoreError {
+        if let error = error as? StoreError { return error }
+        // A transaction's failure is its first step's that failed: the statements', or BEGIN's or COMMIT's.
+        if let failed = error as? PostgresTransactionError, let cause = failed.closureError ?? failed.beginError ?? failed.commitError {
+            return storeError(cause, doing: what)
+        }
+        guard let psql = error as? PSQLError else {
+            return StoreError(.unavailable, "the database failed while \(what)", cause: error)
+        }
+        let state = psql.serverInfo?[.sqlState]
+        let reason = psql.serverInfo?[.message] ?? "\(psql.code)\(psql.underlying.map { ": \($0)" } ?? "")"
+        // SQLSTATE class 53: insufficient resources (53100 disk full, 53200 out of memory…).
+        let code: StoreError.Code = state == "53100" ? .full : .unavailable
+        return StoreError(code, "the database failed while \(what): \(reason)\(state.map { " (SQLSTATE \($0))" } ?? "")", cause: nil)
+    }
+}
+
+extension PostgresConnection {
+    /// Runs `query` and gives every row, for statements whose rows are read at once.
+    func rows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRandomAccessRow] {
+        var rows: [PostgresRandomAccessRow] = []
+        for try await row in try await self.query(query, logger: logger) {
+            rows.append(row.makeRandomAccess())
+        }
+        return rows
+    }
+
+    /// Runs a statement whose rows, if any, do not matter.
+    func run(_ query: PostgresQuery, logger: Logger) async throws {
+        for try await _ in try await self.query(query, logger: logger) {}
+    }
+}
