@@ -5,8 +5,8 @@ import PackageDescription
 ///
 /// Dependencies point one way: `shuniu` → `ShuniuCLI` → `ShuniuApp` → feature modules → `ShuniuCore`.
 /// Feature modules reach the store through ports, protocols in `ShuniuCore` (Sources/ShuniuCore/Ports);
-/// `ShuniuApp` hands them the engine (`HubStore`, SQLite). No feature module imports `ShuniuStore`;
-/// `ShuniuApp` and `ShuniuCLI` still hold `HubStore` for the operator's side until it has ports too.
+/// `ShuniuApp` and `ShuniuCLI` hold the whole engine as `any StoreEngine`, opened in one place each
+/// (`Hub.openStore`, `HubOptions.openStore`: `HubStore`, SQLite). No feature module imports `ShuniuStore`.
 /// Only `ShuniuTrust` imports `COpenSSL`; only `ShuniuTransport` imports `CCurl`.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),

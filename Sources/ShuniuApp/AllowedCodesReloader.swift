@@ -2,12 +2,11 @@ import Foundation
 import Logging
 import ShuniuCore
 import ShuniuSpec
-import ShuniuStore
 
 /// Puts the codes operators allowed (`shuniu codes allow`, kept in the store) in force in the
 /// hub's spec: at start, and again on SIGHUP, which `shuniu codes allow` and `remove` send.
 struct AllowedCodesReloader: Sendable {
-    let store: HubStore
+    let store: any AllowedCodeList & AuditLog
     let codes: KnownInvalidCodes
     let logger: Logger
 

@@ -1,13 +1,13 @@
 import Logging
 import ServiceLifecycle
-import ShuniuStore
+import ShuniuCore
 
 /// Writes a signed checkpoint of the audit chain's head (entries, last id and hash) at start,
 /// whenever the log grew in an interval, and at stop: appended to the checkpoint file and
 /// logged at notice level, both outside the store, so that removing the newest entries is seen
 /// by `shuniu audit verify`.
 struct AuditCheckpointWriter: Service {
-    let store: HubStore
+    let store: any AuditTrail
     let log: AuditCheckpointLog
     let interval: Duration
     let logger: Logger

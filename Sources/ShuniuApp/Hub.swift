@@ -21,7 +21,8 @@ import UnixSignals
 /// background services in one service group.
 public struct Hub: Sendable {
     public let configuration: HubConfiguration
-    public let store: HubStore
+    /// The store's engine, opened once here (``openStore(_:)``); each part of the hub takes the ports it needs.
+    public let store: any StoreEngine
     public let spec: DataSpec
     /// The platforms' mapping files in force; reloaded on SIGHUP.
     public let mappings: MappingRegistry
@@ -68,10 +69,7 @@ public struct Hub: Sendable {
         } else {
             self.serverTLS = nil
         }
-        guard configuration.engine == .sqlite else {
-            throw StoreError(.unavailable, "storage.engine: postgres is not served by this build yet; set 'storage.engine: sqlite'")
-        }
-        self.store = try HubStore(directory: configuration.dataDir, maxSizeBytes: configuration.maxStoreBytes, auditKeyFile: configuration.auditKeyFile)
+        self.store = try Hub.openStore(configuration)
         if let problem = store.auditKeyProblem {
             try? store.close()
             throw StoreError(.auditKey, problem)
@@ -87,6 +85,15 @@ public struct Hub: Sendable {
         self.crls = CRLRefresher(trust: trustList, cache: CRLCache(folder: configuration.crlDir), settings: configuration.crl)
         self.trust = TrustState(crls.verification())
         self.refusals = RefusalTally(refusalsPerMinute: configuration.refusalsPerMinutePerAddress)
+    }
+
+    /// The one place the daemon opens its store (running migrations): the embedded SQLite
+    /// engine in `storage.dataDir`.
+    static func openStore(_ configuration: HubConfiguration) throws -> any StoreEngine {
+        guard configuration.engine == .sqlite else {
+            throw StoreError(.unavailable, "storage.engine: postgres is not served by this build yet; set 'storage.engine: sqlite'")
+        }
+        return try HubStore(directory: configuration.dataDir, maxSizeBytes: configuration.maxStoreBytes, auditKeyFile: configuration.auditKeyFile)
     }
 
     /// Writes every refusal summary counted so far, the minute under way's too (tests, shutdown).

@@ -3,7 +3,6 @@ import Logging
 import ServiceLifecycle
 import ShuniuCore
 import ShuniuMapping
-import ShuniuStore
 import UnixSignals
 
 /// Reloads the platforms' mapping files on SIGHUP (sent by `shuniu mappings reload`), and audits
@@ -14,7 +13,7 @@ struct MappingReloader: Service {
     let registry: MappingRegistry
     /// What loading the files at start-up found.
     let initial: MappingRegistry.ReloadReport
-    let store: HubStore
+    let store: any AuditLog
     /// Read again on every SIGHUP as well.
     var allowedCodes: AllowedCodesReloader? = nil
     /// Read again on every SIGHUP as well, when the hub serves HTTPS.

@@ -1,13 +1,13 @@
 import CoreMetrics
 import Logging
 import ServiceLifecycle
-import ShuniuStore
+import ShuniuCore
 
 /// Publishes each destination's queue as gauges every few seconds, from the store's counters:
 /// `shuniu_queue_depth{destination, state}`, `shuniu_queue_oldest_pending_seconds{destination}`
 /// and `shuniu_withdrawals_overdue{destination}` (withdrawals past their working-day deadline).
 struct QueueMetricsSampler: Service {
-    let store: HubStore
+    let store: any QueueAdministration
     let destinations: [String]
     let withdrawals: WithdrawalDeadlines
     let factory: any MetricsFactory

@@ -2,14 +2,13 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import ShuniuCore
-import ShuniuStore
 
 /// Writes each ended minute's refusals of unidentified callers as one `anonymous.refused` audit
 /// entry per address (``RefusalTally``), and at shutdown the minute under way too, before the
 /// store closes. It also logs refusal bursts as they start and end (``RefusalBurstLog``).
 struct RefusalSummaryWriter: Service {
     let tally: RefusalTally
-    let store: HubStore
+    let store: any AuditLog
     let logger: Logger
     /// How often ended minutes and bursts are looked for.
     var interval: Duration = .seconds(1)
@@ -35,7 +34,7 @@ struct RefusalSummaryWriter: Service {
         }
     }
 
-    static func append(_ summary: RefusalTally.Summary, to store: HubStore) async throws {
+    static func append(_ summary: RefusalTally.Summary, to store: any AuditLog) async throws {
         let detail = JSONValue.object([
             "minute": .string(summary.minute.formatted(.iso8601)),
             "counts": .object(summary.counts.mapValues { .number(Double($0)) }),

@@ -1,21 +1,21 @@
 import CoreMetrics
 import Logging
 import ServiceLifecycle
-import ShuniuStore
+import ShuniuCore
 import Synchronization
 
 /// Watches the store's room and writability: logs each change of ``StoreHealth``'s kind once, serves
 /// `shuniu_store_free_bytes`, `shuniu_store_size_bytes` and `shuniu_store_writable`, and while
 /// writes fail probes with one small write, so the hub notices by itself when space returns.
 struct StoreHealthMonitor: Service {
-    let store: HubStore
+    let store: any StoreAdministration
     let logger: Logger
     let interval: Duration
     private let freeBytes: Gauge
     private let sizeBytes: Gauge
     private let writable: Gauge
 
-    init(store: HubStore, factory: any MetricsFactory, interval: Duration = .seconds(5), logger: Logger) {
+    init(store: any StoreAdministration, factory: any MetricsFactory, interval: Duration = .seconds(5), logger: Logger) {
         self.store = store
         self.logger = logger
         self.interval = interval
@@ -25,7 +25,7 @@ struct StoreHealthMonitor: Service {
         let writable = self.writable
         // Logged when the kind of state changes; a fault whose reason text changes is the same fault.
         let lastKind = Mutex<String>("writable")
-        store.health.observe { [logger] state in
+        store.observeWriteState { [logger] state in
             let kind: String
             switch state {
             case .writable: kind = "writable"
@@ -56,8 +56,8 @@ struct StoreHealthMonitor: Service {
 
     func sample() async {
         if let free = store.freeDiskBytes() { freeBytes.record(free) }
-        sizeBytes.record(store.sizeOnDisk())
-        if !store.health.current.isWritable { try? await store.probeWrite() }
-        writable.record(store.health.current.isWritable ? 1 : 0)
+        if let size = try? await store.storeBytes() { sizeBytes.record(size) }
+        if !store.writeState.isWritable { try? await store.probeWrite() }
+        writable.record(store.writeState.isWritable ? 1 : 0)
     }
 }

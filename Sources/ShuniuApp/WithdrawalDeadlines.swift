@@ -1,16 +1,15 @@
 import Foundation
 import ShuniuCore
 import ShuniuSpec
-import ShuniuStore
 
 /// Withdrawals that have not reached a destination within their dataset's working days
 /// (`withdraws.withinWorkingDays`: 303 within 3, DATA-SPEC §6 D18), counted with the holiday
 /// calendar; for `shuniu status` and the `shuniu_withdrawals_overdue` gauge.
 public struct WithdrawalDeadlines: Sendable {
     let spec: DataSpec
-    let store: HubStore
+    let store: any RecordArchive
 
-    public init(spec: DataSpec, store: HubStore) {
+    public init(spec: DataSpec, store: any RecordArchive) {
         self.spec = spec
         self.store = store
     }

@@ -1,4 +1,5 @@
 import Foundation
+import ShuniuApp
 import ShuniuCore
 import ShuniuStore
 import ShuniuTesting
@@ -50,7 +51,7 @@ struct AuditVerifyBenchmark {
         let reopened = try HubStore(directory: dataDir, create: false)
         defer { try? reopened.close() }
         let start = Date()
-        let report = try await reopened.verifyAudit(checkpoints: log)
+        let report = try await reopened.verifyAudit(checkpoints: log.checkpoints())
         let seconds = Date().timeIntervalSince(start)
         print(String(format: "  audit verify:       %8.0f entries/s  %.1f s  (%d entries, %d versions, %d records, %d deliveries, %@)",
                      Double(report.entries) / seconds, seconds, report.entries, report.versions, report.records, report.deliveries,

@@ -91,7 +91,7 @@ struct DeliveryBenchmark {
             _ = try await client.send(body: Fixtures.batch(Fixtures.projects(count: 1, start: 900_000)))
             if pending > 0 {
                 let seeded = Date()
-                let queue = try DatabaseQueue(path: hub.store.path)
+                let queue = try DatabaseQueue(path: hub.sqliteStore!.path)
                 try await queue.write { db in
                     let (version, record) = try Row.fetchOne(db, sql: "SELECT id, record_id FROM record_version LIMIT 1").map { ($0[0] as Int64, $0[1] as Int64) }!
                     try db.execute(sql: """

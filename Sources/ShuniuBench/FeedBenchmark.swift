@@ -35,7 +35,7 @@ struct FeedBenchmark {
         let unmasked = try await readAll(unmaskedConsumer)
 
         // Latency: a consumer long-polls at the head; a platform pushes one record at a time.
-        let head = String(try await hub.store.latestSequence())
+        let head = String(try await hub.sqliteStore!.latestSequence())
         let latencies = try await ackToReceipt(platform: platform, consumer: consumer, after: head, count: options.latencySamples)
         let memory = ProcessMemory.residentMiB()
         try await hub.stop()

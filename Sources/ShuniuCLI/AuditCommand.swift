@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import ShuniuApp
 import ShuniuCore
-import ShuniuStore
 
 /// `shuniu audit`: read and check the append-only audit log.
 struct AuditCommand: AsyncParsableCommand {
@@ -56,7 +56,7 @@ struct AuditCommand: AsyncParsableCommand {
             let configuration = try hub.configuration()
             let store = try hub.openStore()
             defer { try? store.close() }
-            let report = try await store.verifyAudit(checkpoints: AuditCheckpointLog(path: configuration.auditCheckpointFile))
+            let report = try await store.verifyAudit(checkpoints: AuditCheckpointLog(path: configuration.auditCheckpointFile).checkpoints())
             if output.json {
                 try Output.json(report)
             } else {

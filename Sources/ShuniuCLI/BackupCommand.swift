@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import ShuniuStore
+import ShuniuCore
 
 /// `shuniu backup FILE`: a consistent copy of the store while the hub runs, checked and audited.
 struct BackupCommand: AsyncParsableCommand {
@@ -16,7 +16,13 @@ struct BackupCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try hub.openStore()
         defer { try? store.close() }
-        let check = try await store.backup(to: file, by: operatorOption.resolved)
+        let check: BackupCheck
+        do {
+            check = try await store.backup(to: file, by: operatorOption.resolved)
+        } catch let error as StoreError where error.code == .backupUnsupported {
+            // The engine's own tools make its copies: its message says which command to run.
+            throw CLIFailure("shuniu backup: the \(store.engineName) store is not copied by shuniu: \(error.message)")
+        }
         if output.json { return try Output.json(check) }
         print(BackupCommand.describe(check))
     }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import ShuniuApp
 import ShuniuCore
-import ShuniuStore
 import ShuniuTrust
 
 extension CertsCommand {

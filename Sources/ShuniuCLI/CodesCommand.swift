@@ -3,7 +3,6 @@ import Foundation
 import ShuniuApp
 import ShuniuCore
 import ShuniuSpec
-import ShuniuStore
 
 /// `shuniu codes`: real 统一社会信用代码 and 组织机构代码 that fail their check character, allowed by
 /// an operator on top of Mappings/spec/codes/known-invalid-check.yaml. Kept in the store, audited,
@@ -90,7 +89,7 @@ struct CodesCommand: AsyncParsableCommand {
     }
 
     /// Has a running hub read the list again (SIGHUP) and waits for its codes.reload entry.
-    static func tellRunningHub(_ configuration: HubConfiguration, store: HubStore, after: Int64, wait: Int) async throws {
+    static func tellRunningHub(_ configuration: HubConfiguration, store: any AuditTrail, after: Int64, wait: Int) async throws {
         guard let pid = configuration.runningDaemon else {
             print("no running hub: in force when the hub starts")
             return

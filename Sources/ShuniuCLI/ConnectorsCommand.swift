@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import ShuniuConnectors
 import ShuniuCore
-import ShuniuStore
 
 /// `shuniu connectors`: each pull connector's endpoints — platform, last run and success,
 /// cursor, records fetched, errors, next run — and resetting a cursor by hand.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import ShuniuCore
-import ShuniuStore
 import ShuniuTrust
 
 /// `shuniu consumers`: the readers of the pull API (superior hubs, supervision platforms).

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import ShuniuCore
-import ShuniuStore
 
 /// `shuniu dead-letters`: deliveries an upstream refused or that ran out of retries.
 struct DeadLettersCommand: AsyncParsableCommand {

@@ -7,7 +7,6 @@ import ShuniuConnectors
 import ShuniuCore
 import ShuniuIngest
 import ShuniuSimulation
-import ShuniuStore
 
 /// `shuniu demo`: the whole loop on loopback — platforms push or are pulled from, the hub routes,
 /// upstreams receive, one fails for a while and its queue drains when it recovers, a superior hub

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import ShuniuCore
-import ShuniuStore
 
 /// `shuniu destinations`: the configured upstreams, and pausing them by hand.
 struct DestinationsCommand: AsyncParsableCommand {

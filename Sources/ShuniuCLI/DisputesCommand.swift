@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import ShuniuCore
-import ShuniuStore
 
 /// `shuniu disputes`: doubts raised by consumers about records (疑义校核), for the source
 /// platforms' operators. A version from the platform that changes the field closes a dispute by itself;

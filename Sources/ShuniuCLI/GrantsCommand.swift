@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import ShuniuCore
 import ShuniuSpec
-import ShuniuStore
 
 /// `shuniu grants`: grants (共享授权) that open conditionally shared datasets, and personal data,
 /// to one consumer for a stated purpose until an expiry.

@@ -32,13 +32,18 @@ struct HubOptions: ParsableArguments {
     ///
     /// A `--data-dir` must name a folder that exists: a typo there would otherwise become a new,
     /// empty hub that the daemon never reads. The configured folder may be made.
-    func openStore(create: Bool = false) throws -> HubStore {
+    func openStore(create: Bool = false) throws -> any StoreEngine {
         let configuration = try configuration()
         if create, let dataDir, !FileManager.default.fileExists(atPath: dataDir) {
             throw CLIFailure.notFound(
                 "--data-dir \(dataDir): no such folder; a store is only made in a folder that exists (check the path, or create the folder first)"
             )
         }
+        return try open(configuration, create: create)
+    }
+
+    /// The one place the CLI opens the concrete engine: the SQLite store in `storage.dataDir`.
+    private func open(_ configuration: HubConfiguration, create: Bool) throws -> any StoreEngine {
         guard configuration.engine == .sqlite else {
             throw CLIFailure("storage.engine: postgres is not served by this build yet; set 'storage.engine: sqlite'")
         }

@@ -3,7 +3,6 @@ import Foundation
 import ShuniuCore
 import ShuniuMapping
 import ShuniuSpec
-import ShuniuStore
 
 extension MappingsCommand {
     /// `shuniu mappings reload`: checks the files, then has the running daemon read them again

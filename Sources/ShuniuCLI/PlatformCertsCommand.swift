@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import ShuniuApp
 import ShuniuCore
-import ShuniuStore
 import ShuniuTrust
 
 extension PlatformsCommand {
@@ -75,7 +74,7 @@ extension PlatformsCommand.Certs {
         }
 
         /// Audits the refused attempt (an operator action like any other), prints every reason and fails.
-        private func refuse(fingerprint: String, subject: String, reasons: [String], store: HubStore) async throws -> Never {
+        private func refuse(fingerprint: String, subject: String, reasons: [String], store: any AuditLog) async throws -> Never {
             let refusal = RefusedCertificate(fingerprint: fingerprint, subject: subject, reasons: reasons)
             try await store.appendAudit(AuditEvent(
                 actorKind: .operator, actor: operatorOption.resolved, action: "platform.certificate.add", outcome: "refused", subject: id,

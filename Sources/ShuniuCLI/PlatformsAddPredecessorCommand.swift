@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import ShuniuCore
-import ShuniuStore
 
 extension PlatformsCommand {
     /// `shuniu platforms add-predecessor ID PREDECESSOR --reason …`: registers a merger.

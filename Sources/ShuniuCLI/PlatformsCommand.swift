@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import ShuniuCore
 import ShuniuSpec
-import ShuniuStore
 
 /// `shuniu platforms`: the registry of trading platforms.
 struct PlatformsCommand: AsyncParsableCommand {

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import ShuniuCore
 import ShuniuSpec
-import ShuniuStore
 
 extension PlatformsCommand {
     /// `shuniu platforms set-operator-code ID CODE`: who operates the platform, by credit code.

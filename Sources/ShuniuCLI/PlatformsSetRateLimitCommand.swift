@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import ShuniuCore
-import ShuniuStore
 
 extension PlatformsCommand {
     /// `shuniu platforms set-rate-limit ID N`: pushes a minute before the hub answers 429.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import ShuniuCore
-import ShuniuStore
 
 extension PlatformsCommand {
     /// `shuniu platforms set-strict-fields ID on|off`: whether fields a dataset does not define

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import ShuniuStore
+import ShuniuCore
 
 /// `shuniu queues`: each destination's backlog, from counters (fast with millions queued).
 struct QueuesCommand: AsyncParsableCommand {

@@ -3,7 +3,6 @@ import Foundation
 import ShuniuCore
 import ShuniuSharing
 import ShuniuSpec
-import ShuniuStore
 
 /// `shuniu records show DATASET KEY`: one record as the hub holds it — its versions and their
 /// provenance, where each went and how that ended, its open disputes and its withdrawals.

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import ShuniuCore
 import ShuniuSpec
-import ShuniuStore
 
 /// `shuniu replay`: send history to a destination again, on purpose (audited).
 struct ReplayCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShuniuApp
+import ShuniuCore
 import ShuniuStore
 
 /// `shuniu restore FILE`: the store replaced by a checked backup, with the hub stopped.
@@ -30,10 +31,12 @@ struct RestoreCommand: AsyncParsableCommand {
             throw CLIFailure.hub("\(busy): stop it first (SIGTERM), then restore")
         }
         defer { lock.release() }
+        // SQLite only: a backup is one store file put in place of another. A PostgreSQL engine
+        // refuses `shuniu backup` (its copies are pg_dump's), so there is no file of its to restore.
         let (check, replaced) = try await HubStore.restore(
             from: file, into: configuration.dataDir, auditKeyFile: configuration.auditKeyFile, by: operatorOption.resolved
         )
-        let store = try HubStore(directory: configuration.dataDir, create: false, auditKeyFile: configuration.auditKeyFile)
+        let store = try hub.openStore()
         defer { try? store.close() }
         try AuditCheckpointLog(path: configuration.auditCheckpointFile).append(try await store.auditCheckpoint(event: "restore"))
         if output.json {

@@ -59,7 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw StartupFailure(message: "this OpenSSL cannot compute every digest and HMAC the hub offers: \(error)")
         }
         logger.info("store open", metadata: [
-            "path": "\(hubInstance.store.path)", "spec": "\(hubInstance.spec.version)", "configuration": "\(hub.source)",
+            "engine": "\(hubInstance.store.engineName)", "location": "\(hubInstance.store.location)", "spec": "\(hubInstance.spec.version)", "configuration": "\(hub.source)",
         ])
         for problem in hubInstance.mappingReport.refused {
             logger.error("mapping file refused; that platform's payloads are refused until it is fixed and reloaded", metadata: ["problem": "\(problem)"])

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import ShuniuCore
-import ShuniuStore
 import ShuniuApp
 import ShuniuTrust
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import ShuniuApp
 import ShuniuSpec
-import ShuniuStore
+import ShuniuCore
 
 /// `shuniu status`: what the hub holds.
 struct StatusCommand: AsyncParsableCommand {
@@ -33,7 +33,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
         print(process.line)
         print("configuration: \(hub.source)")
-        print("store: \(status.storePath) (\(Output.bytes(status.storeBytes)))")
+        print("store: \(status.engine) \(status.location) (\(Output.bytes(status.storeBytes)))")
         print("records: \(status.records), versions: \(status.versions), audit entries: \(status.auditEntries)")
         print("")
         if status.holdings.isEmpty {

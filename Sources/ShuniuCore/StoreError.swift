@@ -33,6 +33,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let backupExists = Code(rawValue: "store.backup_exists")
         /// A backup file fails its checks (integrity, audit chain, schema): nothing was changed.
         public static let backupUnsound = Code(rawValue: "store.backup_unsound")
+        /// The engine makes no backups of its own (PostgreSQL: its own tools do): the message
+        /// says what to run instead. Nothing was changed.
+        public static let backupUnsupported = Code(rawValue: "store.backup_unsupported")
         /// The audit key file is missing, unreadable, too widely readable, or not the chain's key.
         public static let auditKey = Code(rawValue: "store.audit_key")
     }

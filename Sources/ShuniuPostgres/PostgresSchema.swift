@@ -1,5 +1,3 @@
-import Foundation
-
 /// The PostgreSQL engine's schema, one migration per change; a migration once shipped is never edited.
 ///
 /// The first migration is the SQLite store's schema in its final shape (its 19 migrations folded
@@ -14,26 +12,13 @@ import Foundation
 enum PostgresSchema {
     struct Migration: Sendable {
         let identifier: String
-        /// The migration's script: statements ending with `;` at the end of a line (inside `$$`
-        /// bodies too, which are kept whole).
+        /// The migration's script: SQL statements, each ending with `;`.
         let sql: String
 
-        /// The script's statements, one by one: the extended query protocol takes one at a time.
-        var statements: [String] {
-            var statements: [String] = []
-            var current: [Substring] = []
-            var inBody = false
-            for line in sql.split(separator: "\n", omittingEmptySubsequences: false) {
-                current.append(line)
-                if line.components(separatedBy: "$$").count % 2 == 0 { inBody.toggle() }
-                if !inBody, line.hasSuffix(";") {
-                    statements.append(current.joined(separator: "\n"))
-                    current = []
-                }
-            }
-            let rest = current.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }
-            if !rest.isEmpty { statements.append(current.joined(separator: "\n")) }
-            return statements
+        /// The script as one statement, a PL/pgSQL block: one round trip to the server (the
+        /// extended query protocol takes one statement at a time).
+        var block: String {
+            "DO $shuniu_migration$ BEGIN\n\(sql)\nEND $shuniu_migration$"
         }
     }
 

@@ -40,9 +40,7 @@ extension PostgresStore {
         let applied = Set(try await connection.rows("SELECT identifier FROM shuniu_migration", logger: logger).map { try $0["identifier"].decode(String.self) })
         for migration in PostgresSchema.migrations where !applied.contains(migration.identifier) {
             try await connection.withTransaction(logger: logger) { connection in
-                for statement in migration.statements {
-                    try await connection.run(PostgresQuery(unsafeSQL: statement), logger: logger)
-                }
+                try await connection.run(PostgresQuery(unsafeSQL: migration.block), logger: logger)
                 try await connection.run("INSERT INTO shuniu_migration (identifier) VALUES (\(migration.identifier))", logger: logger)
             }
             logger.notice("migrated the database", metadata: ["migration": "\(migration.identifier)"])

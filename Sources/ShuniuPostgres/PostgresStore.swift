@@ -119,6 +119,10 @@ public final class PostgresStore: Sendable {
     /// `unavailable`, with the server's own message (never the connection's password).
     static func storeError(_ error: any Error, doing what: String) -> StoreError {
         if let error = error as? StoreError { return error }
+        // A transaction's failure is its first step's that failed: the statements', or BEGIN's or COMMIT's.
+        if let failed = error as? PostgresTransactionError, let cause = failed.closureError ?? failed.beginError ?? failed.commitError {
+            return storeError(cause, doing: what)
+        }
         guard let psql = error as? PSQLError else {
             return StoreError(.unavailable, "the database failed while \(what)", cause: error)
         }

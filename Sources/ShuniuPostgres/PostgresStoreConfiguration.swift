@@ -3,6 +3,15 @@ import Foundation
 /// Where the PostgreSQL engine's database is and how to reach it, read from a connection URL:
 /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DB?sslmode=disable|prefer|require|verify-full&host=/socket/dir&sslrootcert=/path`.
 ///
+/// | setting | from | default |
+/// |---|---|---|
+/// | user, password (**secret**), host, port, database | the URL | port 5432; no password |
+/// | `sslmode`: `disable`, `prefer`, `require`, `verify-full` | the URL's query | `prefer` |
+/// | `host=/dir`: the server's Unix socket folder | the URL's query | TCP to the URL's host |
+/// | `sslrootcert=/path`: CAs for `verify-full` | the URL's query | the system's CAs |
+/// | ``poolSize`` | the caller | 10 |
+/// | ``leaseSeconds`` | the caller | 60 |
+///
 /// The password may come in the URL or separately (from a file or the environment); it is never
 /// shown: ``description`` and every error leave it out.
 public struct PostgresStoreConfiguration: Sendable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import ShuniuCore
 /// Counts damage by kind while a verification runs, keeping the first few places of each.
 struct AuditDamageTally {
     static let examplesKept = 5

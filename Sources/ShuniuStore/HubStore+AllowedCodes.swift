@@ -2,16 +2,6 @@ import Foundation
 import GRDB
 import ShuniuCore
 
-/// A real code that fails its check character, allowed by an operator.
-public struct AllowedCode: Codable, Sendable, Hashable {
-    public var code: String
-    /// `creditCode` or `organizationCode`.
-    public var kind: String
-    public var reason: String
-    public var addedBy: String
-    public var addedAt: Date
-}
-
 extension HubStore {
     /// Allows `code` and audits it as codes.allow, in one transaction. Refuses a code already allowed.
     public func allowCode(_ code: String, kind: String, reason: String, by operatorName: String) async throws -> AllowedCode {

@@ -4,16 +4,15 @@ import ShuniuCore
 import ShuniuTrust
 
 extension HubStore {
-    /// Checks the audit chain (keyed hashes and links), its head against the checkpoints in
-    /// `checkpoints` when given, and every record version, record owner and delivery against
-    /// the `ingest.batch` entries that created them.
-    public func verifyAudit(checkpoints: AuditCheckpointLog? = nil) async throws -> AuditChainReport {
-        let lines = try checkpoints?.read()
+    /// Checks the audit chain (keyed hashes and links), its head against `checkpoints` when
+    /// given, and every record version, record owner and delivery against the `ingest.batch`
+    /// entries that created them.
+    public func verifyAudit(checkpoints: AuditCheckpoints?) async throws -> AuditChainReport {
         let key = auditKeyInFile
         return try await pool.read { db in
-            var report = try HubStore.verifyAudit(in: db, key: key, checkpoints: lines)
-            if let checkpoints, lines == nil {
-                report.notes.append("no checkpoint file at \(checkpoints.path): removal of the newest entries cannot be noticed")
+            var report = try HubStore.verifyAudit(in: db, key: key, checkpoints: checkpoints?.lines)
+            if let checkpoints, checkpoints.lines == nil {
+                report.notes.append("no checkpoint file at \(checkpoints.source): removal of the newest entries cannot be noticed")
             }
             return report
         }
@@ -21,11 +20,11 @@ extension HubStore {
 
     /// ``verifyAudit(checkpoints:)`` without checkpoints.
     public func verifyAuditChain() async throws -> AuditChainReport {
-        try await verifyAudit()
+        try await verifyAudit(checkpoints: nil)
     }
 
     /// The whole check on any connection to a store's file (the live store, or a backup's copy).
-    static func verifyAudit(in db: Database, key: AuditKey?, checkpoints: [AuditCheckpointLog.Line]?) throws -> AuditChainReport {
+    static func verifyAudit(in db: Database, key: AuditKey?, checkpoints: [AuditCheckpoints.Line]?) throws -> AuditChainReport {
         var tally = AuditDamageTally()
         var report = AuditChainReport()
 

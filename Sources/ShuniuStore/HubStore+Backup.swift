@@ -2,27 +2,6 @@ import Foundation
 import GRDB
 import ShuniuCore
 
-/// What a backup holds, checked on the copy itself.
-public struct BackupCheck: Codable, Sendable {
-    public var file: String
-    public var bytes: Int64
-    /// `PRAGMA integrity_check`: "ok" for a sound file.
-    public var integrity: String
-    public var versions: Int
-    public var deliveriesWaiting: Int
-    public var audit: AuditChainReport
-    /// Schema migrations the file has, in order.
-    public var migrations: [String]
-
-    public var isSound: Bool { integrity == "ok" && audit.intact }
-
-    /// `intact`, or each kind of damage with its count and first place.
-    public var auditSummary: String {
-        guard !audit.intact else { return "intact" }
-        return audit.damage.map { "\($0.kind.rawValue) \($0.count) (\($0.examples.first ?? ""))" }.joined(separator: "; ")
-    }
-}
-
 extension HubStore {
     /// Copies the store, while the daemon runs, into a new file at `file`: SQLite's online backup
     /// of one read snapshot, so the copy is one consistent moment. The copy is checked (integrity,

@@ -12,42 +12,6 @@ extension HubStore {
     }
 }
 
-/// Which history a replay re-enqueues.
-public struct ReplaySelection: Sendable, Codable {
-    public var destination: String
-    public var since: Date
-    public var dataset: DatasetID?
-    public var platform: PlatformID?
-    /// 不予共享 datasets: never sent, whatever else is selected.
-    public var notShared: [DatasetID]
-
-    public init(destination: String, since: Date, dataset: DatasetID? = nil, platform: PlatformID? = nil, notShared: [DatasetID] = []) {
-        self.destination = destination
-        self.since = since
-        self.dataset = dataset
-        self.platform = platform
-        self.notShared = notShared
-    }
-}
-
-/// A version a replay would queue, as the destination's routes judge it.
-public struct ReplayCandidate: Sendable {
-    public var dataset: DatasetID
-    public var platform: PlatformID
-    public var regionCode: String?
-    /// The version's normalized fields as canonical JSON (for routes on a field such as the industry).
-    public var normalizedPayload: String
-}
-
-/// What a replay did: versions queued, and versions the destination's routes would not send.
-public struct ReplayOutcome: Sendable, Equatable {
-    public var queued: Int
-    public var skippedByRoutes: Int
-    /// Of those queued, withdrawals the routes would not send, queued because the destination
-    /// has their original (as at ingest: a withdrawal follows its original).
-    public var withdrawalsFollowingOriginals: Int
-}
-
 extension HubStore {
     /// Re-enqueues every version received since `selection.since` (optionally of one dataset or
     /// platform) for one destination, on an operator's purpose, audited as `delivery.replay`.

@@ -2,20 +2,6 @@ import Foundation
 import GRDB
 import ShuniuCore
 
-/// Where one version of a record went: one outbox row, as an operator asks about it.
-public struct RecordDelivery: Codable, Sendable, Hashable {
-    public var destination: String
-    public var version: Int
-    /// pending, in_flight, retrying, delivered, dead, superseded or discarded.
-    public var state: String
-    public var attempts: Int
-    public var enqueuedAt: Date
-    public var lastAttemptAt: Date?
-    public var deliveredAt: Date?
-    public var lastStatus: Int?
-    public var lastError: String?
-}
-
 extension HubStore {
     /// Every delivery of every version of one record (by hub id), by destination then enqueue order.
     public func deliveries(ofRecord recordID: Int64) async throws -> [RecordDelivery] {

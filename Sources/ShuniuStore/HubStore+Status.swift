@@ -2,45 +2,6 @@ import Foundation
 import GRDB
 import ShuniuCore
 
-/// What the hub holds, for `shuniu status`.
-public struct HubStatus: Codable, Sendable {
-    /// Records and versions per dataset and source platform.
-    public struct Holding: Codable, Sendable, Hashable {
-        public var dataset: String
-        public var platform: String
-        public var records: Int
-        public var versions: Int
-    }
-
-    /// Each registered platform and when it last sent a batch.
-    public struct PlatformActivity: Codable, Sendable, Hashable {
-        public var id: String
-        public var name: String
-        public var status: String
-        public var certifiedUntil: String
-        public var lastIngestAt: Date?
-    }
-
-    /// Each consumer and when it last had a read answered.
-    public struct ConsumerActivity: Codable, Sendable, Hashable {
-        public var id: String
-        public var name: String
-        public var status: String
-        public var lastReadAt: Date?
-    }
-
-    public var storePath: String
-    public var storeBytes: Int64
-    public var records: Int
-    public var versions: Int
-    public var holdings: [Holding]
-    public var platforms: [PlatformActivity]
-    public var consumers: [ConsumerActivity]
-    /// Open disputes by the platform whose records they concern.
-    public var openDisputes: [String: Int]
-    public var auditEntries: Int
-}
-
 extension HubStore {
     public func status() async throws -> HubStatus {
         let (holdings, platforms, consumers, disputes, audit) = try await pool.read { db in
@@ -74,7 +35,7 @@ extension HubStore {
             return (sorted, platforms, consumers, disputes, audit)
         }
         return HubStatus(
-            storePath: path, storeBytes: sizeOnDisk(),
+            engine: engineName, location: path, storeBytes: sizeOnDisk(),
             records: holdings.reduce(0) { $0 + $1.records }, versions: holdings.reduce(0) { $0 + $1.versions },
             holdings: holdings, platforms: platforms, consumers: consumers, openDisputes: disputes, auditEntries: audit
         )

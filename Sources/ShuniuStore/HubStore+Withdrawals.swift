@@ -50,19 +50,6 @@ extension HubStore {
     }
 }
 
-/// Deliveries of withdrawals still waiting after their deadline, for one destination.
-public struct OverdueWithdrawals: Codable, Sendable, Hashable {
-    public var destination: String
-    public var count: Int
-    public var oldestEnqueuedAt: Date
-
-    public init(destination: String, count: Int, oldestEnqueuedAt: Date) {
-        self.destination = destination
-        self.count = count
-        self.oldestEnqueuedAt = oldestEnqueuedAt
-    }
-}
-
 extension HubStore {
     /// Deliveries of `dataset`'s withdrawals enqueued before `cutoff` and not delivered yet
     /// (waiting, retrying or dead), per destination.

@@ -21,6 +21,8 @@ public final class HubStore: Sendable {
     let auditKeyHolder: AuditKeyHolder
     /// The key in the key file, whether or not it is the chain's: verification names a mismatch.
     let auditKeyInFile: AuditKey?
+    /// Set by the first ``close()``: a closed pool must not be touched again (SQLite would crash).
+    private let closed = Mutex(false)
 
     /// The file name inside the data directory.
     public static let fileName = "shuniu.sqlite"
@@ -80,8 +82,9 @@ public final class HubStore: Sendable {
         (self.auditKeyProblem, self.auditKeyInFile) = try HubStore.keyAuditChain(pool: pool, keyFile: keyFile, holder: holder)
     }
 
-    /// Checkpoints the WAL and closes every connection. Later calls fail.
+    /// Checkpoints the WAL and closes every connection. Later calls do nothing.
     public func close() throws {
+        guard closed.withLock({ wasClosed in defer { wasClosed = true }; return !wasClosed }) else { return }
         try? pool.writeWithoutTransaction { db in
             _ = try db.checkpoint(.truncate)
         }

@@ -1,7 +1,6 @@
 import Foundation
 import ShuniuClient
 import ShuniuCore
-import ShuniuStore
 
 extension Fixtures {
     /// Registers a consumer straight in the store; returns a client signing as it.
@@ -21,7 +20,7 @@ extension Fixtures {
     @discardableResult
     public static func grant(
         _ dataset: DatasetID, to consumer: String = "national-hub", personalData: Bool = false, hours: Double = 24,
-        purpose: String = "招标投标活动监督", in store: HubStore
+        purpose: String = "招标投标活动监督", in store: any ConsumerRegistry
     ) async throws -> DataGrant {
         let start = Date().addingTimeInterval(-3600)
         return try await store.addGrant(DataGrant(

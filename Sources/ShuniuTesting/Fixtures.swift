@@ -12,7 +12,7 @@ public enum Fixtures {
     /// high enough that no load test meets it (the rate limit's own test sets it low).
     @discardableResult
     public static func register(
-        _ id: PlatformID = platformID, in store: HubStore, status: PlatformStatus = .active,
+        _ id: PlatformID = platformID, in store: any PlatformRegistry, status: PlatformStatus = .active,
         certifiedUntil: CalendarDay = CalendarDay("2099-12-31")!, datasets: [DatasetID] = ["500", "501", "502", "503"],
         requestsPerMinute: Int = 100_000
     ) async throws -> PlatformCredential {

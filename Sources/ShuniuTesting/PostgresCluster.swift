@@ -28,9 +28,21 @@ public final class PostgresCluster: Sendable {
     /// A URL of the cluster's `postgres` database.
     public var url: String { "postgres://\(user)@127.0.0.1:\(port)/postgres" }
 
+    /// A server certificate (PEM) and its key, for a cluster that takes only TLS connections over TCP.
+    public struct ServerTLS: Sendable {
+        public var certificate: String
+        public var key: String
+
+        public init(certificate: String, key: String) {
+            self.certificate = certificate
+            self.key = key
+        }
+    }
+
     /// Starts a cluster, runs `body` with it, and stops and removes it on every path out of `body`.
-    public static func withRunning<T: Sendable>(_ body: (PostgresCluster) async throws -> T) async throws -> T {
-        let cluster = try await blocking { try PostgresCluster() }
+    /// With `tls`, TCP clients must use TLS (the server's certificate and key are copied in).
+    public static func withRunning<T: Sendable>(tls: ServerTLS? = nil, _ body: (PostgresCluster) async throws -> T) async throws -> T {
+        let cluster = try await blocking { try PostgresCluster(tls: tls) }
         let result: T
         do {
             result = try await body(cluster)
@@ -67,7 +79,7 @@ public final class PostgresCluster: Sendable {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
-    private init() throws {
+    private init(tls: ServerTLS?) throws {
         let binaries = try PostgresCluster.newestBinaries()
         let folder = try TemporaryDirectory(prefix: "shuniu-pg")
         do {
@@ -78,17 +90,27 @@ public final class PostgresCluster: Sendable {
             ])
             let initdb = try ChildProcess.run(initdbPath, initdbArguments, timeout: 120)
             guard initdb.status == 0 else { throw TestHubError(message: "initdb failed (\(initdb.status)): \(initdb.output)") }
+            var settings = [
+                "fsync=off", "synchronous_commit=off", "full_page_writes=off", "shared_buffers=16MB", "max_connections=200", "log_min_messages=warning",
+            ]
+            if let tls {
+                // The server reads its key only when the key is its own and private.
+                for (source, name, mode) in [(tls.certificate, "server.crt", 0o644), (tls.key, "server.key", 0o600)] {
+                    try FileManager.default.copyItem(atPath: source, toPath: folder.file(name))
+                    try runAs.give(folder.file(name), mode: mode_t(mode))
+                }
+                settings += ["ssl=on", "ssl_cert_file=\(folder.file("server.crt"))", "ssl_key_file=\(folder.file("server.key"))"]
+                try "local all all trust\nhostssl all all 127.0.0.1/32 trust\n".write(toFile: data + "/pg_hba.conf", atomically: false, encoding: .utf8)
+            }
 
             // A port free a moment ago may be taken by the time the server binds it: try a few.
             var started: (ChildProcess, Int)?
             var failures: [String] = []
             for _ in 0..<3 where started == nil {
-                let port = try PostgresCluster.freeLoopbackPort()
-                let (path, arguments) = runAs.command(binaries + "/postgres", [
-                    "-D", data, "-h", "127.0.0.1", "-p", String(port), "-k", folder.path,
-                    "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-                    "-c", "shared_buffers=16MB", "-c", "max_connections=200", "-c", "log_min_messages=warning",
-                ])
+                let port = try LoopbackPort.unused()
+                let (path, arguments) = runAs.command(
+                    binaries + "/postgres", ["-D", data, "-h", "127.0.0.1", "-p", String(port), "-k", folder.path] + settings.flatMap { ["-c", $0] }
+                )
                 let server = try ChildProcess(path, arguments, outputFile: folder.file("postgres.log"))
                 if try PostgresCluster.waitUntilReady(server, binaries: binaries, port: port) {
                     started = (server, port)
@@ -144,6 +166,16 @@ public final class PostgresCluster: Sendable {
     private struct ServerUser {
         /// What goes before the program: nothing, or `setpriv` switching to the `postgres` user.
         let prefix: [String]
+        /// The `postgres` user's ids, when switching to it.
+        var ids: (user: uid_t, group: gid_t)?
+
+        /// Makes a file the server's own, with `mode`.
+        func give(_ path: String, mode: mode_t) throws {
+            if let ids, chown(path, ids.user, ids.group) != 0 {
+                throw TestHubError(message: "cannot give \(path) to the postgres user: \(String(cString: strerror(errno)))")
+            }
+            guard chmod(path, mode) == 0 else { throw TestHubError(message: "chmod \(path): \(String(cString: strerror(errno)))") }
+        }
 
         func command(_ program: String, _ arguments: [String]) -> (path: String, arguments: [String]) {
             guard let first = prefix.first else { return (program, arguments) }
@@ -160,23 +192,9 @@ public final class PostgresCluster: Sendable {
         guard chown(folder, account.pointee.pw_uid, account.pointee.pw_gid) == 0 else {
             throw TestHubError(message: "cannot give \(folder) to the postgres user: \(String(cString: strerror(errno)))")
         }
-        return ServerUser(prefix: ["/usr/bin/setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"])
-    }
-
-    /// A loopback TCP port that nothing listens on at the moment of asking.
-    private static func freeLoopbackPort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw TestHubError(message: "socket: \(String(cString: strerror(errno)))") }
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
-        }
-        guard bound else { throw TestHubError(message: "bind: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return ServerUser(
+            prefix: ["/usr/bin/setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"],
+            ids: (account.pointee.pw_uid, account.pointee.pw_gid)
+        )
     }
 }

@@ -15,7 +15,11 @@ public final class RunningHub: Sendable {
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    public var store: HubStore { hub.store }
+    /// The hub's store, through the ports: tests read the same on any engine.
+    public var store: any StoreEngine { hub.store }
+    /// The same store as the SQLite engine, for tests of what only it has (its file, its size
+    /// limit, rows changed behind its back); nil on another engine.
+    public var sqliteStore: HubStore? { hub.store as? HubStore }
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Starts a hub over `dataDir` with the repository's spec; `adjust` changes the configuration first.

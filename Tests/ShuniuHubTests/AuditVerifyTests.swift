@@ -41,7 +41,7 @@ struct AuditVerifyTests {
     func verify(_ dataDir: String) async throws -> AuditChainReport {
         let store = try HubStore(directory: dataDir, create: false)
         defer { try? store.close() }
-        return try await store.verifyAudit(checkpoints: AuditCheckpointLog(path: dataDir + "/audit-checkpoints.log"))
+        return try await store.verifyAudit(checkpoints: AuditCheckpointLog(path: dataDir + "/audit-checkpoints.log").checkpoints())
     }
 
     /// The record changed to version 2, as stored: its record id and business key.

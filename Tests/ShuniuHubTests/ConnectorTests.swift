@@ -74,11 +74,11 @@ struct ConnectorTests {
         }
     }
 
-    func connectorState(_ store: HubStore, _ connector: String) async throws -> ConnectorState? {
+    func connectorState(_ store: any ConnectorStateStore, _ connector: String) async throws -> ConnectorState? {
         try await store.connectorStates(connector: connector).first
     }
 
-    func stored(_ store: HubStore, _ keys: [String]) async throws -> Bool {
+    func stored(_ store: any RecordArchive, _ keys: [String]) async throws -> Bool {
         for key in keys where try await store.latestVersion(dataset: "500", key: key) == nil { return false }
         return true
     }

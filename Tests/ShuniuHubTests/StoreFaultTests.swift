@@ -23,7 +23,8 @@ struct StoreFaultTests {
             #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 10))).status == 200)
 
             // SQLite refuses pages past its limit exactly as it refuses them on a full disk.
-            try await hub.store.limitSize(to: hub.store.sizeOnDisk())
+            let sqlite = try #require(hub.sqliteStore)
+            try await sqlite.limitSize(to: sqlite.sizeOnDisk())
             var acknowledged = 10
             var refused: ReceivedResponse?
             var start = 100
@@ -56,7 +57,7 @@ struct StoreFaultTests {
             #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 50, start: 8000))).status == 503)
 
             // Space returns: the hub notices without being asked, and takes pushes again.
-            try await hub.store.limitSize(to: 1 << 40)
+            try await sqlite.limitSize(to: 1 << 40)
             #expect(await eventually { (try? await http.send(OutgoingRequest(method: "GET", url: hub.baseURL + "/readyz")).status) == 200 })
             #expect(try await client.send(body: Fixtures.batch(Fixtures.projects(count: 5, start: 9000))).status == 200)
             #expect(try await hub.store.versionCount() == acknowledged + 5)

@@ -1,19 +1,27 @@
 import Foundation
 import ShuniuCore
+import ShuniuPostgres
 import ShuniuStore
 import ShuniuTesting
 import ShuniuTrust
 import Testing
 
 /// A storage engine under contract: its ports, and how to fill its outbox as ingest does (the
-/// ports take deliveries out; putting them in is ingest's part, not theirs).
+/// ports take deliveries out; putting them in is ingest's part, through the ingest ledger).
 struct StorePortEngine: Sendable, CustomTestStringConvertible {
-    /// An opened, empty store of the engine.
+    typealias Ports = DeliveryQueue & ConnectorStateStore & IngestLedger
+
+    /// An opened, empty store of the engine, where `Fixtures.platformID` is registered.
     struct Opened: Sendable {
-        let ports: any DeliveryQueue & ConnectorStateStore
+        let ports: any Ports
+        /// The platform's app key: the namespace of its nonces.
+        let appKey: String
+        let close: @Sendable () async -> Void
+
         /// Commits one batch: a new version of each record (key, content), routed to `destinations`.
-        let commit: @Sendable (_ records: [(key: String, content: String)], _ destinations: [String]) async throws -> Void
-        let close: @Sendable () -> Void
+        func commit(_ records: [(key: String, content: String)], _ destinations: [String]) async throws {
+            try await StorePortEngine.commit(records, destinations, into: ports, appKey: appKey)
+        }
     }
 
     let name: String
@@ -21,45 +29,60 @@ struct StorePortEngine: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     /// Every engine the hub has; each must pass every test of the contract.
-    static let all: [StorePortEngine] = [.sqlite]
+    static let all: [StorePortEngine] = [.sqlite, .postgres]
 
     /// `HubStore` on a fresh SQLite file in a temporary folder.
     static let sqlite = StorePortEngine(name: "SQLite") {
         let folder = try TemporaryDirectory()
         let store = try HubStore(directory: folder.path)
         let credential = try await Fixtures.register(in: store)
-        return Opened(
-            ports: store,
-            commit: { records, destinations in
-                let items: [IngestCommit.Item] = records.enumerated().map { index, record in
-                    let normalized = #"{"PROJECT_CODE":"\#(record.key)","PROJECT_NAME":"\#(record.content)"}"#
-                    return .valid(index: index, record: ValidatedRecord(
-                        dataset: "500", businessKey: record.key, regionCode: "420100", rawPayload: normalized, normalizedPayload: normalized,
-                        contentHash: DigestAlgorithm.sha256.hexHash(Array(normalized.utf8)), specVersion: "contract"
-                    ), destinations: destinations)
-                }
-                _ = try await store.commitIngest(IngestCommit(
-                    platform: Fixtures.platformID, appKey: credential.appKey, nonce: UUID().uuidString, address: "127.0.0.1", items: items
-                ))
-            },
-            close: {
-                try? store.close()
-                folder.remove()
-            }
-        )
+        return Opened(ports: store, appKey: credential.appKey) {
+            try? store.close()
+            folder.remove()
+        }
+    }
+
+    /// `PostgresStore` on a fresh database of the suite's cluster.
+    static let postgres = StorePortEngine(name: "PostgreSQL") {
+        let database = try await PostgresTestDatabase.make()
+        // A lease longer than any test: here a claim ends only when completed or recovered, as on
+        // SQLite; the leases' own tests are in PostgresInstanceTests.
+        let store = try await database.open(leaseSeconds: 86_400)
+        return Opened(ports: store, appKey: PostgresTestDatabase.appKey) { await store.close() }
+    }
+
+    /// Commits one batch through the ingest ledger, as ingest would: a project record (dataset
+    /// 500) per (key, content), routed to `destinations`.
+    static func commit(_ records: [(key: String, content: String)], _ destinations: [String], into ledger: any IngestLedger, appKey: String) async throws {
+        let items: [IngestCommit.Item] = records.enumerated().map { index, record in
+            let normalized = #"{"PROJECT_CODE":"\#(record.key)","PROJECT_NAME":"\#(record.content)"}"#
+            return .valid(index: index, record: ValidatedRecord(
+                dataset: "500", businessKey: record.key, regionCode: "420100", rawPayload: normalized, normalizedPayload: normalized,
+                contentHash: DigestAlgorithm.sha256.hexHash(Array(normalized.utf8)), specVersion: "contract"
+            ), destinations: destinations)
+        }
+        let results = try await ledger.commitIngest(IngestCommit(
+            platform: Fixtures.platformID, appKey: appKey, nonce: UUID().uuidString, address: "127.0.0.1", items: items
+        ), receivedAt: Date())
+        guard results.allSatisfy({ $0.status == .accepted }) else { throw TestHubError(message: "not all accepted: \(results)") }
     }
 
     /// Runs `body` on a fresh store, closed and removed afterwards.
     func with(_ body: (Opened) async throws -> Void) async throws {
         let opened = try await open()
-        defer { opened.close() }
-        try await body(opened)
+        do {
+            try await body(opened)
+        } catch {
+            await opened.close()
+            throw error
+        }
+        await opened.close()
     }
 }
 
 /// The behaviour of the store's ports that delivery workers and pull connectors rely on, written
 /// against the ports alone so that every engine runs the same tests.
-@Suite("Store ports: the contract every engine keeps")
+@Suite("Store ports: the contract every engine keeps", .postgresCluster)
 struct StorePortContractTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 

@@ -3,7 +3,6 @@ import Logging
 import Prometheus
 import ShuniuConnectors
 import ShuniuCore
-import ShuniuStore
 
 /// What `/metrics` serves: the hub's registry with a `# HELP` line for every family, then the
 /// process metrics and the served certificate's expiry. Before the first answer the counters of every label value known at start
@@ -39,7 +38,7 @@ actor MetricsExposition {
 /// destination and connector endpoint, per registered platform and consumer.
 struct ZeroSeries: Sendable {
     let factory: any MetricsFactory
-    let store: HubStore
+    let store: any PlatformRegistry & ConsumerRegistry
     let destinations: [String]
     let connectors: [ConnectorConfiguration]
     let logger: Logger

@@ -1,14 +1,13 @@
 import Foundation
 import Logging
 import ShuniuCore
-import ShuniuStore
 
 /// Reads the server certificate and key again on SIGHUP: new connections get the new pair, those
 /// open keep theirs. A pair that cannot be served is refused and logged, and the one in force
 /// stays. Every reload is audited as `tls.reload`.
 struct ServerTLSReloader: Sendable {
     let state: ServerTLSState
-    let store: HubStore
+    let store: any AuditLog
     let logger: Logger
 
     func reload(trigger: String) async {

@@ -6,7 +6,9 @@ import Foundation
 /// Ingest fills the outbox (one delivery per routed destination and record version, in the
 /// version's commit); this port empties it. Every engine must keep these guarantees:
 /// - **Claims are exclusive**: a claimed delivery is in flight and is not claimed again until it
-///   is completed or recovered, so that no two workers send it at once.
+///   is completed or recovered, so that no two workers send it at once. On an engine that several
+///   instances share, a claim also ends when its lease runs out (its instance is presumed dead):
+///   the delivery is then claimable again, by any instance, with the same key.
 /// - **Order per record**: of one record's waiting versions, only the oldest is claimable; a
 ///   newer one waits until the older is delivered, dead or superseded. A failing record holds
 ///   back only itself. In `latest-state` mode, claiming a record supersedes its older waiting
@@ -19,7 +21,8 @@ import Foundation
 /// - Storage faults are thrown as ``StoreError`` with code ``StoreError/Code/full`` or
 ///   ``StoreError/Code/unavailable``.
 public protocol DeliveryQueue: Sendable {
-    /// Puts the destination's deliveries left in flight back in the queue; returns how many.
+    /// Puts the destination's deliveries left in flight back in the queue; returns how many. On an
+    /// engine that several instances share: only this instance's and those whose lease ran out.
     @discardableResult
     func recoverInFlight(destination: String) async throws -> Int
 

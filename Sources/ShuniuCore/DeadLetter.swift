@@ -1,5 +1,4 @@
 import Foundation
-import ShuniuCore
 
 /// A delivery the upstream refused or that ran out of retries, with the upstream's answer.
 public struct DeadLetter: Codable, Sendable, Hashable {
@@ -16,6 +15,25 @@ public struct DeadLetter: Codable, Sendable, Hashable {
     public var upstreamResponse: String?
     public var enqueuedAt: Date
     public var lastAttemptAt: Date?
+
+    /// A value with every field given (an engine reading its rows).
+    public init(
+        id: Int64, destination: String, dataset: String, key: String, version: Int, sourcePlatform: String, attempts: Int,
+        lastStatus: Int? = nil, lastError: String? = nil, upstreamResponse: String? = nil, enqueuedAt: Date, lastAttemptAt: Date? = nil
+    ) {
+        self.id = id
+        self.destination = destination
+        self.dataset = dataset
+        self.key = key
+        self.version = version
+        self.sourcePlatform = sourcePlatform
+        self.attempts = attempts
+        self.lastStatus = lastStatus
+        self.lastError = lastError
+        self.upstreamResponse = upstreamResponse
+        self.enqueuedAt = enqueuedAt
+        self.lastAttemptAt = lastAttemptAt
+    }
 }
 
 /// Filters for listing, retrying or discarding dead letters; nil matches all.
@@ -29,6 +47,7 @@ public struct DeadLetterFilter: Sendable, Codable {
     /// A piece of the last error or the upstream's answer.
     public var errorContains: String?
 
+    /// A filter; a field left nil matches all.
     public init(destination: String? = nil, dataset: DatasetID? = nil, platform: PlatformID? = nil,
                 since: Date? = nil, until: Date? = nil, errorContains: String? = nil) {
         self.destination = destination

@@ -34,4 +34,16 @@ public struct AuditCheckpoint: Codable, Sendable, Equatable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
     }
+
+    /// A value with every field given (an engine reading its rows).
+    public init(event: String, entries: Int, lastId: Int64, lastHash: String, keyedFrom: Int64? = nil, keyId: String, at: String, mac: String) {
+        self.event = event
+        self.entries = entries
+        self.lastId = lastId
+        self.lastHash = lastHash
+        self.keyedFrom = keyedFrom
+        self.keyId = keyId
+        self.at = at
+        self.mac = mac
+    }
 }

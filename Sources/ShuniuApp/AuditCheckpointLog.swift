@@ -16,10 +16,7 @@ public struct AuditCheckpointLog: Sendable {
     }
 
     /// One line of the file: a checkpoint, or the line number of one that does not parse.
-    public enum Line: Sendable {
-        case checkpoint(line: Int, AuditCheckpoint)
-        case unreadable(line: Int)
-    }
+    public typealias Line = AuditCheckpoints.Line
 
     /// Appends one checkpoint and waits until it is on disk. The file is made (mode 0600) when missing.
     public func append(_ checkpoint: AuditCheckpoint) throws {
@@ -55,5 +52,10 @@ public struct AuditCheckpointLog: Sendable {
             }
         }
         return lines
+    }
+
+    /// The file's checkpoints, for ``AuditTrail/verifyAudit(checkpoints:)``.
+    public func checkpoints() throws -> AuditCheckpoints {
+        AuditCheckpoints(source: path, lines: try read())
     }
 }

@@ -24,4 +24,28 @@ public struct QueueStats: Codable, Sendable, Hashable {
     public var pausedAt: Date?
     /// Set while the circuit breaker holds deliveries back.
     public var circuitOpenUntil: Date?
+
+    /// A value with every field given (an engine reading its rows).
+    public init(
+        destination: String, pending: Int, inFlight: Int, retrying: Int, dead: Int, delivered: Int, oldestPendingSeconds: Double? = nil,
+        lastSuccessAt: Date? = nil, lastError: String? = nil, lastErrorAt: Date? = nil, deliveriesLastMinute: Int, paused: Bool,
+        pausedBy: String? = nil, pausedReason: String? = nil, pausedAt: Date? = nil, circuitOpenUntil: Date? = nil
+    ) {
+        self.destination = destination
+        self.pending = pending
+        self.inFlight = inFlight
+        self.retrying = retrying
+        self.dead = dead
+        self.delivered = delivered
+        self.oldestPendingSeconds = oldestPendingSeconds
+        self.lastSuccessAt = lastSuccessAt
+        self.lastError = lastError
+        self.lastErrorAt = lastErrorAt
+        self.deliveriesLastMinute = deliveriesLastMinute
+        self.paused = paused
+        self.pausedBy = pausedBy
+        self.pausedReason = pausedReason
+        self.pausedAt = pausedAt
+        self.circuitOpenUntil = circuitOpenUntil
+    }
 }

@@ -1,0 +1,370 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ShuniuCore
+import ShuniuTrust
+
+/// Writes one ingest batch inside its transaction (nonce claimed, ingest lock held), with the
+/// SQLite engine's rules: 一数一源 through predecessors, duplicates, inserts, updates, deletes and
+/// revivals, DATA_KEYs, duplicate-check values, withdrawals, listings, disputes closed by a
+/// correction, the outbox rows, and one `ingest.batch` audit entry. Unlike the SQLite engine's,
+/// the audit entry's lines do not carry each stored version's digest yet.
+struct PostgresIngestWriter {
+    let connection: PostgresConnection
+    let logger: Logger
+    let commit: IngestCommit
+    let instant: Date
+    private var payloadID: Int64?
+
+    init(connection: PostgresConnection, logger: Logger, commit: IngestCommit, instant: Date) {
+        self.connection = connection
+        self.logger = logger
+        self.commit = commit
+        self.instant = instant
+    }
+
+    mutating func write() async throws -> [RecordResult] {
+        if let payload = commit.payload {
+            payloadID = try await connection.rows("""
+                INSERT INTO raw_payload (platform, received_at, format, sha256, body)
+                VALUES (\(commit.platform.rawValue), \(instant), \(payload.format), \(payload.sha256), \(ByteBuffer(bytes: payload.body)))
+                RETURNING id
+                """, logger: logger).first.map { try $0["id"].decode(Int64.self) }
+        }
+        var results: [RecordResult] = []
+        var routed: [Int: [String]] = [:]
+        var withdrawals: [(WithdrawnRecord, RecordResult)] = []
+        for item in commit.items {
+            switch item {
+            case .rejected(let index, let dataset, let key, let problems):
+                results.append(RecordResult(index: index, dataset: dataset, key: key, status: .rejected, problems: problems))
+            case .valid(let index, let record, let destinations, let warnings):
+                var (result, sentTo) = try await store(record, index: index, destinations: destinations, flags: warnings)
+                routed[index] = sentTo
+                if !warnings.isEmpty { result.warnings = warnings }
+                results.append(result)
+                if let withdrawn = record.withdraws, result.status == .accepted { withdrawals.append((withdrawn, result)) }
+            }
+        }
+        // After every version is stored, so that an original sent in the same batch is found.
+        var followed: [PostgresIngestAuditDetail.Withdrawal] = []
+        for (withdrawn, result) in withdrawals {
+            followed.append(.init(index: result.index, withdraws: "\(withdrawn.dataset)/\(withdrawn.key)", followedTo: try await withdraw(withdrawn, by: result)))
+        }
+        try await connection.run("UPDATE platform SET last_ingest_at = \(instant) WHERE id = \(commit.platform.rawValue)", logger: logger)
+        let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
+        let detail = JSONText.encode(PostgresIngestAuditDetail(
+            accepted: counts[.accepted] ?? 0, duplicate: counts[.duplicate] ?? 0, rejected: counts[.rejected] ?? 0,
+            records: results.map { PostgresIngestAuditDetail.Line($0, routedTo: routed[$0.index]) }, certificate: commit.certificate,
+            pulled: commit.pulled, withdrawals: followed.isEmpty ? nil : followed
+        ))
+        let outcome = (counts[.rejected] ?? 0) == results.count && !results.isEmpty ? "rejected" : "ok"
+        try await PostgresAuditChain.append(
+            AuditEvent(actorKind: .platform, actor: commit.platform.rawValue, action: "ingest.batch", outcome: outcome, address: commit.address, detail: detail),
+            at: instant, on: connection, logger: logger
+        )
+        return results
+    }
+
+    /// One record: its result, and the destinations a stored version was enqueued for (nil when none was stored).
+    private func store(_ record: ValidatedRecord, index: Int, destinations: [String], flags: [Problem]) async throws -> (RecordResult, [String]?) {
+        let platform = commit.platform
+        let owners = [platform.rawValue] + commit.predecessors.map(\.rawValue)
+        let existing = try await find(record, owners: owners)
+        let key = existing?.key ?? record.businessKey
+        func refuse(_ code: ProblemCode, _ message: String) -> (RecordResult, [String]?) {
+            let problem = Problem(code: code, path: "$.records[\(index)]", label: nil, message: message)
+            return (RecordResult(index: index, dataset: record.dataset, key: key.isEmpty ? nil : key, status: .rejected, problems: [problem]), nil)
+        }
+        let named = "record \(record.dataset) " + (key.isEmpty ? "with DATA_KEY \(record.dataKey ?? "")" : key)
+        if let existing, !owners.contains(existing.owner) {
+            return refuse(.keyOwnedByOtherPlatform, "\(named) belongs to platform \(existing.owner), its first source (一数一源); only it may send new versions or delete it")
+        }
+        if record.operation == .delete {
+            guard let existing else {
+                return refuse(.recordUnknown, "\(named) is not held by the hub for platform \(platform); a delete (DATA_TYPE 3) names a record the platform sent")
+            }
+            if existing.deleted {
+                return (RecordResult(index: index, dataset: record.dataset, key: key, status: .duplicate, hubId: existing.id, version: existing.latestVersion), nil)
+            }
+            return try await storeTombstone(record, of: existing, index: index)
+        }
+        if let existing, let problem = existing.keyChange(to: record) {
+            return refuse(.keyChanged, "\(named): \(problem); a record's key fields and DATA_KEY do not change — delete it and insert a new one")
+        }
+        if existing == nil, !record.identifiedByDataKey, let dataKey = record.dataKey,
+           let other = try await find(dataset: record.dataset, dataKey: dataKey, owners: owners) {
+            return refuse(.keyChanged, "DATA_KEY \(dataKey) names record \(record.dataset) \(other.key), not \(key); a record's key fields do not change")
+        }
+        let recordID: Int64
+        let version: Int
+        let operation: RecordOperation
+        if let existing, !existing.deleted {
+            if record.operation == .insert {
+                return refuse(.recordExists, "\(named) exists (version \(existing.latestVersion)); an insert (DATA_TYPE 1) makes a new record, an update (2) a new version")
+            }
+            recordID = existing.id
+            if existing.latestHash == record.contentHash {
+                return (RecordResult(index: index, dataset: record.dataset, key: key, status: .duplicate, hubId: recordID, version: existing.latestVersion), nil)
+            }
+            version = existing.latestVersion + 1
+            operation = .update
+            try await connection.run("""
+                UPDATE record SET latest_version = \(version), latest_hash = \(record.contentHash), region_code = \(record.regionCode), updated_at = \(instant),
+                    unique_values = \(record.uniqueValues), data_key = COALESCE(data_key, \(record.dataKey))
+                WHERE id = \(recordID)
+                """, logger: logger)
+            // A new version from the source answers the doubts raised about the fields it changes.
+            try await closeDisputes(recordID: recordID, correctedBy: version, payload: record.normalizedPayload)
+        } else {
+            if record.operation == .update {
+                let state = existing.map { "was deleted (version \($0.latestVersion)); insert it again to revive it" } ?? "is not held by the hub for platform \(platform)"
+                return refuse(.recordUnknown, "\(named) \(state); an update (DATA_TYPE 2) needs a record the platform sent")
+            }
+            if let values = record.uniqueValues, let other = try await connection.rows("""
+                SELECT business_key FROM record WHERE dataset = \(record.dataset.rawValue) AND unique_values = \(values)
+                AND owner_platform = \(platform.rawValue) AND NOT deleted LIMIT 1
+                """, logger: logger).first.map({ try $0["business_key"].decode(String.self) }) {
+                return refuse(.duplicateValues, "\(named) repeats record \(other) of platform \(platform): their duplicate-check fields (the spec's RepeatCols) are equal (\(values)); send an update of \(other), or delete it first")
+            }
+            operation = .insert
+            if let existing {
+                // A deleted record sent again lives on as a new version of itself.
+                recordID = existing.id
+                version = existing.latestVersion + 1
+                try await connection.run("""
+                    UPDATE record SET latest_version = \(version), latest_hash = \(record.contentHash), region_code = \(record.regionCode),
+                        updated_at = \(instant), unique_values = \(record.uniqueValues), deleted = false, data_key = COALESCE(data_key, \(record.dataKey))
+                    WHERE id = \(recordID)
+                    """, logger: logger)
+            } else {
+                version = 1
+                recordID = try await connection.rows("""
+                    INSERT INTO record (dataset, business_key, owner_platform, latest_version, latest_hash, region_code, created_at, updated_at, data_key, unique_values)
+                    VALUES (\(record.dataset.rawValue), \(key), \(platform.rawValue), 1, \(record.contentHash), \(record.regionCode), \(instant), \(instant),
+                            \(record.dataKey), \(record.uniqueValues))
+                    RETURNING id
+                    """, logger: logger)[0]["id"].decode(Int64.self)
+            }
+        }
+        // Stored only where the version number does not tell it: a revival is an insert after version 1.
+        let stored: RecordOperation? = operation == .insert && version > 1 ? .insert : nil
+        let versionID = try await insertVersion(
+            recordID: recordID, version: version, dataset: record.dataset, key: key, regionCode: record.regionCode, rawPayload: record.rawPayload,
+            normalizedPayload: record.normalizedPayload, contentHash: record.contentHash, specVersion: record.specVersion,
+            mapping: record.mapping, signature: record.signature, flags: flags.isEmpty ? nil : JSONText.encode(flags),
+            extra: record.extraPayload, dataKey: existing?.dataKey ?? record.dataKey, operation: stored
+        )
+        if let subject = record.listedSubject {
+            try await connection.run(
+                "INSERT INTO subject_listing (code, record_id) VALUES (\(subject), \(recordID)) ON CONFLICT DO NOTHING", logger: logger
+            )
+        }
+        // The transactional outbox: the delivery rows commit with the version, or neither does.
+        for destination in destinations {
+            try await enqueue(versionID: versionID, recordID: recordID, destination: destination)
+        }
+        return (RecordResult(index: index, dataset: record.dataset, key: key, status: .accepted, hubId: recordID, version: version), destinations)
+    }
+
+    /// A delete: a new version marked `delete` carrying the record's last content, sent wherever
+    /// any version of it went.
+    private func storeTombstone(_ record: ValidatedRecord, of existing: ExistingRecord, index: Int) async throws -> (RecordResult, [String]?) {
+        let last = try await connection.rows("""
+            SELECT normalized_payload, extra FROM record_version WHERE record_id = \(existing.id) AND version = \(existing.latestVersion)
+            """, logger: logger).first
+        let content = try last?["normalized_payload"].decode(String.self) ?? "{}"
+        let extra = try last?["extra"].decode(String?.self)
+        let version = existing.latestVersion + 1
+        try await connection.run(
+            "UPDATE record SET latest_version = \(version), deleted = true, updated_at = \(instant) WHERE id = \(existing.id)", logger: logger
+        )
+        let versionID = try await insertVersion(
+            recordID: existing.id, version: version, dataset: record.dataset, key: existing.key, regionCode: existing.regionCode,
+            rawPayload: record.rawPayload, normalizedPayload: content, contentHash: existing.latestHash, specVersion: record.specVersion,
+            mapping: record.mapping, signature: nil, flags: nil, extra: extra, dataKey: existing.dataKey ?? record.dataKey, operation: .delete
+        )
+        let destinations = try await connection.rows(
+            "SELECT DISTINCT destination FROM delivery WHERE record_id = \(existing.id) ORDER BY destination", logger: logger
+        ).map { try $0["destination"].decode(String.self) }
+        for destination in destinations {
+            try await enqueue(versionID: versionID, recordID: existing.id, destination: destination)
+        }
+        return (RecordResult(index: index, dataset: record.dataset, key: existing.key, status: .accepted, hubId: existing.id, version: version), destinations)
+    }
+
+    private func insertVersion(
+        recordID: Int64, version: Int, dataset: DatasetID, key: String, regionCode: String?, rawPayload: String, normalizedPayload: String,
+        contentHash: String, specVersion: String, mapping: MappingProvenance?, signature: String?, flags: String?, extra: String?, dataKey: String?,
+        operation: RecordOperation?
+    ) async throws -> Int64 {
+        try await connection.rows("""
+            INSERT INTO record_version (record_id, version, dataset, business_key, source_platform, region_code, raw_payload, normalized_payload,
+                                        content_hash, spec_version, received_at, payload_id, source_path, mapping_version, signature, flags, extra,
+                                        data_key, operation)
+            VALUES (\(recordID), \(version), \(dataset.rawValue), \(key), \(commit.platform.rawValue), \(regionCode), \(rawPayload), \(normalizedPayload),
+                    \(contentHash), \(specVersion), \(instant), \(payloadID), \(mapping?.sourcePath), \(mapping?.mappingVersion), \(signature), \(flags),
+                    \(extra), \(dataKey), \(operation?.rawValue))
+            RETURNING id
+            """, logger: logger)[0]["id"].decode(Int64.self)
+    }
+
+    private func enqueue(versionID: Int64, recordID: Int64, destination: String) async throws {
+        try await connection.run("""
+            INSERT INTO delivery (destination, version_id, record_id, state, enqueued_at, next_attempt_at)
+            VALUES (\(destination), \(versionID), \(recordID), 'pending', \(instant), \(instant))
+            """, logger: logger)
+    }
+
+    /// Marks the original withdrawn by the accepted version `result`, and sends the withdrawal to
+    /// the destinations in `mayFollowTo` that received the original or have it on the way.
+    private func withdraw(_ withdrawn: WithdrawnRecord, by result: RecordResult) async throws -> [String] {
+        guard let withdrawalRecord = result.hubId, let version = result.version,
+              let versionID = try await connection.rows(
+                  "SELECT id FROM record_version WHERE record_id = \(withdrawalRecord) AND version = \(version)", logger: logger
+              ).first.map({ try $0["id"].decode(Int64.self) }),
+              let originalID = try await connection.rows(
+                  "SELECT id FROM record WHERE dataset = \(withdrawn.dataset.rawValue) AND business_key = \(withdrawn.key)", logger: logger
+              ).first.map({ try $0["id"].decode(Int64.self) })
+        else { return [] }
+        try await connection.run("""
+            INSERT INTO record_withdrawal (record_id, withdrawal_version_id, withdrawn_at) VALUES (\(originalID), \(versionID), \(instant))
+            """, logger: logger)
+        var followed: [String] = []
+        for destination in withdrawn.mayFollowTo {
+            let received = try await connection.rows("""
+                SELECT 1 FROM delivery WHERE destination = \(destination) AND record_id = \(originalID)
+                AND state IN ('pending', 'in_flight', 'retrying', 'delivered') LIMIT 1
+                """, logger: logger)
+            guard !received.isEmpty else { continue }
+            try await enqueue(versionID: versionID, recordID: withdrawalRecord, destination: destination)
+            followed.append(destination)
+        }
+        return followed
+    }
+
+    /// Closes the record's open disputes about fields that `payload` (version `version`) changes,
+    /// each audited as `dispute.corrected`.
+    private func closeDisputes(recordID: Int64, correctedBy version: Int, payload: String) async throws {
+        let open = try await connection.rows(
+            "SELECT id, field FROM dispute WHERE record_id = \(recordID) AND status = 'open' ORDER BY id", logger: logger
+        ).map { (id: try $0["id"].decode(Int64.self), field: try $0["field"].decode(String.self)) }
+        guard !open.isEmpty else { return }
+        let previous = try await connection.rows(
+            "SELECT normalized_payload FROM record_version WHERE record_id = \(recordID) AND version = \(version - 1)", logger: logger
+        ).first.map { try $0["normalized_payload"].decode(String.self) }
+        func fields(_ text: String?) -> [String: JSONValue] {
+            (try? JSONDecoder().decode([String: JSONValue].self, from: Data((text ?? "{}").utf8))) ?? [:]
+        }
+        let (before, after) = (fields(previous), fields(payload))
+        let platform = commit.platform.rawValue
+        for (id, field) in open where before[field] != after[field] {
+            try await connection.run("""
+                UPDATE dispute SET status = 'corrected', resolved_by = \(platform), resolved_at = \(instant),
+                    resolution = \("\(field) corrected by version \(version)"), corrected_version = \(version)
+                WHERE id = \(id)
+                """, logger: logger)
+            try await PostgresAuditChain.append(
+                AuditEvent(actorKind: .platform, actor: platform, action: "dispute.corrected", subject: "\(id)",
+                           detail: JSONText.object(["dispute": "\(id)", "field": field, "version": "\(version)"])),
+                at: instant, on: connection, logger: logger
+            )
+        }
+    }
+
+    // MARK: Finding the record a version belongs to
+
+    /// A record's row as ingest finds it.
+    struct ExistingRecord: Equatable {
+        var id: Int64
+        var key: String
+        var owner: String
+        var latestVersion: Int
+        var latestHash: String
+        var dataKey: String?
+        var deleted: Bool
+        var regionCode: String?
+
+        init(_ row: PostgresRandomAccessRow) throws {
+            id = try row["id"].decode(Int64.self)
+            key = try row["business_key"].decode(String.self)
+            owner = try row["owner_platform"].decode(String.self)
+            latestVersion = try row["latest_version"].decode(Int.self)
+            latestHash = try row["latest_hash"].decode(String.self)
+            dataKey = try row["data_key"].decode(String?.self)
+            deleted = try row["deleted"].decode(Bool.self)
+            regionCode = try row["region_code"].decode(String?.self)
+        }
+
+        /// What an update would change of the record's identity, or nil: its key fields (the ones
+        /// before a DATA_KEY member), or its DATA_KEY.
+        func keyChange(to record: ValidatedRecord) -> String? {
+            if let stored = dataKey, let sent = record.dataKey, stored != sent {
+                return "its DATA_KEY is \(stored), not \(sent)"
+            }
+            guard !record.businessKey.isEmpty else { return nil }
+            func fields(_ key: String) -> String {
+                record.identifiedByDataKey ? key.split(separator: "|", omittingEmptySubsequences: false).dropLast().joined(separator: "|") : key
+            }
+            return fields(key) == fields(record.businessKey) ? nil : "its key is \(key), this version's would be \(record.businessKey)"
+        }
+    }
+
+    private static let recordColumns = "id, business_key, owner_platform, latest_version, latest_hash, data_key, deleted, region_code"
+
+    /// By DATA_KEY when the dataset is identified so (scoped to the sender and its predecessors), else by key.
+    private func find(_ record: ValidatedRecord, owners: [String]) async throws -> ExistingRecord? {
+        if record.identifiedByDataKey, let dataKey = record.dataKey {
+            return try await find(dataset: record.dataset, dataKey: dataKey, owners: owners)
+        }
+        return try await connection.rows("""
+            SELECT \(unescaped: Self.recordColumns) FROM record WHERE dataset = \(record.dataset.rawValue) AND business_key = \(record.businessKey)
+            """, logger: logger).first.map(ExistingRecord.init)
+    }
+
+    private func find(dataset: DatasetID, dataKey: String, owners: [String]) async throws -> ExistingRecord? {
+        try await connection.rows("""
+            SELECT \(unescaped: Self.recordColumns) FROM record
+            WHERE dataset = \(dataset.rawValue) AND data_key = \(dataKey) AND owner_platform = ANY(\(owners)) ORDER BY id LIMIT 1
+            """, logger: logger).first.map(ExistingRecord.init)
+    }
+}
+
+/// The `detail` of an `ingest.batch` audit entry: counts and one line per record.
+struct PostgresIngestAuditDetail: Encodable {
+    struct Line: Encodable {
+        var index: Int
+        var dataset: String?
+        var key: String?
+        var status: String
+        var version: Int?
+        var problems: [String]?
+        var warnings: [String]?
+        var to: [String]?
+
+        init(_ result: RecordResult, routedTo destinations: [String]?) {
+            index = result.index
+            dataset = result.dataset?.rawValue
+            key = result.key
+            status = result.status.rawValue
+            version = result.version
+            problems = result.problems.map { $0.map { "\($0.code.rawValue) \($0.path)" } }
+            warnings = result.warnings.map { $0.map { "\($0.code.rawValue) \($0.path)" } }
+            to = destinations.flatMap { $0.isEmpty ? nil : $0 }
+        }
+    }
+
+    struct Withdrawal: Encodable {
+        var index: Int
+        var withdraws: String
+        var followedTo: [String]
+    }
+
+    var accepted: Int
+    var duplicate: Int
+    var rejected: Int
+    var records: [Line]
+    var certificate: String?
+    var pulled: PullProvenance?
+    var withdrawals: [Withdrawal]?
+}

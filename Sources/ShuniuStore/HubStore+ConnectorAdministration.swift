@@ -1,0 +1,4 @@
+import ShuniuCore
+
+/// The SQLite engine's connector administration (HubStore+Connectors.swift).
+extension HubStore: ConnectorAdministration {}

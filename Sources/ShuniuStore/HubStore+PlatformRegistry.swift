@@ -1,0 +1,4 @@
+import ShuniuCore
+
+/// The SQLite engine's platform registry (HubStore+Platforms.swift, +PlatformCertificates.swift).
+extension HubStore: PlatformRegistry {}
