@@ -24,7 +24,9 @@ extension PostgresStore: IngestLedger {
             guard !claimed.isEmpty else { throw StoreError(.nonceReused, "nonce \(commit.nonce) was already used") }
             try await connection.run("SELECT pg_advisory_xact_lock(\(Self.ingestLock))", logger: logger)
             var writer = PostgresIngestWriter(connection: connection, logger: logger, commit: commit, instant: receivedAt)
-            return try await writer.write()
+            let results = try await writer.write()
+            if results.contains(where: { $0.status == .accepted }) { try await notifyCommit(on: connection) }
+            return results
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import ShuniuCore
+import Synchronization
 
 /// Jobs that run on one instance at a time, through PostgreSQL's session advisory locks.
 ///
@@ -8,14 +9,15 @@ import ShuniuCore
 /// job's lock on it every ``jobRetry``; the server grants a session lock to one session at a
 /// time. The holder keeps that connection for as long as `body` runs and checks it as often: the
 /// server frees the lock when the session ends (the instance killed, the connection cut), and
-/// the holder, finding its connection gone, cancels `body` — so at worst a lost holder's
-/// `body` overlaps its successor's by one check interval, and only when the holder is cut off
-/// from the database (it can then write nothing there either).
+/// the holder, finding its connection closed or silent, cancels `body` — so a lost holder's
+/// `body` may overlap its successor's by one check (2 s, or 10 s more when the connection hangs
+/// rather than closes), and only when the holder is cut off from the database (it can then
+/// write nothing there either).
 extension PostgresStore: JobLocks {
     /// How often a waiting instance tries a lock, and the holder checks its connection.
     static let jobRetry: Duration = .seconds(2)
     /// The first key of every job lock, so that Shuniu's locks never meet another program's.
-    static let jobLockClass: Int32 = 0x5348_4E55 & 0x7FFF_FFFF
+    static let jobLockClass: Int32 = 0x5348_4E55
 
     public func holding(_ job: String, _ body: @escaping @Sendable () async throws -> Void) async throws {
         let connection = try await dedicatedConnection()
@@ -40,20 +42,59 @@ extension PostgresStore: JobLocks {
         logger.debug("job lock taken", metadata: ["job": "\(job)", "instance": "\(instance)"])
         try await withThrowingTaskGroup(of: Void.self) { [logger] group in
             group.addTask { try await body() }
-            group.addTask {
-                while true {
-                    try await Task.sleep(for: Self.jobRetry)
-                    do {
-                        try await connection.run("SELECT 1", logger: logger)
-                    } catch {
-                        throw StoreError(.unavailable, "the lock of job \(job) was lost with its database connection", cause: error)
-                    }
-                }
-            }
+            group.addTask { try await Self.watch(connection, job: job, logger: logger) }
             // The first to end decides: `body` returning, or the check finding the lock lost.
             try await group.next()
             group.cancelAll()
         }
         try? await connection.run("SELECT pg_advisory_unlock(\(Self.jobLockClass), hashtext(\(job)))", logger: logger)
+    }
+
+    /// Returns only by throwing: when the lock's connection closes, or stops answering.
+    private static func watch(_ connection: PostgresConnection, job: String, logger: Logger) async throws {
+        while true {
+            try await Task.sleep(for: jobRetry)
+            guard await answers(connection, within: .seconds(10), logger: logger) else {
+                throw StoreError(.unavailable, "the lock of job \(job) was lost with its database connection")
+            }
+        }
+    }
+
+    /// Whether `connection` is open and answers a query within `timeout`. A query on a connection
+    /// whose server went away may never end, so it runs apart and is given up on at the deadline.
+    private static func answers(_ connection: PostgresConnection, within timeout: Duration, logger: Logger) async -> Bool {
+        guard !connection.isClosed else { return false }
+        let verdict = FirstAnswer()
+        return await withCheckedContinuation { continuation in
+            verdict.arm(continuation)
+            let probe = Task {
+                verdict.give((try? await connection.run("SELECT 1", logger: logger)) != nil)
+            }
+            Task {
+                try? await Task.sleep(for: timeout)
+                probe.cancel()
+                verdict.give(false)
+            }
+            connection.closeFuture.whenComplete { _ in verdict.give(false) }
+        }
+    }
+}
+
+/// The first of several answers, given once to the one waiting for it.
+private final class FirstAnswer: Sendable {
+    private let state = Mutex<(continuation: CheckedContinuation<Bool, Never>?, answered: Bool)>((nil, false))
+
+    func arm(_ continuation: CheckedContinuation<Bool, Never>) {
+        state.withLock { $0.continuation = continuation }
+    }
+
+    func give(_ answer: Bool) {
+        let waiting = state.withLock { state -> CheckedContinuation<Bool, Never>? in
+            guard !state.answered else { return nil }
+            state.answered = true
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        waiting?.resume(returning: answer)
     }
 }

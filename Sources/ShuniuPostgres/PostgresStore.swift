@@ -73,25 +73,10 @@ public final class PostgresStore: Sendable {
 
     /// postgres-nio's TLS for the URL's `sslmode`.
     private static func tls(_ settings: PostgresStoreConfiguration) throws -> PostgresClient.Configuration.TLS {
-        var unverified = TLSConfiguration.makeClientConfiguration()
-        unverified.certificateVerification = .none
         switch settings.tls {
-        case .disable:
-            return .disable
-        case .prefer:
-            return .prefer(unverified)
-        case .require:
-            return .require(unverified)
-        case .verifyFull:
-            var verified = TLSConfiguration.makeClientConfiguration()
-            verified.certificateVerification = .fullVerification
-            if let path = settings.rootCertificatePath {
-                guard FileManager.default.isReadableFile(atPath: path) else {
-                    throw PostgresConfigurationError(part: "sslrootcert", "sslrootcert \(path) cannot be read")
-                }
-                verified.trustRoots = .file(path)
-            }
-            return .require(verified)
+        case .disable: .disable
+        case .prefer: .prefer(try tlsConfiguration(settings))
+        case .require, .verifyFull: .require(try tlsConfiguration(settings))
         }
     }
 

@@ -2,21 +2,22 @@ import Foundation
 import ShuniuCore
 import ShuniuPostgres
 import ShuniuTesting
+import ShuniuTrust
 import Synchronization
 import Testing
 
 /// What several instances on one PostgreSQL database share beyond the ports' data: job locks
 /// (one holder, taken over when it dies) and commit wake-ups (`LISTEN`/`NOTIFY`).
-@Suite("PostgreSQL: job locks and commit wake-ups across instances", .postgresCluster)
+@Suite("PostgreSQL: job locks and commit wake-ups across instances", .postgresCluster, .timeLimit(.minutes(2)))
 struct PostgresJobLockTests {
     /// Two stores on one fresh database, as two instances would open it; closed on every path.
     private func withTwoInstances(_ body: (PostgresStore, PostgresStore, String) async throws -> Void) async throws {
-        let url = try await PostgresClusterTrait.cluster().makeDatabase()
-        let first = try await PostgresStore.open(try PostgresStoreConfiguration(url: url), instance: "instance-a")
+        let database = try await PostgresTestDatabase.make()
+        let first = try await database.open(instance: "instance-a")
         do {
-            let second = try await PostgresStore.open(try PostgresStoreConfiguration(url: url), instance: "instance-b")
+            let second = try await database.open(instance: "instance-b")
             do {
-                try await body(first, second, url)
+                try await body(first, second, database.url)
             } catch {
                 await second.close()
                 throw error
@@ -82,10 +83,12 @@ struct PostgresJobLockTests {
             let cluster = try PostgresClusterTrait.cluster()
             let holders = try await cluster.psql(url, """
                 SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND granted
+                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
                 """)
             #expect(holders == "1")
 
-            let lost = await first.result
+            // Cancelled if the time limit passes, so that a holder that never learns of its loss fails the test.
+            let lost = await withTaskCancellationHandler { await first.result } onCancel: { first.cancel() }
             #expect(throws: StoreError.self) { try lost.get() }
             try await second.value
             #expect(started.all == ["a", "b"])
@@ -112,6 +115,19 @@ struct PostgresJobLockTests {
             #expect(await eventually { heard.count("b") == 2 })
             // b's rolled-back notification never reached a, and a did not hear its own.
             #expect(heard.count("a") == 2)
+
+            // An ingest commit that stored versions is told.
+            let record = #"{"PROJECT_CODE":"P1","PROJECT_NAME":"p"}"#
+            let commit = IngestCommit(
+                platform: Fixtures.platformID, appKey: PostgresTestDatabase.appKey, nonce: "n-1", address: nil,
+                items: [.valid(index: 0, record: ValidatedRecord(
+                    dataset: "500", businessKey: "P1", regionCode: "420100", rawPayload: record, normalizedPayload: record,
+                    contentHash: ContentHash.of(normalized: record, extra: nil), specVersion: "test"
+                ), destinations: [])]
+            )
+            _ = try await b.commitIngest(commit, receivedAt: Date())
+            #expect(await eventually { heard.count("a") == 3 })
+
 
             followA.cancel()
             followB.cancel()
