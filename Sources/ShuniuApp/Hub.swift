@@ -206,6 +206,7 @@ public struct Hub: Sendable {
                     .init(service: RefusalSummaryWriter(tally: refusals, store: store, logger: logger)),
                     .init(service: HTTPClientService(client: http)),
                     .init(service: CommitRelay(events: store, commits: commits, wakeups: wakeups, logger: logger)),
+                    .init(service: InstanceHeartbeat(roster: store, instance: InstanceHeartbeat.thisProcess(), logger: logger)),
                     .init(service: CRLUpdater(refresher: crls, trust: trust, send: { try await http.send($0) }, logger: logger)),
                     .init(service: ExclusiveService(job: "nonce-janitor", locks: store, service: NonceJanitor(ingest: ingest, logger: logger), logger: logger)),
                     .init(service: StoreHealthMonitor(store: store, factory: metrics, logger: logger)),

@@ -8,7 +8,7 @@ import ShuniuCore
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Whether the hub runs (pid, version, uptime); records by dataset and platform, last ingest per platform, consumers' last reads, open disputes, store size."
+        abstract: "Whether the hub runs (pid, version, uptime), the store's engine and the instances seen in the last minute; records by dataset and platform, last ingest per platform, consumers' last reads, open disputes, store size."
     )
 
     @OptionGroup var hub: HubOptions
@@ -21,6 +21,8 @@ struct StatusCommand: AsyncParsableCommand {
         let status = try await store.status()
         let spec = try SpecLoader.load(directory: hub.configuration().specDir)
         let overdue = try await WithdrawalDeadlines(spec: spec, store: store).overdue()
+        // Instances report every 15 s: one silent for a minute is stopped or cut off.
+        let instances = try await store.instances(seenSince: Date().addingTimeInterval(-60))
         if output.json {
             struct StatusView: Encodable {
                 var hub: HubProcessView
@@ -28,12 +30,19 @@ struct StatusCommand: AsyncParsableCommand {
                 var configuration: String
                 var status: HubStatus
                 var overdueWithdrawals: [OverdueWithdrawals]
+                /// The instances that reported themselves in the last minute.
+                var instances: [HubInstance]
             }
-            return try Output.json(StatusView(hub: process, configuration: hub.source.description, status: status, overdueWithdrawals: overdue))
+            return try Output.json(StatusView(
+                hub: process, configuration: hub.source.description, status: status, overdueWithdrawals: overdue, instances: instances
+            ))
         }
         print(process.line)
         print("configuration: \(hub.source)")
         print("store: \(status.engine) \(status.location) (\(Output.bytes(status.storeBytes)))")
+        print("instances seen in the last minute: " + (instances.isEmpty ? "none" : instances.map { instance in
+            "\(instance.name) (\(instance.version), up since \(Output.time(instance.startedAt)), seen \(Output.time(instance.seenAt)))"
+        }.joined(separator: "; ")))
         print("records: \(status.records), versions: \(status.versions), audit entries: \(status.auditEntries)")
         print("")
         if status.holdings.isEmpty {

@@ -419,6 +419,19 @@ extension HubStore {
             // When a destination was paused by hand, shown beside who paused it and why.
             try db.execute(sql: "ALTER TABLE destination_state ADD COLUMN paused_at DOUBLE")
         }
+        migrator.registerMigration("20-hub-instance") { db in
+            // The daemons serving from the store, each reporting itself while it runs.
+            try db.execute(sql: """
+                CREATE TABLE hub_instance (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    host TEXT NOT NULL,
+                    pid INTEGER NOT NULL,
+                    version TEXT NOT NULL,
+                    started_at DOUBLE NOT NULL,
+                    seen_at DOUBLE NOT NULL
+                )
+                """)
+        }
         return migrator
     }
 }

@@ -35,6 +35,9 @@ struct DaemonLockTests {
             let status = try await CLI.run(["status", "--data-dir", dataDir])
             #expect(status.status == 0, "\(status.output)")
             #expect(status.output.contains("hub: running, pid \(pid), version \(BuildInfo.version)"), "\(status.output)")
+            // The daemon reports itself to the store as it starts.
+            let reported = "instances seen in the last minute: \(ProcessInfo.processInfo.hostName)-\(pid)-"
+            #expect(try await eventually { try await CLI.run(["status", "--data-dir", dataDir]).output.contains(reported) })
 
             // restore uses the same lock: refused while the hub runs, the store untouched.
             let restore = try await CLI.run(["restore", "--data-dir", dataDir, folder.file("no-such-backup")])

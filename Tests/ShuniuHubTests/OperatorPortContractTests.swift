@@ -390,6 +390,32 @@ struct OperatorPortContractTests {
         }
     }
 
+    @Test("Instance roster: each instance's latest report is kept, its start as first reported; old reports are not alive", arguments: OperatorPortEngine.all)
+    func instanceRoster(engine: OperatorPortEngine) async throws {
+        try await engine.with { opened in
+            let store = opened.store
+            let start = Date(timeIntervalSince1970: 1_800_000_000)
+            var first = HubInstance(name: "hub-a", host: "a", pid: 10, version: "0.15.0", startedAt: start, seenAt: start)
+            let second = HubInstance(name: "hub-b", host: "b", pid: 20, version: "0.15.0", startedAt: start, seenAt: start.addingTimeInterval(30))
+            #expect(try await store.instances(seenSince: start).isEmpty)
+            try await store.reportAlive(first)
+            try await store.reportAlive(second)
+            #expect(try await store.instances(seenSince: start).map(\.name) == ["hub-b", "hub-a"])
+            #expect(try await store.instances(seenSince: start.addingTimeInterval(10)).map(\.name) == ["hub-b"])
+
+            // A later report moves "seen" on and keeps the start first reported.
+            first.seenAt = start.addingTimeInterval(60)
+            first.startedAt = start.addingTimeInterval(59)
+            first.pid = 11
+            try await store.reportAlive(first)
+            let alive = try await store.instances(seenSince: start.addingTimeInterval(45))
+            #expect(alive.map(\.name) == ["hub-a"])
+            #expect(alive.first?.pid == 11)
+            #expect(alive.first.map { abs($0.startedAt.timeIntervalSince(start)) < 0.001 } == true)
+            #expect(alive.first.map { abs($0.seenAt.timeIntervalSince(start.addingTimeInterval(60))) < 0.001 } == true)
+        }
+    }
+
     @Test("A closed engine can be closed again", arguments: OperatorPortEngine.all)
     func closing(engine: OperatorPortEngine) async throws {
         let opened = try await engine.open()

@@ -8,7 +8,7 @@ public protocol StoreEngine:
     IngestLedger, NonceLedger, ReadLedger, DeliveryQueue,
     PlatformRegistry, ConsumerRegistry, AllowedCodeList,
     AuditTrail, QueueAdministration, RecordArchive, ConnectorAdministration, StoreAdministration,
-    JobLocks, CommitEvents
+    JobLocks, CommitEvents, InstanceRoster
 {
     /// The engine's name, as the configuration spells it: `sqlite`, `postgres`.
     var engineName: String { get }
