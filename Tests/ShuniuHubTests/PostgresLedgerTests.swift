@@ -91,6 +91,50 @@ struct PostgresLedgerTests {
         }
     }
 
+    @Test("A reader paging the feed while two instances commit sees every version once, in order: no commit that finished late is skipped")
+    func feedWhileInstancesCommit() async throws {
+        try await withTwoInstances { first, second, _ in
+            let seen = try await withThrowingTaskGroup(of: [Int64].self) { group in
+                for (index, store) in [first, second].enumerated() {
+                    group.addTask {
+                        for batch in 0..<15 {
+                            try await StorePortEngine.commit(
+                                (0..<3).map { ("I\(index)-\(batch)-\($0)", "v") }, [], into: store, appKey: PostgresTestDatabase.appKey
+                            )
+                        }
+                        return []
+                    }
+                }
+                // Pages while the batches commit, following `next`, until all 90 versions are seen.
+                group.addTask {
+                    var cursor: Int64 = 0
+                    var seen: [Int64] = []
+                    let deadline = ContinuousClock.now + .seconds(60)
+                    while seen.count < 90, ContinuousClock.now < deadline {
+                        let page = try await first.feedPage(FeedQuery(after: cursor, datasets: ["500"], limit: 4))
+                        seen += page.versions.map(\.sequence)
+                        cursor = page.next
+                    }
+                    return seen
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(seen.count == 90)
+            #expect(seen == seen.sorted() && Set(seen).count == seen.count)
+        }
+    }
+
+    @Test("A feed page scans at most its window of ids past the cursor, and the cursor moves past what it scanned")
+    func feedScanWindow() async throws {
+        try await withTwoInstances { first, _, _ in
+            try await StorePortEngine.commit((1...5).map { ("K\($0)", "v") }, [], into: first, appKey: PostgresTestDatabase.appKey)
+            let page = try await first.feedPage(FeedQuery(after: 0, datasets: ["500"], platform: "nobody", limit: 10), scanWindow: 2)
+            #expect(page.versions.isEmpty && page.next == 2 && page.more && page.latest == 5)
+            let matching = try await first.feedPage(FeedQuery(after: page.next, datasets: ["500"], limit: 10), scanWindow: 2)
+            #expect(matching.versions.map(\.businessKey) == ["K3", "K4"] && matching.next == 4 && matching.more)
+        }
+    }
+
     @Test("Readiness: a write the database refuses makes the store unwritable until a probe goes through; a database gone is not ready, at once")
     func readiness() async throws {
         let database = try await PostgresTestDatabase.make()
