@@ -1,7 +1,6 @@
 import Foundation
 import PostgresNIO
 import ShuniuCore
-import Synchronization
 
 /// Readiness on PostgreSQL: the database answers, and this instance's last write went through.
 extension PostgresStore: StoreReadiness {
@@ -12,7 +11,7 @@ extension PostgresStore: StoreReadiness {
     public var writeState: StoreWriteState { health.current }
 
     public func isReady() async -> Bool {
-        let answered = await Self.within(Self.readinessBound) { [self] in
+        let answered = await Self.answer(within: Self.readinessBound) { [self] in
             try await connection("checking readiness") { [logger] connection in
                 try await connection.rows("SELECT 1 AS one", logger: logger)[0]["one"].decode(Int.self)
             }
@@ -21,7 +20,7 @@ extension PostgresStore: StoreReadiness {
         if health.current.isWritable { return true }
         // Writes failed: probe (at most once a second) so that readiness returns with the database.
         guard health.mayProbe() else { return false }
-        return await Self.within(Self.readinessBound) { [self] in try await probeWrite() } != nil
+        return await Self.answer(within: Self.readinessBound) { [self] in try await probeWrite() } != nil
     }
 
     /// A write of 64 KiB that commits and is removed in the same transaction: it goes through
@@ -32,40 +31,5 @@ extension PostgresStore: StoreReadiness {
             try await connection.run("INSERT INTO store_probe (id, at, room) VALUES (\(id), now(), decode(repeat('00', 65536), 'hex'))", logger: logger)
             try await connection.run("DELETE FROM store_probe WHERE id = \(id)", logger: logger)
         }
-    }
-
-    /// `work`'s value, or nil when it fails or has not ended within `bound`. Returns at the bound
-    /// whether or not `work` heeds its cancellation (a hung connection need not).
-    static func within<T: Sendable>(_ bound: Duration, _ work: @escaping @Sendable () async throws -> T) async -> T? {
-        let answer = AnswerOnce<T>()
-        return await withCheckedContinuation { continuation in
-            answer.arm(continuation)
-            let running = Task {
-                answer.give(try? await work())
-            }
-            Task {
-                try? await Task.sleep(for: bound)
-                running.cancel()
-                answer.give(nil)
-            }
-        }
-    }
-}
-
-/// A continuation resumed once, by the first of the parties that answer.
-private final class AnswerOnce<T: Sendable>: Sendable {
-    private let state = Mutex<(continuation: CheckedContinuation<T?, Never>?, answered: Bool)>((nil, false))
-
-    func arm(_ continuation: CheckedContinuation<T?, Never>) {
-        state.withLock { $0.continuation = continuation }
-    }
-
-    func give(_ value: T?) {
-        let continuation = state.withLock { state -> CheckedContinuation<T?, Never>? in
-            guard !state.answered, let continuation = state.continuation else { return nil }
-            state.answered = true
-            return continuation
-        }
-        continuation?.resume(returning: value)
     }
 }
