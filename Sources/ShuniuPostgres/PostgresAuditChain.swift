@@ -16,8 +16,9 @@ enum PostgresAuditChain {
     static let lock: Int64 = 0x5348_554E_4955_0003
     static let genesisHash = String(repeating: "0", count: 64)
 
+    /// Appends `event` inside the caller's transaction, chained to the last entry, and returns it.
     @discardableResult
-    static func append(_ event: AuditEvent, at instant: Date, on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
+    static func append(_ event: AuditEvent, at instant: Date, on connection: PostgresConnection, logger: Logger) async throws -> AuditEntry {
         try await connection.run("SELECT pg_advisory_xact_lock(\(lock))", logger: logger)
         let previous = try await connection.rows("SELECT hash FROM audit_entry ORDER BY id DESC LIMIT 1", logger: logger)
             .first.map { try $0["hash"].decode(String.self) } ?? genesisHash
@@ -32,7 +33,11 @@ enum PostgresAuditChain {
             VALUES (\(id), \(at), \(event.actorKind.rawValue), \(event.actor), \(event.action), \(event.outcome), \(event.subject), \(event.address),
                     \(event.detail), \(previous), \(hash))
             """, logger: logger)
-        return id
+        let millis = (instant.timeIntervalSince1970 * 1000).rounded(.down)
+        return AuditEntry(
+            id: id, at: Date(timeIntervalSince1970: millis / 1000), actorKind: event.actorKind, actor: event.actor, action: event.action,
+            outcome: event.outcome, subject: event.subject, address: event.address, detail: event.detail, previousHash: previous, hash: hash
+        )
     }
 
     /// The time as the chain stores it: UTC, milliseconds, `2026-01-02T03:04:05.678Z`.

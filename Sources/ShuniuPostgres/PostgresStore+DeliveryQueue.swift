@@ -26,7 +26,7 @@ extension PostgresStore: DeliveryQueue {
     @discardableResult
     public func recoverInFlight(destination: String) async throws -> Int {
         let now = Date()
-        return try await transaction("recovering deliveries left in flight") { [logger, instance] connection in
+        return try await write("recovering deliveries left in flight") { [logger, instance] connection in
             try await connection.rows("""
                 UPDATE delivery SET state = 'pending', owner_instance = NULL, lease_until = NULL
                 WHERE destination = \(destination) AND state = 'in_flight' AND (owner_instance = \(instance) OR lease_until <= \(now))
@@ -37,7 +37,7 @@ extension PostgresStore: DeliveryQueue {
 
     public func claimDue(destination: String, mode: Destination.Mode, limit: Int, now: Date) async throws -> [ClaimedDelivery] {
         let leaseUntil = now.addingTimeInterval(TimeInterval(configuration.leaseSeconds))
-        return try await transaction("claiming deliveries") { [logger, instance] connection in
+        return try await write("claiming deliveries") { [logger, instance] connection in
             let heads = try await connection.rows("""
                 SELECT d.id, d.record_id FROM delivery d
                 WHERE d.destination = \(destination)
@@ -87,7 +87,7 @@ extension PostgresStore: DeliveryQueue {
     }
 
     public func completeDeliveries(_ outcomes: [DeliveryOutcome], destination: String, now: Date) async throws {
-        try await transaction("recording delivery outcomes") { [logger, instance] connection in
+        try await write("recording delivery outcomes") { [logger, instance] connection in
             for outcome in outcomes {
                 let response = outcome.response.map { String($0.prefix(4000)) }
                 let held = "AND state = 'in_flight' AND owner_instance = "
@@ -127,7 +127,7 @@ extension PostgresStore: DeliveryQueue {
     }
 
     public func recordBatchHealth(destination: String, failed: Bool, openCircuitUntil: @Sendable (Int) -> Date?) async throws -> DestinationControl {
-        try await transaction("recording a destination's health") { [logger] connection in
+        try await write("recording a destination's health") { [logger] connection in
             if failed {
                 let failures = try await connection.rows("""
                     INSERT INTO destination_state (name, consecutive_failures) VALUES (\(destination), 1)

@@ -16,7 +16,7 @@ extension PostgresStore: IngestLedger {
     static let ingestLock: Int64 = 0x5348_554E_4955_0002
 
     public func commitIngest(_ commit: IngestCommit, receivedAt: Date) async throws -> [RecordResult] {
-        try await transaction("committing an ingest batch") { [logger] connection in
+        try await write("committing an ingest batch") { [logger] connection in
             let claimed = try await connection.rows("""
                 INSERT INTO request_nonce (app_key, nonce, seen_at) VALUES (\(commit.appKey), \(commit.nonce), \(receivedAt))
                 ON CONFLICT (app_key, nonce) DO NOTHING RETURNING nonce

@@ -14,6 +14,8 @@ public final class PostgresStore: Sendable {
     public let instance: String
     let client: PostgresClient
     let logger: Logger
+    /// What this instance's last write found (``StoreReadiness``).
+    let health = PostgresWriteHealth()
     private let running: Task<Void, Never>
 
     /// Connects, migrates the schema (once, however many instances start together) and returns
@@ -88,6 +90,20 @@ public final class PostgresStore: Sendable {
             return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
         } catch {
             throw Self.storeError(error, doing: what)
+        }
+    }
+
+    /// Runs a write in one transaction, as ``transaction(_:_:)``, noting in ``health`` whether the
+    /// database took it.
+    func write<T: Sendable>(_ what: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            let value = try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            health.succeeded()
+            return value
+        } catch {
+            let fault = Self.storeError(error, doing: what)
+            health.failed(error, as: fault)
+            throw fault
         }
     }
 

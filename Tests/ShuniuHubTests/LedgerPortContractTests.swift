@@ -1,5 +1,6 @@
 import Foundation
 import ShuniuCore
+import ShuniuPostgres
 import ShuniuStore
 import ShuniuTesting
 import ShuniuTrust
@@ -17,7 +18,7 @@ struct LedgerPortEngine: Sendable, CustomTestStringConvertible {
         /// The app keys of the two platforms, by platform.
         let appKeys: [PlatformID: String]
         let consumer: Consumer
-        let close: @Sendable () -> Void
+        let close: @Sendable () async -> Void
     }
 
     let name: String
@@ -25,7 +26,7 @@ struct LedgerPortEngine: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     /// Every engine the hub has; each must pass every test of the contract.
-    static let all: [LedgerPortEngine] = [.sqlite]
+    static let all: [LedgerPortEngine] = [.sqlite, .postgres]
 
     static let sqlite = LedgerPortEngine(name: "SQLite") {
         let folder = try TemporaryDirectory()
@@ -44,10 +45,37 @@ struct LedgerPortEngine: Sendable, CustomTestStringConvertible {
         }
     }
 
+    /// `PostgresStore` on a fresh database of the suite's cluster; the consumer and its grant
+    /// registered by SQL, as the platforms are.
+    static let postgres = LedgerPortEngine(name: "PostgreSQL") {
+        let database = try await PostgresTestDatabase.make()
+        let store = try await database.open()
+        let now = Date()
+        let consumer = Consumer(id: "national-hub", name: "上级平台", appKey: "ck-national-hub", requestsPerMinute: 100, createdAt: now, updatedAt: now)
+        do {
+            _ = try await database.cluster.psql(database.url, """
+                INSERT INTO consumer (id, name, status, app_key, app_secret, requests_per_minute, created_at, updated_at)
+                VALUES ('national-hub', '上级平台', 'active', 'ck-national-hub', 'consumer-secret', 100, now(), now());
+                INSERT INTO data_grant (consumer, dataset, purpose, personal_data, approved_by, granted_at, expires_at)
+                VALUES ('national-hub', '500', '招标投标活动监督', false, 'test', now() - interval '1 hour', now() + interval '24 hours');
+                """)
+        } catch {
+            await store.close()
+            throw error
+        }
+        let appKeys = [Fixtures.platformID: PostgresTestDatabase.appKey, Fixtures.otherPlatformID: PostgresTestDatabase.otherAppKey]
+        return Opened(ports: store, appKeys: appKeys, consumer: consumer) { await store.close() }
+    }
+
     func with(_ body: (Opened) async throws -> Void) async throws {
         let opened = try await open()
-        defer { opened.close() }
-        try await body(opened)
+        do {
+            try await body(opened)
+        } catch {
+            await opened.close()
+            throw error
+        }
+        await opened.close()
     }
 }
 
@@ -78,7 +106,7 @@ extension LedgerPortEngine.Opened {
 
 /// The behaviour of the ports that ingest and the read side rely on, written against the ports
 /// alone so that every engine runs the same tests.
-@Suite("Ledger ports: the contract every engine keeps")
+@Suite("Ledger ports: the contract every engine keeps", .postgresCluster)
 struct LedgerPortContractTests {
     typealias Opened = LedgerPortEngine.Opened
 
