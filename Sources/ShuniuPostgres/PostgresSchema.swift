@@ -1,6 +1,6 @@
 /// The PostgreSQL engine's schema, one migration per change; a migration once shipped is never edited.
 ///
-/// The first migration is the SQLite store's schema in its final shape (its 19 migrations folded
+/// The first migration is the SQLite store's schema in its final shape (its 20 migrations folded
 /// into one), with the same table and column names, so that a store can be copied column by
 /// column. The types are PostgreSQL's: `bigint` identities for SQLite's integer keys, `text` for
 /// payloads and JSON (kept byte for byte: hashes and signatures cover them), `bytea` for blobs,
@@ -344,5 +344,14 @@ enum PostgresSchema {
 
         -- Probe rows written and removed to learn whether the store takes writes again.
         CREATE TABLE store_probe (id bigint PRIMARY KEY, at timestamptz NOT NULL, room bytea NOT NULL);
+
+        CREATE TABLE hub_instance (
+            name text PRIMARY KEY,
+            host text NOT NULL,
+            pid integer NOT NULL,
+            version text NOT NULL,
+            started_at timestamptz NOT NULL,
+            seen_at timestamptz NOT NULL
+        );
         """
 }

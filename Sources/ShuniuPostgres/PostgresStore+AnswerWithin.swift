@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// Calls that must answer in time whatever the database does (readiness).
+/// Calls that must answer in time whatever the database does (readiness, a job lock's check).
 extension PostgresStore {
     /// `work`'s value, or nil when it fails or has not ended within `bound`. Returns at the bound
     /// whether or not `work` heeds its cancellation (a hung connection need not).

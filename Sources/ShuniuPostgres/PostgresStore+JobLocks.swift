@@ -1,7 +1,6 @@
 import Foundation
 import PostgresNIO
 import ShuniuCore
-import Synchronization
 
 /// Jobs that run on one instance at a time, through PostgreSQL's session advisory locks.
 ///
@@ -60,41 +59,10 @@ extension PostgresStore: JobLocks {
         }
     }
 
-    /// Whether `connection` is open and answers a query within `timeout`. A query on a connection
-    /// whose server went away may never end, so it runs apart and is given up on at the deadline.
+    /// Whether `connection` is open and answers a query within `timeout` (a query on a
+    /// connection whose server went away may never end).
     private static func answers(_ connection: PostgresConnection, within timeout: Duration, logger: Logger) async -> Bool {
         guard !connection.isClosed else { return false }
-        let verdict = FirstAnswer()
-        return await withCheckedContinuation { continuation in
-            verdict.arm(continuation)
-            let probe = Task {
-                verdict.give((try? await connection.run("SELECT 1", logger: logger)) != nil)
-            }
-            Task {
-                try? await Task.sleep(for: timeout)
-                probe.cancel()
-                verdict.give(false)
-            }
-            connection.closeFuture.whenComplete { _ in verdict.give(false) }
-        }
-    }
-}
-
-/// The first of several answers, given once to the one waiting for it.
-private final class FirstAnswer: Sendable {
-    private let state = Mutex<(continuation: CheckedContinuation<Bool, Never>?, answered: Bool)>((nil, false))
-
-    func arm(_ continuation: CheckedContinuation<Bool, Never>) {
-        state.withLock { $0.continuation = continuation }
-    }
-
-    func give(_ answer: Bool) {
-        let waiting = state.withLock { state -> CheckedContinuation<Bool, Never>? in
-            guard !state.answered else { return nil }
-            state.answered = true
-            defer { state.continuation = nil }
-            return state.continuation
-        }
-        waiting?.resume(returning: answer)
+        return await answer(within: timeout) { try await connection.run("SELECT 1", logger: logger) } != nil
     }
 }

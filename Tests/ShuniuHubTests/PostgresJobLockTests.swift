@@ -8,7 +8,7 @@ import Testing
 
 /// What several instances on one PostgreSQL database share beyond the ports' data: job locks
 /// (one holder, taken over when it dies) and commit wake-ups (`LISTEN`/`NOTIFY`).
-@Suite("PostgreSQL: job locks and commit wake-ups across instances", .postgresCluster, .timeLimit(.minutes(2)))
+@Suite("PostgreSQL: job locks, commit wake-ups and the instance roster across instances", .postgresCluster, .timeLimit(.minutes(2)))
 struct PostgresJobLockTests {
     /// Two stores on one fresh database, as two instances would open it; closed on every path.
     private func withTwoInstances(_ body: (PostgresStore, PostgresStore, String) async throws -> Void) async throws {
@@ -133,6 +133,25 @@ struct PostgresJobLockTests {
             followB.cancel()
             _ = await followA.result
             _ = await followB.result
+        }
+    }
+
+    @Test("Each instance's reports are seen by the others; an instance silent since the cut-off is not")
+    func roster() async throws {
+        try await withTwoInstances { a, b, _ in
+            let now = Date()
+            let old = HubInstance(name: "gone", host: "h0", pid: 1, version: "0.15.0", startedAt: now.addingTimeInterval(-600), seenAt: now.addingTimeInterval(-120))
+            var first = HubInstance(name: "instance-a", host: "h1", pid: 10, version: "0.15.0", startedAt: now, seenAt: now)
+            try await a.reportAlive(old)
+            try await a.reportAlive(first)
+            try await b.reportAlive(HubInstance(name: "instance-b", host: "h2", pid: 20, version: "0.15.0", startedAt: now, seenAt: now.addingTimeInterval(1)))
+            #expect(try await a.instances(seenSince: now.addingTimeInterval(-60)).map(\.name) == ["instance-b", "instance-a"])
+            first.seenAt = now.addingTimeInterval(2)
+            first.startedAt = now.addingTimeInterval(2)
+            try await a.reportAlive(first)
+            let seen = try await b.instances(seenSince: now.addingTimeInterval(-60))
+            #expect(seen.map(\.name) == ["instance-a", "instance-b"])
+            #expect(seen.first.map { abs($0.startedAt.timeIntervalSince(now)) < 0.001 } == true)
         }
     }
 }
