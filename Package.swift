@@ -6,7 +6,9 @@ import PackageDescription
 /// Dependencies point one way: `shuniu` → `ShuniuCLI` → `ShuniuApp` → feature modules → `ShuniuCore`.
 /// Feature modules reach the store through ports, protocols in `ShuniuCore` (Sources/ShuniuCore/Ports);
 /// `ShuniuApp` and `ShuniuCLI` hold the whole engine as `any StoreEngine`, opened in one place each
-/// (`Hub.openStore`, `HubOptions.openStore`: `HubStore`, SQLite). No feature module imports `ShuniuStore`.
+/// (`Hub.openStore`, `HubOptions.openStore`: `HubStore`, SQLite). No feature module imports `ShuniuStore`
+/// or `ShuniuPostgres`, the second engine, which the tests run against the same contracts and
+/// which the composition root will open once it keeps every port.
 /// Only `ShuniuTrust` imports `COpenSSL`; only `ShuniuTransport` imports `CCurl`.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
