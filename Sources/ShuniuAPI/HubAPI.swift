@@ -51,11 +51,12 @@ public struct HubAPI: Sendable {
             try json(["status": "ok"], status: .ok)
         }
         router.get("/readyz") { _, _ in
-            if await store.isReady() { return try json(["status": "ready"], status: .ok) }
+            let engine = store.engineName
+            if await store.isReady() { return try json(["status": "ready", "store": engine], status: .ok) }
             switch store.writeState {
-            case .full(let reason): return try json(["status": "store full", "reason": reason], status: .serviceUnavailable)
-            case .unavailable(let reason): return try json(["status": "store unavailable", "reason": reason], status: .serviceUnavailable)
-            case .writable: return try json(["status": "store unavailable"], status: .serviceUnavailable)
+            case .full(let reason): return try json(["status": "store full", "store": engine, "reason": reason], status: .serviceUnavailable)
+            case .unavailable(let reason): return try json(["status": "store unavailable", "store": engine, "reason": reason], status: .serviceUnavailable)
+            case .writable: return try json(["status": "store unavailable", "store": engine], status: .serviceUnavailable)
             }
         }
         router.get("/metrics") { _, _ in

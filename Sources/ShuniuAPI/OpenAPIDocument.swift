@@ -264,7 +264,7 @@ enum OpenAPIDocument {
           "resolvedBy": {"type": "string"}, "resolvedAt": {"type": "string", "format": "date-time"}, "resolution": {"type": "string"}, "correctedVersion": {"type": "integer"}
         }
       },
-      "Status": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}},
+      "Status": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}, "store": {"type": "string", "description": "/readyz: the storage engine, sqlite or postgres"}, "reason": {"type": "string"}}},
       "ErrorBody": {
         "type": "object", "required": ["error"],
         "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string", "description": "stable, e.g. auth.bad_signature"}, "message": {"type": "string"}}}}

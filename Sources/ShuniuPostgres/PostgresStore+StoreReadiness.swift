@@ -4,6 +4,8 @@ import ShuniuCore
 
 /// Readiness on PostgreSQL: the database answers, and this instance's last write went through.
 extension PostgresStore: StoreReadiness {
+    public var engineName: String { "postgres" }
+
     /// How long a readiness query may take: `/readyz` answers within it even when the database
     /// is gone (a pool that cannot connect waits for its connect timeout, far longer).
     static let readinessBound: Duration = .seconds(2)

@@ -112,7 +112,7 @@ struct IngestTests {
             let health = try await http.send(OutgoingRequest(method: "GET", url: hub.baseURL + "/healthz"))
             #expect(health.status == 200 && health.bodyText.contains("ok"))
             let ready = try await http.send(OutgoingRequest(method: "GET", url: hub.baseURL + "/readyz"))
-            #expect(ready.status == 200 && ready.bodyText.contains("ready"))
+            #expect(ready.status == 200 && ready.bodyText.contains(#""status":"ready""#) && ready.bodyText.contains(#""store":"sqlite""#), "\(ready.bodyText)")
             #expect(ready.headers["content-type"]?.hasPrefix("application/json") == true)
             #expect(try await http.send(OutgoingRequest(method: "GET", url: hub.baseURL + "/api/v1/nothing")).status == 404)
             #expect(try await http.send(OutgoingRequest(method: "GET", url: hub.baseURL + "/api/v1/records")).status == 404)

@@ -148,6 +148,7 @@ struct PostgresLedgerTests {
                 _ = try await database.cluster.psql(maintenance, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)'")
             }
             #expect(await store.isReady())
+            #expect(store.engineName == "postgres")
             try await setReadOnly(true)
             // (The first write may meet a session that was ended: unavailable too, for another reason.)
             #expect(await eventually {

@@ -9,7 +9,4 @@ public protocol StoreEngine:
     PlatformRegistry, ConsumerRegistry, AllowedCodeList,
     AuditTrail, QueueAdministration, RecordArchive, ConnectorAdministration, StoreAdministration,
     JobLocks, CommitEvents, InstanceRoster
-{
-    /// The engine's name, as the configuration spells it: `sqlite`, `postgres`.
-    var engineName: String { get }
-}
+{}

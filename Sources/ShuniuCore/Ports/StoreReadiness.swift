@@ -6,4 +6,7 @@ public protocol StoreReadiness: Sendable {
 
     /// What the store's last write found.
     var writeState: StoreWriteState { get }
+
+    /// The engine's name, as the configuration spells it: `sqlite`, `postgres`.
+    var engineName: String { get }
 }
