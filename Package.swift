@@ -178,7 +178,7 @@ let package = Package(
         .target(
             name: "ShuniuApp",
             dependencies: [
-                "ShuniuCore", "ShuniuSpec", "ShuniuStore", "ShuniuIngest", "ShuniuSharing", "ShuniuAPI", "ShuniuTrust", "ShuniuDelivery", "ShuniuTransport", "ShuniuConnectors",
+                "ShuniuCore", "ShuniuSpec", "ShuniuStore", "ShuniuPostgres", "ShuniuIngest", "ShuniuSharing", "ShuniuAPI", "ShuniuTrust", "ShuniuDelivery", "ShuniuTransport", "ShuniuConnectors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 // HTTPS: `server.tls`, its certificate reloaded on SIGHUP.

@@ -24,7 +24,7 @@ struct StorageConfigurationTests {
             url: "postgres://shuniu@db.internal:5433/shuniu?sslmode=verify-full", passwordFile: "/etc/shuniu/postgres.password",
             poolSize: 20, leaseSeconds: 120
         ))
-        let defaults = try HubConfiguration.parse("storage:\n  engine: postgres\n  postgres:\n    url: postgresql://shuniu@/shuniu\n", file: "hub.yaml")
+        let defaults = try HubConfiguration.parse("storage:\n  engine: postgres\n  postgres:\n    url: postgresql://shuniu@db/shuniu\n", file: "hub.yaml")
         #expect(defaults.postgres?.poolSize == 10 && defaults.postgres?.leaseSeconds == 60)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ShuniuPostgres
 
 /// `storage.postgres`: the database when `storage.engine` is `postgres`.
 ///
@@ -11,13 +12,16 @@ import Foundation
 public struct PostgresSettings: Sendable, Equatable {
     public var url: String
     public var passwordFile: String?
-    public var poolSize = 10
-    public var leaseSeconds = 60
+    public var poolSize = PostgresStoreConfiguration.defaultPoolSize
+    public var leaseSeconds = PostgresStoreConfiguration.defaultLeaseSeconds
 
     /// The environment variable read when no `passwordFile` is configured.
     public static let passwordVariable = "SHUNIU_POSTGRES_PASSWORD"
 
-    public init(url: String, passwordFile: String? = nil, poolSize: Int = 10, leaseSeconds: Int = 60) {
+    public init(
+        url: String, passwordFile: String? = nil, poolSize: Int = PostgresStoreConfiguration.defaultPoolSize,
+        leaseSeconds: Int = PostgresStoreConfiguration.defaultLeaseSeconds
+    ) {
         self.url = url
         self.passwordFile = passwordFile
         self.poolSize = poolSize

@@ -1,4 +1,5 @@
 import ShuniuCore
+import ShuniuPostgres
 import Yams
 
 /// Reads `storage.postgres` (keys: ``PostgresSettings``). The URL's shape is checked here, so a
@@ -30,14 +31,17 @@ struct PostgresSettingsReader {
         return settings
     }
 
-    /// What is wrong with the URL's shape, or nil. The message never repeats a password.
+    /// What is wrong with the URL, or nil: read by the engine's own parser, so that the file is
+    /// refused at its line for what the engine would refuse at start. The message never repeats
+    /// a password.
     static func problem(url: String) -> String? {
-        guard let scheme = url.range(of: "://"), ["postgres", "postgresql"].contains(url[..<scheme.lowerBound]) else {
-            return "must start with postgres:// (postgres://USER@HOST:PORT/DATABASE)"
+        let parsed: PostgresStoreConfiguration
+        do {
+            parsed = try PostgresStoreConfiguration(url: url)
+        } catch {
+            return error.part == "scheme" ? "must start with postgres:// (postgres://USER@HOST:PORT/DATABASE)" : "is not usable: \(error.message)"
         }
-        let rest = url[scheme.upperBound...]
-        let authority = rest.prefix { $0 != "/" && $0 != "?" }
-        if let userInfo = authority.range(of: "@", options: .backwards).map({ authority[..<$0.lowerBound] }), userInfo.contains(":") {
+        if parsed.password != nil {
             return "must not hold a password: put it in 'storage.postgres.passwordFile' or $\(PostgresSettings.passwordVariable)"
         }
         return nil
