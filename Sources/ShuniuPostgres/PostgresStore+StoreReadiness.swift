@@ -27,7 +27,7 @@ extension PostgresStore: StoreReadiness {
 
     /// A write of 64 KiB that commits and is removed in the same transaction: it goes through
     /// only when the database takes writes (it is logged before it commits).
-    func probeWrite() async throws {
+    public func probeWrite() async throws {
         try await write("probing whether the database takes writes") { [logger] connection in
             let id = Int64.random(in: 1...Int64.max)
             try await connection.run("INSERT INTO store_probe (id, at, room) VALUES (\(id), now(), decode(repeat('00', 65536), 'hex'))", logger: logger)

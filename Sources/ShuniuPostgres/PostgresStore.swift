@@ -7,7 +7,8 @@ import ShuniuCore
 /// The PostgreSQL engine: the store's ports on one database that several hub instances share.
 ///
 /// It owns postgres-nio's connection pool and the task that runs it: ``open(_:instance:logger:openTimeout:)``
-/// starts both and brings the schema up to date, ``close()`` ends them. A store must be closed.
+/// starts both and brings the schema up to date, ``shutDown()`` ends them and waits (``close()``
+/// ends them without waiting, for the hub's last step). A store must be closed.
 public final class PostgresStore: Sendable {
     public let configuration: PostgresStoreConfiguration
     /// This instance's name, written on the deliveries it claims.
@@ -29,7 +30,7 @@ public final class PostgresStore: Sendable {
         do {
             try await store.migrate(within: openTimeout)
         } catch {
-            await store.close()
+            await store.shutDown()
             throw error
         }
         return store
@@ -49,10 +50,16 @@ public final class PostgresStore: Sendable {
         running = Task { await client.run() }
     }
 
-    /// Ends the pool's task and closes its connections.
-    public func close() async {
+    /// Ends the pool's task and waits until its connections are closed.
+    public func shutDown() async {
         running.cancel()
         await running.value
+    }
+
+    /// Ends the pool's task: its connections close on their own (``StoreAdministration``'s
+    /// close, which cannot wait). Closing twice is harmless.
+    public func close() {
+        running.cancel()
     }
 
     static func clientConfiguration(_ settings: PostgresStoreConfiguration) throws -> PostgresClient.Configuration {

@@ -12,18 +12,33 @@ import Synchronization
 final class PostgresWriteHealth: Sendable {
     private let state = Mutex<StoreWriteState>(.writable)
     private let lastProbe = Mutex<ContinuousClock.Instant?>(nil)
+    private let onChange = Mutex<(@Sendable (StoreWriteState) -> Void)?>(nil)
 
     var current: StoreWriteState { state.withLock { $0 } }
 
+    /// Tells `handler` of every change of state from now on (the daemon logs them).
+    func observe(_ handler: @escaping @Sendable (StoreWriteState) -> Void) {
+        onChange.withLock { $0 = handler }
+    }
+
     /// Notes a write that committed.
     func succeeded() {
-        state.withLock { $0 = .writable }
+        change(to: .writable)
     }
 
     /// Notes a write that failed with `error`, given as `fault` (``PostgresStore/storeError(_:doing:)``).
     func failed(_ error: any Error, as fault: StoreError) {
         guard Self.isDatabaseFault(error) else { return }
-        state.withLock { $0 = fault.code == .full ? .full(reason: fault.message) : .unavailable(reason: fault.message) }
+        change(to: fault.code == .full ? .full(reason: fault.message) : .unavailable(reason: fault.message))
+    }
+
+    /// Sets the state, telling the observer when it changed.
+    private func change(to next: StoreWriteState) {
+        let changed = state.withLock { current in
+            defer { current = next }
+            return current != next
+        }
+        if changed, let handler = onChange.withLock({ $0 }) { handler(next) }
     }
 
     /// Whether a probe write may run now: at most one a second, so that unauthenticated

@@ -60,11 +60,11 @@ struct LedgerPortEngine: Sendable, CustomTestStringConvertible {
                 VALUES ('national-hub', '500', '招标投标活动监督', false, 'test', now() - interval '1 hour', now() + interval '24 hours');
                 """)
         } catch {
-            await store.close()
+            await store.shutDown()
             throw error
         }
         let appKeys = [Fixtures.platformID: PostgresTestDatabase.appKey, Fixtures.otherPlatformID: PostgresTestDatabase.otherAppKey]
-        return Opened(ports: store, appKeys: appKeys, consumer: consumer) { await store.close() }
+        return Opened(ports: store, appKeys: appKeys, consumer: consumer) { await store.shutDown() }
     }
 
     func with(_ body: (Opened) async throws -> Void) async throws {

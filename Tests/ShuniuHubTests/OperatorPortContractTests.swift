@@ -1,6 +1,7 @@
 import Foundation
 import ShuniuApp
 import ShuniuCore
+import ShuniuPostgres
 import ShuniuStore
 import ShuniuTesting
 import ShuniuTrust
@@ -15,7 +16,7 @@ struct OperatorPortEngine: Sendable, CustomTestStringConvertible {
         let store: any StoreEngine
         /// A folder of the test's own, removed on close (checkpoint files, backups).
         let folder: String
-        let close: @Sendable () -> Void
+        let close: @Sendable () async -> Void
     }
 
     let name: String
@@ -23,7 +24,7 @@ struct OperatorPortEngine: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     /// Every engine the hub has; each must pass every test of the contract.
-    static let all: [OperatorPortEngine] = [.sqlite]
+    static let all: [OperatorPortEngine] = [.sqlite, .postgres]
 
     static let sqlite = OperatorPortEngine(name: "SQLite") {
         let folder = try TemporaryDirectory()
@@ -34,10 +35,29 @@ struct OperatorPortEngine: Sendable, CustomTestStringConvertible {
         }
     }
 
+    /// `PostgresStore` on a fresh database of the suite's cluster, nothing registered.
+    static let postgres = OperatorPortEngine(name: "PostgreSQL") {
+        let folder = try TemporaryDirectory()
+        let database = try await PostgresTestDatabase.make()
+        let store = try await PostgresStore.open(
+            PostgresStoreConfiguration(url: database.url + "?sslmode=disable"), logger: PostgresTestDatabase.logger,
+            openTimeout: PostgresTestDatabase.openTimeout
+        )
+        return Opened(store: store, folder: folder.path) {
+            await store.shutDown()
+            folder.remove()
+        }
+    }
+
     func with(_ body: (Opened) async throws -> Void) async throws {
         let opened = try await open()
-        defer { opened.close() }
-        try await body(opened)
+        do {
+            try await body(opened)
+        } catch {
+            await opened.close()
+            throw error
+        }
+        await opened.close()
     }
 }
 
@@ -85,7 +105,7 @@ extension OperatorPortEngine.Opened {
 
 /// The behaviour of the ports operators (the `shuniu` commands, the daemon's housekeeping) rely
 /// on, written against the ports alone so that every engine runs the same tests.
-@Suite("Operator ports: the contract every engine keeps")
+@Suite("Operator ports: the contract every engine keeps", .postgresCluster)
 struct OperatorPortContractTests {
     typealias Opened = OperatorPortEngine.Opened
 
@@ -419,9 +439,9 @@ struct OperatorPortContractTests {
     @Test("A closed engine can be closed again", arguments: OperatorPortEngine.all)
     func closing(engine: OperatorPortEngine) async throws {
         let opened = try await engine.open()
-        defer { opened.close() }
         try opened.store.close()
         try opened.store.close()
+        await opened.close()
     }
 }
 

@@ -103,7 +103,7 @@ struct PostgresConfigurationTests {
         let configuration = try PostgresStoreConfiguration(url: "postgres://hub:\(secret)@127.0.0.1:\(port)/shuniu?sslmode=disable")
         do {
             let store = try await PostgresStore.open(configuration, logger: PostgresTestDatabase.logger, openTimeout: .seconds(3))
-            await store.close()
+            await store.shutDown()
             Issue.record("opened a database that is not there")
         } catch let error as StoreError {
             #expect(error.code == .cannotOpen)

@@ -41,10 +41,10 @@ struct PostgresIngestLedgerTests {
         do {
             try await body(store, database)
         } catch {
-            await store.close()
+            await store.shutDown()
             throw error
         }
-        await store.close()
+        await store.shutDown()
     }
 
     @Test("New versions, duplicates, 一数一源 with successors, and a delete sent where the record went")

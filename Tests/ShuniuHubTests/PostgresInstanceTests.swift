@@ -21,10 +21,10 @@ struct PostgresInstanceTests {
             for index in 1...count { stores.append(try await database.open(instance: "i\(index)", leaseSeconds: leaseSeconds)) }
             try await body(stores, database)
         } catch {
-            for store in stores { await store.close() }
+            for store in stores { await store.shutDown() }
             throw error
         }
-        for store in stores { await store.close() }
+        for store in stores { await store.shutDown() }
     }
 
     private func commit(_ records: [(key: String, content: String)], _ destinations: [String], into store: PostgresStore) async throws {
@@ -190,7 +190,7 @@ struct PostgresInstanceTests {
             for try await store in group { opened.append(store) }
             return opened
         }
-        for store in stores { await store.close() }
+        for store in stores { await store.shutDown() }
         #expect(stores.count == 3)
         #expect(try await database.cluster.psql(database.url, "SELECT string_agg(identifier, ',') FROM shuniu_migration") == "1-initial")
     }

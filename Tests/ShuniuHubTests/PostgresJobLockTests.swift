@@ -19,15 +19,15 @@ struct PostgresJobLockTests {
             do {
                 try await body(first, second, database.url)
             } catch {
-                await second.close()
+                await second.shutDown()
                 throw error
             }
-            await second.close()
+            await second.shutDown()
         } catch {
-            await first.close()
+            await first.shutDown()
             throw error
         }
-        await first.close()
+        await first.shutDown()
     }
 
     /// What the jobs and followers saw, shared with the tasks that run them.

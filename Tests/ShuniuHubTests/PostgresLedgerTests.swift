@@ -14,18 +14,18 @@ struct PostgresLedgerTests {
         let first = try await database.open(instance: "i1")
         let second: PostgresStore
         do { second = try await database.open(instance: "i2") } catch {
-            await first.close()
+            await first.shutDown()
             throw error
         }
         do {
             try await body(first, second, database)
         } catch {
-            await first.close()
-            await second.close()
+            await first.shutDown()
+            await second.shutDown()
             throw error
         }
-        await first.close()
-        await second.close()
+        await first.shutDown()
+        await second.shutDown()
     }
 
     @Test("Two instances appending audit entries at once form one unbroken chain")
@@ -167,9 +167,9 @@ struct PostgresLedgerTests {
             #expect(await store.isReady() == false)
             #expect(ContinuousClock.now - started < .seconds(5))
         } catch {
-            await store.close()
+            await store.shutDown()
             throw error
         }
-        await store.close()
+        await store.shutDown()
     }
 }

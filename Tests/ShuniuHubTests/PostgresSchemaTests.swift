@@ -34,7 +34,7 @@ struct PostgresSchemaTests {
 
         let database = try await PostgresTestDatabase.make()
         let postgresStore = try await database.open()
-        await postgresStore.close()
+        await postgresStore.shutDown()
         let listed = try await database.cluster.psql(database.url, """
             SELECT table_name || '.' || column_name FROM information_schema.columns
             WHERE table_schema = 'public' AND table_name <> 'shuniu_migration' ORDER BY 1
@@ -51,10 +51,10 @@ struct PostgresSchemaTests {
         do {
             try await StorePortEngine.commit([("A", "a1")], ["up"], into: store, appKey: PostgresTestDatabase.appKey)
         } catch {
-            await store.close()
+            await store.shutDown()
             throw error
         }
-        await store.close()
+        await store.shutDown()
         for (statement, message) in [
             ("UPDATE record_version SET normalized_payload = '{}'", "record versions are immutable"),
             ("DELETE FROM record_version", "record versions are immutable"),
@@ -103,9 +103,9 @@ struct PostgresSchemaTests {
                 #expect(error.message.contains("foreign key"), "\(error.message)")
             }
         } catch {
-            await store.close()
+            await store.shutDown()
             throw error
         }
-        await store.close()
+        await store.shutDown()
     }
 }

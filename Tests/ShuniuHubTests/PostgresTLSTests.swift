@@ -24,7 +24,7 @@ struct PostgresTLSTests {
             for parameters in ["sslmode=require", "sslmode=prefer", "sslmode=verify-full&sslrootcert=\(folder.file("ca.pem"))"] {
                 let store = try await open(parameters, timeout: .seconds(30))
                 let control = try? await store.destinationControl("up")
-                await store.close()
+                await store.shutDown()
                 #expect(control?.consecutiveFailures == 0, "\(parameters)")
             }
             let refused = [
@@ -34,7 +34,7 @@ struct PostgresTLSTests {
                 for parameters in refused {
                     group.addTask {
                         do {
-                            await (try open(parameters, timeout: .seconds(4))).close()
+                            await (try open(parameters, timeout: .seconds(4))).shutDown()
                             return (parameters, nil)
                         } catch {
                             return (parameters, (error as? StoreError)?.code)

@@ -44,7 +44,7 @@ struct PostgresTestDatabase: Sendable {
                 ON CONFLICT DO NOTHING
                 """)
         } catch {
-            await store.close()
+            await store.shutDown()
             throw error
         }
         return store

@@ -48,7 +48,7 @@ struct StorePortEngine: Sendable, CustomTestStringConvertible {
         // A lease longer than any test: here a claim ends only when completed or recovered, as on
         // SQLite; the leases' own tests are in PostgresInstanceTests.
         let store = try await database.open(leaseSeconds: 86_400)
-        return Opened(ports: store, appKey: PostgresTestDatabase.appKey) { await store.close() }
+        return Opened(ports: store, appKey: PostgresTestDatabase.appKey) { await store.shutDown() }
     }
 
     /// Commits one batch through the ingest ledger, as ingest would: a project record (dataset
