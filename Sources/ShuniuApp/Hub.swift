@@ -10,6 +10,7 @@ import ShuniuCore
 import ShuniuDelivery
 import ShuniuIngest
 import ShuniuMapping
+import ShuniuPostgres
 import ShuniuSharing
 import ShuniuSpec
 import ShuniuStore
@@ -36,6 +37,8 @@ public struct Hub: Sendable {
     public let refusals: RefusalTally
     /// The certificate and key served when `server.tls` is set; read again on SIGHUP.
     public let serverTLS: ServerTLSState?
+    /// This process as the store's roster knows it: one name for its reports and its delivery claims.
+    public let instance: HubInstance
     let logger: Logger
 
     /// Puts the operators' allowed codes in force again, as SIGHUP does (tests).
@@ -43,43 +46,31 @@ public struct Hub: Sendable {
         await AllowedCodesReloader(store: store, codes: spec.knownInvalidCodes, logger: logger).reload(trigger: "call")
     }
 
-    /// Opens the store (running migrations) and loads the spec; fails with every problem found,
-    /// or with a ``ServerTLSProblem`` when `server.tls` names a pair that cannot be served.
-    /// `spec`, when given, is used instead of loading `configuration.specDir` again (tests start
-    /// many hubs on the repository's spec).
-    public init(configuration: HubConfiguration, logger: Logger, spec: DataSpec? = nil) throws {
+    /// Loads the spec and the mapping files, opens the store (running migrations) and puts the
+    /// operators' allowed codes in force; fails with every problem found, or with a
+    /// ``ServerTLSProblem`` when `server.tls` names a pair that cannot be served. `spec`, when
+    /// given, is used instead of loading `configuration.specDir` again (tests start many hubs on
+    /// the repository's spec). Files are read on a thread of their own, off the cooperative pool.
+    public init(configuration: HubConfiguration, logger: Logger, spec: DataSpec? = nil) async throws {
         self.configuration = configuration
         self.logger = logger
-        // Every digest and HMAC the hub offers must work before any request is taken.
-        try CryptoSelfCheck.run()
-        var spec = try spec ?? SpecLoader.load(directory: configuration.specDir)
-        // The operators' allowed codes are this hub's store's: a list of its own, shared with nobody.
-        spec.knownInvalidCodes = spec.knownInvalidCodes.withoutOperatorEntries()
-        self.spec = spec
-        let thisYear = CalendarDay(Date()).year
-        if !spec.calendar.years.contains(thisYear) {
-            logger.warning("no holiday calendar for this year: working-day deadlines count weekends only", metadata: [
-                "year": "\(thisYear)", "add": "\(configuration.specDir)/calendar/\(thisYear).yaml",
-            ])
-        }
-        self.mappings = MappingRegistry(folder: configuration.platformMappingsDir, spec: spec)
-        self.mappingReport = mappings.reload()
-        if let settings = configuration.tls {
-            self.serverTLS = try ServerTLSState(settings: settings)
-        } else {
-            self.serverTLS = nil
-        }
-        self.store = try Hub.openStore(configuration)
-        if let problem = store.auditKeyProblem {
-            try? store.close()
-            throw StoreError(.auditKey, problem)
-        }
+        let files = try await onOwnThread { try HubFiles.load(configuration, logger: logger, spec: spec) }
+        self.mappings = files.mappings
+        self.mappingReport = files.mappingReport
+        self.serverTLS = files.serverTLS
+        let instance = InstanceHeartbeat.thisProcess()
+        let store = try await Hub.openStore(configuration, instance: instance.name, logger: logger)
+        var spec = files.spec
         do {
-            spec.knownInvalidCodes.replaceOperatorEntries(AllowedCodesReloader.entries(try store.allowedCodesAtStart()))
+            if let problem = store.auditKeyProblem { throw StoreError(.auditKey, problem) }
+            spec.knownInvalidCodes.replaceOperatorEntries(AllowedCodesReloader.entries(try await store.allowedCodes()))
         } catch {
             try? store.close()
             throw error
         }
+        self.instance = instance
+        self.store = store
+        self.spec = spec
         let trustList = TrustList.load(directory: configuration.certsDir)
         for problem in trustList.refused { logger.error("CA folder refused", metadata: ["problem": "\(problem)"]) }
         self.crls = CRLRefresher(trust: trustList, cache: CRLCache(folder: configuration.crlDir), settings: configuration.crl)
@@ -87,13 +78,21 @@ public struct Hub: Sendable {
         self.refusals = RefusalTally(refusalsPerMinute: configuration.refusalsPerMinutePerAddress)
     }
 
-    /// The one place the daemon opens its store (running migrations): the embedded SQLite
-    /// engine in `storage.dataDir`.
-    static func openStore(_ configuration: HubConfiguration) throws -> any StoreEngine {
-        guard configuration.engine == .sqlite else {
-            throw StoreError(.unavailable, "storage.engine: postgres is not served by this build yet; set 'storage.engine: sqlite'")
+    /// The one place the daemon opens its store (running migrations): the embedded SQLite engine
+    /// in `storage.dataDir`, or the PostgreSQL database of `storage.postgres`, which this process
+    /// joins as `instance` (the name on its delivery claims and in the roster).
+    static func openStore(_ configuration: HubConfiguration, instance: String, logger: Logger) async throws -> any StoreEngine {
+        switch configuration.engine {
+        case .sqlite:
+            return try await onOwnThread {
+                try HubStore(directory: configuration.dataDir, maxSizeBytes: configuration.maxStoreBytes, auditKeyFile: configuration.auditKeyFile)
+            }
+        case .postgres:
+            guard let settings = configuration.postgres else {
+                throw StoreError(.cannotOpen, "storage.engine is postgres but storage.postgres is not set")
+            }
+            return try await PostgresStore.open(try settings.storeConfiguration(), instance: instance, logger: logger)
         }
-        return try HubStore(directory: configuration.dataDir, maxSizeBytes: configuration.maxStoreBytes, auditKeyFile: configuration.auditKeyFile)
     }
 
     /// Writes every refusal summary counted so far, the minute under way's too (tests, shutdown).
@@ -206,7 +205,7 @@ public struct Hub: Sendable {
                     .init(service: RefusalSummaryWriter(tally: refusals, store: store, logger: logger)),
                     .init(service: HTTPClientService(client: http)),
                     .init(service: CommitRelay(events: store, commits: commits, wakeups: wakeups, logger: logger)),
-                    .init(service: InstanceHeartbeat(roster: store, instance: InstanceHeartbeat.thisProcess(), logger: logger)),
+                    .init(service: InstanceHeartbeat(roster: store, instance: instance, logger: logger)),
                     .init(service: CRLUpdater(refresher: crls, trust: trust, send: { try await http.send($0) }, logger: logger)),
                     .init(service: ExclusiveService(job: "nonce-janitor", locks: store, service: NonceJanitor(ingest: ingest, logger: logger), logger: logger)),
                     .init(service: StoreHealthMonitor(store: store, factory: metrics, logger: logger)),

@@ -28,7 +28,7 @@ struct AuditCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             let entries = try await store.auditEntries(limit: limit, action: action, since: since.flatMap { TimeArgument.parse($0) }, actor: actor)
             if output.json { return try Output.json(entries.map(AuditEntryView.init)) }
@@ -54,7 +54,7 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try hub.configuration()
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             let report = try await store.verifyAudit(checkpoints: AuditCheckpointLog(path: configuration.auditCheckpointFile).checkpoints())
             if output.json {

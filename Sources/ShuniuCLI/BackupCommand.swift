@@ -14,7 +14,7 @@ struct BackupCommand: AsyncParsableCommand {
     @Argument(help: "The new file, e.g. /backup/shuniu-2026-12-01.sqlite (never overwritten).") var file: String
 
     func run() async throws {
-        let store = try hub.openStore()
+        let store = try await hub.openStore()
         defer { try? store.close() }
         let check: BackupCheck
         do {

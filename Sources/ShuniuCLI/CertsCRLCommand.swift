@@ -36,7 +36,7 @@ extension CertsCommand.CRL {
             if let ca, trust.authority(id: ca) == nil {
                 throw CLIFailure.notFound("'\(ca)' is not a recognized CA (recognized: \(trust.authorities.map(\.id).joined(separator: ", ")))")
             }
-            let store = try hub.openStore(create: true)
+            let store = try await hub.openStore(create: true)
             defer { try? store.close() }
             let refresher = CRLRefresher(trust: trust, cache: CRLCache(folder: configuration.crlDir), settings: configuration.crl)
             let reports = await refresher.refreshAll(ca: ca)

@@ -37,7 +37,7 @@ struct CodesCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let kind = KnownInvalidCodes.kindFailingOnlyCheckCharacter(code) else { throw CLIFailure("not an allowable code") }
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             let before = try await store.auditEntries(limit: 1).first?.id ?? 0
             do {
@@ -56,7 +56,7 @@ struct CodesCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             let codes = try await store.allowedCodes()
             if output.json { return try Output.json(codes) }
@@ -75,7 +75,7 @@ struct CodesCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Seconds to wait for a running hub's answer.") var wait: Int = 10
 
         func run() async throws {
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             let before = try await store.auditEntries(limit: 1).first?.id ?? 0
             do {

@@ -20,7 +20,7 @@ struct ConnectorsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let connectors = try hub.configuration().connectors
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             let views = ConnectorView.merge(connectors, try await store.connectorStates())
             if output.json { return try Output.json(views) }
@@ -40,7 +40,7 @@ struct ConnectorsCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Why, for the audit log.") var reason: String?
 
         func run() async throws {
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             let reset = try await store.resetConnectorCursor(connector: name, endpoint: endpoint, by: operatorOption.resolved, reason: reason)
             guard !reset.isEmpty else {

@@ -39,7 +39,7 @@ struct ConsumersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try hub.configuration()
-            let store = try hub.openStore(create: true)
+            let store = try await hub.openStore(create: true)
             defer { try? store.close() }
             let now = Date()
             let secret = RandomToken.hex(bytes: 32)
@@ -68,7 +68,7 @@ struct ConsumersCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             let consumers = try await store.consumers()
             if output.json { return try Output.json(consumers.map(ConsumerView.init)) }
@@ -87,7 +87,7 @@ struct ConsumersCommand: AsyncParsableCommand {
         @Argument(help: "The consumer's id.") var id: String
 
         func run() async throws {
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             guard let consumer = try await store.consumer(id) else { throw CLIFailure.notFound("no consumer \(id) is registered") }
             let grants = try await store.grants(consumer: id)
@@ -127,7 +127,7 @@ struct ConsumersCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard (1...100_000).contains(requestsPerMinute) else { throw CLIFailure("the rate limit must be from 1 to 100000 requests a minute") }
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             do {
                 let consumer = try await store.setConsumerRateLimit(id, to: requestsPerMinute, by: operatorOption.resolved)
@@ -154,7 +154,7 @@ struct ConsumersCommand: AsyncParsableCommand {
             let configuration = try hub.configuration()
             let (certificate, chainCertificates) = try PlatformCertsArguments.certificate(file, chain: chain)
             let verdict = PlatformCertsArguments.verification(configuration, certs: certs).verify(certificate, chain: chainCertificates, at: Date())
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             guard verdict.valid, let ca = verdict.ca, let identity = verdict.identity else {
                 let reasons = verdict.reasons.map { "\($0.code): \($0.message)" }
@@ -190,7 +190,7 @@ struct ConsumersCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Why, for the audit log.") var reason: String?
 
         func apply(_ status: ConsumerStatus) async throws {
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             do {
                 let consumer = try await store.setConsumerStatus(id, to: status, by: operatorOption.resolved, reason: reason)

@@ -41,7 +41,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
         @Option(name: .long, help: "How many at most.") var limit = 100
 
         func run() async throws {
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             let letters = try await store.deadLetters(filters.filter, limit: limit)
             if output.json { return try Output.json(letters) }
@@ -61,7 +61,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
         @Argument(help: "The dead letter's id.") var id: Int64
 
         func run() async throws {
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             guard let letter = try await store.deadLetter(id: id) else { throw CLIFailure.notFound("no dead letter \(id)") }
             if output.json { return try Output.json(letter) }
@@ -100,7 +100,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
         @OptionGroup var selection: Selection
 
         func run() async throws {
-            let store = try selection.hub.openStore()
+            let store = try await selection.hub.openStore()
             defer { try? store.close() }
             let count = try await store.retryDeadLetters(ids: selection.chosenIDs, matching: selection.filters.filter, by: selection.operatorOption.resolved)
             print("queued \(count) dead letter(s) again")
@@ -113,7 +113,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Why, for the audit log.") var reason: String?
 
         func run() async throws {
-            let store = try selection.hub.openStore()
+            let store = try await selection.hub.openStore()
             defer { try? store.close() }
             let count = try await store.discardDeadLetters(
                 ids: selection.chosenIDs, matching: selection.filters.filter, by: selection.operatorOption.resolved, reason: reason

@@ -77,7 +77,7 @@ struct DemoCommand: AsyncParsableCommand {
         connector.retrySeconds = 1
         connector.maxRetrySeconds = 2
         configuration.connectors = [connector]
-        let hub = try Hub(configuration: configuration, logger: logger)
+        let hub = try await Hub(configuration: configuration, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let group = try hub.makeServiceGroup { continuation.yield($0) }
         let running = Task { try await group.run() }

@@ -20,7 +20,7 @@ struct DestinationsCommand: AsyncParsableCommand {
             let destinations = configuration.destinations
             // Without a daemon nothing is delivered, paused or not: said first.
             let process = HubProcessView(dataDir: configuration.dataDir)
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             let stats = try await store.queueStats(destinations: destinations.map(\.name))
             if output.json {
@@ -69,7 +69,7 @@ struct DestinationsCommand: AsyncParsableCommand {
             guard names.contains(name) else {
                 throw CLIFailure.notFound("no destination '\(name)' is configured (configured: \(names.joined(separator: ", ")))")
             }
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             try await store.setDestinationPaused(name, paused: paused, by: operatorOption.resolved, reason: reason)
             print("\(name) is now \(paused ? "paused" : "running")")

@@ -26,7 +26,7 @@ struct DisputesCommand: AsyncParsableCommand {
                 guard let parsed = DisputeStatus(rawValue: status) else { throw ValidationError("--status must be open, corrected, rejected or all") }
                 wanted = parsed
             }
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             let disputes = try await store.disputes(platform: platform, status: wanted)
             if output.json { return try Output.json(disputes) }
@@ -48,7 +48,7 @@ struct DisputesCommand: AsyncParsableCommand {
         @Argument(help: "The dispute's number.") var id: Int64
 
         func run() async throws {
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             guard let dispute = try await store.dispute(id) else { throw CLIFailure.notFound("no dispute \(id)") }
             if output.json { return try Output.json(dispute) }
@@ -78,7 +78,7 @@ struct DisputesCommand: AsyncParsableCommand {
         func run() async throws {
             let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !reason.isEmpty else { throw ValidationError("--reason must say why the record stands") }
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             do {
                 let dispute = try await store.rejectDispute(id, by: operatorOption.resolved, reason: reason)

@@ -44,7 +44,7 @@ struct GrantsCommand: AsyncParsableCommand {
             guard let expiry = Self.expiry(until), expiry > now else {
                 throw ValidationError("--until must be a future day yyyy-MM-dd or time yyyy-MM-ddTHH:mm, got '\(until)'")
             }
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             let grant: DataGrant
             do {
@@ -73,7 +73,7 @@ struct GrantsCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Only this consumer's.") var consumer: String?
 
         func run() async throws {
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             let grants = try await store.grants(consumer: consumer)
             if output.json { return try Output.json(grants) }
@@ -98,7 +98,7 @@ struct GrantsCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Why, for the audit log.") var reason: String?
 
         func run() async throws {
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             do {
                 let grant = try await store.revokeGrant(id, by: operatorOption.resolved, reason: reason)

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import ShuniuApp
+import Logging
 import ShuniuCore
+import ShuniuPostgres
 import ShuniuStore
 
 /// Options every command that touches the hub shares: where its configuration and store are.
@@ -32,22 +34,36 @@ struct HubOptions: ParsableArguments {
     ///
     /// A `--data-dir` must name a folder that exists: a typo there would otherwise become a new,
     /// empty hub that the daemon never reads. The configured folder may be made.
-    func openStore(create: Bool = false) throws -> any StoreEngine {
+    func openStore(create: Bool = false) async throws -> any StoreEngine {
         let configuration = try configuration()
         if create, let dataDir, !FileManager.default.fileExists(atPath: dataDir) {
             throw CLIFailure.notFound(
                 "--data-dir \(dataDir): no such folder; a store is only made in a folder that exists (check the path, or create the folder first)"
             )
         }
-        return try open(configuration, create: create)
+        return try await open(configuration, create: create)
     }
 
-    /// The one place the CLI opens the concrete engine: the SQLite store in `storage.dataDir`.
-    private func open(_ configuration: HubConfiguration, create: Bool) throws -> any StoreEngine {
-        guard configuration.engine == .sqlite else {
-            throw CLIFailure("storage.engine: postgres is not served by this build yet; set 'storage.engine: sqlite'")
+    /// The one place the CLI opens the concrete engine: the SQLite store in `storage.dataDir`, or
+    /// the PostgreSQL database of `storage.postgres` (which the daemons may be using meanwhile).
+    private func open(_ configuration: HubConfiguration, create: Bool) async throws -> any StoreEngine {
+        switch configuration.engine {
+        case .sqlite:
+            return try HubStore(directory: configuration.dataDir, create: create, auditKeyFile: configuration.auditKeyFile)
+        case .postgres:
+            guard let settings = configuration.postgres else {
+                throw CLIFailure("storage.engine is postgres but storage.postgres is not set")
+            }
+            var logger = Logger(label: "shuniu.postgres")
+            logger.logLevel = .error
+            do {
+                return try await PostgresStore.open(
+                    try settings.storeConfiguration(), instance: "cli-" + PostgresStore.defaultInstanceName(), logger: logger, openTimeout: .seconds(20)
+                )
+            } catch let error as PostgresSettingsError {
+                throw CLIFailure(error.description)
+            }
         }
-        return try HubStore(directory: configuration.dataDir, create: create, auditKeyFile: configuration.auditKeyFile)
     }
 }
 

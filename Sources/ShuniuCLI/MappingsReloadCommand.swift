@@ -21,7 +21,7 @@ extension MappingsCommand {
             guard let pid = configuration.runningDaemon else {
                 throw CLIFailure.hub("no hub runs on \(configuration.dataDir); a hub reads the mapping files when it starts — check them with `shuniu mappings check`")
             }
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             let request = try await store.appendAudit(AuditEvent(
                 actorKind: .operator, actor: operatorOption.resolved, action: "mappings.reload.requested", outcome: "ok",

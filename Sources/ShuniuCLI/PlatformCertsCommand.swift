@@ -33,7 +33,7 @@ extension PlatformsCommand.Certs {
             let platformID = try PlatformCertsArguments.platformID(id)
             let configuration = try hub.configuration()
             let (certificate, chainCertificates) = try PlatformCertsArguments.certificate(file, chain: chain)
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             guard let platform = try await store.platform(platformID) else {
                 throw CLIFailure.notFound("no platform \(id) is registered")
@@ -98,7 +98,7 @@ extension PlatformsCommand.Certs {
 
         func run() async throws {
             let platformID = try PlatformCertsArguments.platformID(id)
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             guard try await store.platform(platformID) != nil else { throw CLIFailure.notFound("no platform \(id) is registered") }
             let now = Date()
@@ -122,7 +122,7 @@ extension PlatformsCommand.Certs {
 
         func run() async throws {
             let platformID = try PlatformCertsArguments.platformID(id)
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             let normalized = fingerprint.replacingOccurrences(of: ":", with: "").lowercased()
             do {

@@ -27,7 +27,7 @@ extension PlatformsCommand {
             guard let successor = PlatformID(rawValue: id), let predecessorID = PlatformID(rawValue: predecessor) else {
                 throw CLIFailure("not platform codes")
             }
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             do {
                 let platform = try await store.addPredecessor(predecessorID, to: successor, reason: reason, by: operatorOption.resolved)

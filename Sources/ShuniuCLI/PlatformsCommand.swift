@@ -71,7 +71,7 @@ struct PlatformsCommand: AsyncParsableCommand {
                     "--datasets: \(unknown.map(\.rawValue).joined(separator: ", ")) \(unknown.count == 1 ? "is not a dataset" : "are not datasets") of the common spec in \(specDir) (`shuniu spec list` shows them)"
                 )
             }
-            let store = try hub.openStore(create: true)
+            let store = try await hub.openStore(create: true)
             defer { try? store.close() }
             let now = Date()
             let credential = PlatformCredential(appKey: appKey ?? "ak" + RandomToken.hex(bytes: 8), secret: RandomToken.hex(bytes: 32))
@@ -100,7 +100,7 @@ struct PlatformsCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             let platforms = try await store.platforms()
             if output.json { return try Output.json(platforms) }
@@ -124,7 +124,7 @@ struct PlatformsCommand: AsyncParsableCommand {
         @Argument(help: "The platform's 11-character code.") var id: String
 
         func run() async throws {
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             guard let platformID = PlatformID(rawValue: id), let platform = try await store.platform(platformID) else {
                 throw CLIFailure.notFound("no platform \(id) is registered")
@@ -176,7 +176,7 @@ struct PlatformsCommand: AsyncParsableCommand {
             guard let platformID = PlatformID(rawValue: id) else {
                 throw CLIFailure("'\(id)' is not a platform code (11 characters of 0-9 and A-Z)")
             }
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             do {
                 let platform = try await store.setPlatformStatus(platformID, to: status, by: operatorOption.resolved, reason: reason)

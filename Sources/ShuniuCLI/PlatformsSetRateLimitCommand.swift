@@ -20,7 +20,7 @@ extension PlatformsCommand {
 
         func run() async throws {
             guard let platformID = PlatformID(rawValue: id) else { throw CLIFailure("'\(id)' is not a platform code") }
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             do {
                 let platform = try await store.setPlatformRateLimit(platformID, to: requestsPerMinute, by: operatorOption.resolved)

@@ -21,7 +21,7 @@ struct QueuesCommand: AsyncParsableCommand {
     func run() async throws {
         if let items { return try await showItems(of: items) }
         let configured = try hub.configuration().destinations.map(\.name)
-        let store = try hub.openStore()
+        let store = try await hub.openStore()
         defer { try? store.close() }
         // Configured destinations first, then any that still have history but left the configuration.
         let names = configured + (try await store.queuedDestinations()).filter { !configured.contains($0) }
@@ -42,7 +42,7 @@ struct QueuesCommand: AsyncParsableCommand {
 
     /// "Why is this still queued?": the oldest waiting items of one destination.
     private func showItems(of destination: String) async throws {
-        let store = try hub.openStore()
+        let store = try await hub.openStore()
         defer { try? store.close() }
         let waiting = try await store.waitingDeliveries(destination: destination)
         if output.json { return try Output.json(waiting) }

@@ -31,7 +31,7 @@ struct RecordsCommand: AsyncParsableCommand {
             guard let datasetSpec = spec.dataset(id) else {
                 throw CLIFailure.notFound("no dataset \(dataset) in spec \(spec.version) (known: \(spec.datasets.keys.sorted().map(\.rawValue).joined(separator: ", ")))")
             }
-            let store = try hub.openStore()
+            let store = try await hub.openStore()
             defer { try? store.close() }
             if let scalar = TextCharacters.forbiddenInCode(key) {
                 throw CLIFailure("the key holds \(TextCharacters.name(scalar)); keys hold no control, format or separator character")

@@ -36,7 +36,7 @@ struct ReplayCommand: AsyncParsableCommand {
             throw CLIFailure.notFound("no destination '\(destination)' is configured (configured: \(names.joined(separator: ", ")))")
         }
         let spec = try SpecLoader.load(directory: configuration.specDir)
-        let store = try hub.openStore()
+        let store = try await hub.openStore()
         defer { try? store.close() }
         let selection = ReplaySelection(
             destination: destination, since: TimeArgument.parse(since)!, dataset: dataset.map { DatasetID(rawValue: $0) },

@@ -23,6 +23,12 @@ struct RestoreCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try hub.configuration()
+        guard configuration.engine == .sqlite else {
+            throw CLIFailure("""
+                shuniu restore puts a backup of the SQLite engine in place of its file; this hub's store is PostgreSQL: \
+                restore a pg_dump copy with pg_restore into an empty database, then point storage.postgres.url at it
+                """)
+        }
         // Held for the restore, so that no hub starts on a store being replaced.
         let lock: DaemonLock
         do {
@@ -36,7 +42,7 @@ struct RestoreCommand: AsyncParsableCommand {
         let (check, replaced) = try await HubStore.restore(
             from: file, into: configuration.dataDir, auditKeyFile: configuration.auditKeyFile, by: operatorOption.resolved
         )
-        let store = try hub.openStore()
+        let store = try await hub.openStore()
         defer { try? store.close() }
         try AuditCheckpointLog(path: configuration.auditCheckpointFile).append(try await store.auditCheckpoint(event: "restore"))
         if output.json {

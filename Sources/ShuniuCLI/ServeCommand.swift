@@ -50,7 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "shuniu")
         let hubInstance: Hub
         do {
-            hubInstance = try Hub(configuration: configuration, logger: logger)
+            hubInstance = try await Hub(configuration: configuration, logger: logger)
         } catch let error as DiagnosticsError {
             throw StartupFailure(message: "the common spec in \(configuration.specDir) has problems:\n\(error)")
         } catch let error as ServerTLSProblem {

@@ -16,7 +16,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let process = HubProcessView(dataDir: try hub.configuration().dataDir)
-        let store = try hub.openStore()
+        let store = try await hub.openStore()
         defer { try? store.close() }
         let status = try await store.status()
         let spec = try SpecLoader.load(directory: hub.configuration().specDir)

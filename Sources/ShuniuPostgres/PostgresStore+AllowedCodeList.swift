@@ -6,5 +6,4 @@ extension PostgresStore: AllowedCodeList {
     public func allowCode(_ code: String, kind: String, reason: String, by operatorName: String) async throws -> AllowedCode { throw Self.notYet("allowCode") }
     public func removeAllowedCode(_ code: String, reason: String, by operatorName: String) async throws { throw Self.notYet("removeAllowedCode") }
     public func allowedCodes() async throws -> [AllowedCode] { throw Self.notYet("allowedCodes") }
-    public func allowedCodesAtStart() throws -> [AllowedCode] { throw Self.notYet("allowedCodesAtStart") }
 }

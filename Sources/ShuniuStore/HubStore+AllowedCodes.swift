@@ -44,11 +44,6 @@ extension HubStore {
         try await pool.read { db in try HubStore.allowedCodes(in: db) }
     }
 
-    /// The same, read synchronously: for the hub's start, before anything runs.
-    public func allowedCodesAtStart() throws -> [AllowedCode] {
-        try pool.read { db in try HubStore.allowedCodes(in: db) }
-    }
-
     static func allowedCodes(in db: Database) throws -> [AllowedCode] {
         try Row.fetchAll(db, sql: "SELECT * FROM allowed_code ORDER BY code").map(allowedCode(from:))
     }

@@ -81,8 +81,10 @@ public final class PostgresCluster: Sendable {
 
     private init(tls: ServerTLS?) throws {
         let binaries = try PostgresCluster.newestBinaries()
+        PostgresCluster.removeStaleClusters()
         let folder = try TemporaryDirectory(prefix: "shuniu-pg")
         do {
+            try PostgresCluster.claim(folder.path)
             let runAs = try PostgresCluster.serverUser(owning: folder.path)
             let data = folder.file("data")
             let (initdbPath, initdbArguments) = runAs.command(binaries + "/initdb", [

@@ -33,15 +33,10 @@ public final class RunningHub: Sendable {
         adjust(&configuration)
         var logger = Logger(label: "shuniu-test")
         logger.logLevel = .warning
-        // Opening the store, reading the mappings and the trust list block: on a thread of its own,
-        // not one of the two cooperative threads every other hub and upstream of the run needs.
         // The repository's spec is loaded once a test run, not once a hub.
         let settings = configuration
-        let hubLogger = logger
-        let hub = try await blocking {
-            let spec = settings.specDir == RepositoryPaths.spec ? try RepositoryPaths.loadedSpec() : nil
-            return try Hub(configuration: settings, logger: hubLogger, spec: spec)
-        }
+        let spec = try await blocking { settings.specDir == RepositoryPaths.spec ? try RepositoryPaths.loadedSpec() : nil }
+        let hub = try await Hub(configuration: settings, logger: logger, spec: spec)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let group = try hub.makeServiceGroup(signals: []) { port in continuation.yield(port) }
         let task = Task { try await group.run() }

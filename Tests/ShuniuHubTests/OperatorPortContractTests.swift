@@ -198,7 +198,7 @@ struct OperatorPortContractTests {
         }
     }
 
-    @Test("Allowed codes: a code is allowed once and removed once, each audited, and read at start as later", arguments: OperatorPortEngine.all)
+    @Test("Allowed codes: a code is allowed once and removed once, each audited", arguments: OperatorPortEngine.all)
     func allowedCodes(engine: OperatorPortEngine) async throws {
         try await engine.with { opened in
             let store = opened.store
@@ -207,7 +207,6 @@ struct OperatorPortContractTests {
             #expect(await code { _ = try await store.allowCode("91420100MA4KXXXX0Y", kind: "creditCode", reason: "again", by: "ops") } == .invalidChange)
             _ = try await store.allowCode("12345678-9", kind: "organizationCode", reason: "old", by: "ops")
             #expect(try await store.allowedCodes().map(\.code) == ["12345678-9", "91420100MA4KXXXX0Y"])
-            #expect(try store.allowedCodesAtStart().map(\.code) == ["12345678-9", "91420100MA4KXXXX0Y"])
             try await store.removeAllowedCode("12345678-9", reason: "fixed", by: "ops")
             #expect(try await store.allowedCodes().map(\.code) == ["91420100MA4KXXXX0Y"])
             #expect(await code { try await store.removeAllowedCode("12345678-9", reason: "again", by: "ops") } == .notFound)

@@ -44,6 +44,17 @@ public struct PostgresSettings: Sendable, Equatable {
     }
 }
 
+extension PostgresSettings {
+    /// The engine's configuration, with the password read now.
+    public func storeConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PostgresStoreConfiguration {
+        do {
+            return try PostgresStoreConfiguration(url: url, password: try password(environment: environment), poolSize: poolSize, leaseSeconds: leaseSeconds)
+        } catch let error as PostgresConfigurationError {
+            throw PostgresSettingsError("storage.postgres.url: \(error)")
+        }
+    }
+}
+
 /// A PostgreSQL setting that cannot be used; the message names the key, never the secret.
 public struct PostgresSettingsError: Error, CustomStringConvertible {
     public let description: String

@@ -12,10 +12,6 @@ public protocol AllowedCodeList: Sendable {
     /// Takes a code off the list.
     func removeAllowedCode(_ code: String, reason: String, by operatorName: String) async throws
 
-    /// The list, by code.
+    /// The list, by code (read by every instance at its start and on reload).
     func allowedCodes() async throws -> [AllowedCode]
-
-    /// The list, read synchronously: once, at the hub's start, before any task runs (an engine
-    /// may block the calling thread).
-    func allowedCodesAtStart() throws -> [AllowedCode]
 }
