@@ -1,0 +1,158 @@
+import Foundation
+import ShuniuCore
+import ShuniuPostgres
+import ShuniuTesting
+import Testing
+
+/// The registry's ports where several instances share one PostgreSQL database: two operators
+/// running the same command on two instances at once.
+@Suite("PostgreSQL: the registry across instances", .postgresCluster)
+struct PostgresRegistryTests {
+    /// Opens two stores on one fresh database (both fixture platforms registered), runs `body`, closes them.
+    private func withTwoInstances(_ body: (PostgresStore, PostgresStore, PostgresTestDatabase) async throws -> Void) async throws {
+        let database = try await PostgresTestDatabase.make()
+        let first = try await database.open(instance: "i1")
+        let second: PostgresStore
+        do { second = try await database.open(instance: "i2") } catch {
+            await first.shutDown()
+            throw error
+        }
+        do {
+            try await body(first, second, database)
+        } catch {
+            await first.shutDown()
+            await second.shutDown()
+            throw error
+        }
+        await first.shutDown()
+        await second.shutDown()
+    }
+
+    /// Runs `change` on both stores at once; answers the error codes of those refused (a fault
+    /// that is not a ``StoreError`` counts as `unavailable`).
+    private func race(_ first: PostgresStore, _ second: PostgresStore, _ change: @escaping @Sendable (PostgresStore, Int) async throws -> Void) async -> [StoreError.Code] {
+        await withTaskGroup(of: StoreError.Code?.self) { group in
+            for (index, store) in [first, second].enumerated() {
+                group.addTask {
+                    do {
+                        try await change(store, index)
+                        return nil
+                    } catch {
+                        return (error as? StoreError)?.code ?? .unavailable
+                    }
+                }
+            }
+            return await group.reduce(into: []) { codes, code in if let code { codes.append(code) } }
+        }
+    }
+
+    @Test("One certificate registered from two instances at once, for two platforms: one registration, the other refused as registered, one audit entry")
+    func certificateRacedAcrossInstances() async throws {
+        try await withTwoInstances { first, second, database in
+            for round in 0..<8 {
+                let fingerprint = String(format: "%064x", round + 1)
+                let refused = await race(first, second) { store, index in
+                    let certificate = PlatformCertificate(
+                        platform: index == 0 ? Fixtures.platformID : Fixtures.otherPlatformID, fingerprint: fingerprint, der: [1, 2, UInt8(round)],
+                        chain: [], ca: "test-ca", subject: "CN=测试", serial: "0\(round)", identityCode: "91420100MA4KXXXX0X",
+                        identityCodeType: "creditCode", notAfter: Date().addingTimeInterval(86_400), addedBy: "ops", addedAt: Date()
+                    )
+                    _ = try await store.addPlatformCertificate(certificate, by: "ops-\(index)")
+                }
+                #expect(refused == [.certificateRegistered], "round \(round)")
+                let registrations = try await database.cluster.psql(database.url, "SELECT count(*) FROM platform_certificate WHERE fingerprint = '\(fingerprint)'")
+                let audited = try await database.cluster.psql(database.url, """
+                    SELECT count(*) FROM audit_entry WHERE action = 'platform.certificate.add' AND detail::jsonb ->> 'fingerprint' = '\(fingerprint)'
+                    """)
+                #expect(registrations == "1" && audited == "1", "round \(round)")
+            }
+        }
+    }
+
+    @Test("One platform id registered from two instances at once: one registration, the other refused as existing, one audit entry")
+    func platformRacedAcrossInstances() async throws {
+        try await withTwoInstances { first, second, database in
+            for round in 0..<8 {
+                let id = try #require(PlatformID(rawValue: "E42010001\(String(format: "%02d", round))"))
+                let refused = await race(first, second) { store, index in
+                    let platform = Platform(
+                        id: id, name: "并发平台", status: .active, certifiedUntil: CalendarDay("2099-12-31")!, allowedDatasets: ["500"],
+                        appKey: "ak-\(id.rawValue)-\(index)", createdAt: Date(), updatedAt: Date()
+                    )
+                    try await store.addPlatform(platform, secret: "s", by: "ops-\(index)")
+                }
+                #expect(refused == [.platformExists], "round \(round)")
+                let audited = try await database.cluster.psql(database.url, "SELECT count(*) FROM audit_entry WHERE action = 'platform.add' AND subject = '\(id.rawValue)'")
+                #expect(audited == "1", "round \(round)")
+            }
+        }
+    }
+
+    @Test("A grant revoked and a code allowed from two instances at once: each changed and audited once, the other refused")
+    func revocationAndAllowedCodeRacedAcrossInstances() async throws {
+        try await withTwoInstances { first, second, database in
+            let now = Date()
+            try await first.addConsumer(
+                Consumer(id: "national-hub", name: "上级平台", appKey: "ck-national", requestsPerMinute: 100, createdAt: now, updatedAt: now), secret: "s", by: "ops"
+            )
+            for round in 0..<5 {
+                let grant = try await Fixtures.grant("500", in: first)
+                let revokes = await race(first, second) { store, index in _ = try await store.revokeGrant(grant.id, by: "ops-\(index)", reason: nil) }
+                #expect(revokes == [.grantNotFound], "round \(round)")
+                let revocations = try await database.cluster.psql(database.url, """
+                    SELECT count(*) FROM audit_entry WHERE action = 'grant.revoke' AND detail::jsonb ->> 'grant' = '\(grant.id)'
+                    """)
+                #expect(revocations == "1", "round \(round)")
+
+                let code = "1234567\(round)-9"
+                let allows = await race(first, second) { store, index in _ = try await store.allowCode(code, kind: "organizationCode", reason: "r", by: "ops-\(index)") }
+                #expect(allows == [.invalidChange], "round \(round)")
+                let allowances = try await database.cluster.psql(database.url, "SELECT count(*) FROM audit_entry WHERE action = 'codes.allow' AND subject = '\(code)'")
+                #expect(allowances == "1", "round \(round)")
+            }
+        }
+    }
+
+    @Test("The allowed codes read at start, from a thread that is not a task, as the hub's start reads them")
+    func allowedCodesAtStartFromAThread() async throws {
+        try await withTwoInstances { first, second, _ in
+            _ = try await first.allowCode("91420100MA4KXXXX0Y", kind: "creditCode", reason: "real, misprinted", by: "ops")
+            let codes = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[String], any Error>) in
+                Thread.detachNewThread {
+                    continuation.resume(with: Result { try second.allowedCodesAtStart().map(\.code) })
+                }
+            }
+            #expect(codes == ["91420100MA4KXXXX0Y"])
+        }
+    }
+
+    @Test("The allowed codes read at start give up within their bound, as unavailable, when the database does not answer")
+    func allowedCodesAtStartBounded() async throws {
+        try await withTwoInstances { first, _, database in
+            // Another session holds the table locked: the read waits on it, as on a hung database.
+            let holder = Task {
+                try await database.cluster.psql(database.url, "BEGIN; LOCK TABLE allowed_code IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(6); COMMIT;")
+            }
+            let locked = try await eventually {
+                try await database.cluster.psql(database.url, "SELECT count(*) FROM pg_locks WHERE relation = 'allowed_code'::regclass AND mode = 'AccessExclusiveLock'") == "1"
+            }
+            #expect(locked)
+            let started = ContinuousClock.now
+            let outcome = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<StoreError.Code?, any Error>) in
+                Thread.detachNewThread {
+                    do {
+                        _ = try first.allowedCodesAtStart(within: .seconds(1))
+                        continuation.resume(returning: nil)
+                    } catch let error as StoreError {
+                        continuation.resume(returning: error.code)
+                    } catch {
+                        continuation.resume(throwing: error)
+                    }
+                }
+            }
+            #expect(outcome == .unavailable)
+            #expect(ContinuousClock.now - started < .seconds(5))
+            _ = try await holder.value
+        }
+    }
+}
