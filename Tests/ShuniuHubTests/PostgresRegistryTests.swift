@@ -88,6 +88,35 @@ struct PostgresRegistryTests {
         }
     }
 
+    @Test("One consumer registered, and one certificate given to two consumers, from two instances at once: one each, the other refused, one audit entry each")
+    func consumerRacedAcrossInstances() async throws {
+        try await withTwoInstances { first, second, database in
+            for round in 0..<5 {
+                let id = "hub-\(round)"
+                let registrations = await race(first, second) { store, index in
+                    let now = Date()
+                    let consumer = Consumer(id: id, name: "上级平台", appKey: "ck-\(id)-\(index)", requestsPerMinute: 100, createdAt: now, updatedAt: now)
+                    try await store.addConsumer(consumer, secret: "s", by: "ops-\(index)")
+                }
+                #expect(registrations == [.consumerExists], "round \(round)")
+                let added = try await database.cluster.psql(database.url, "SELECT count(*) FROM audit_entry WHERE action = 'consumer.add' AND subject = '\(id)'")
+                #expect(added == "1", "round \(round)")
+            }
+            let fingerprint = String(repeating: "cd", count: 32)
+            let certificates = await race(first, second) { store, index in
+                let certificate = ConsumerCertificate(
+                    fingerprint: fingerprint, der: [9, 9], chain: [], ca: "test-ca", subject: "CN=上级", identityCode: "11100000000000000X",
+                    notAfter: Date().addingTimeInterval(86_400)
+                )
+                _ = try await store.setConsumerCertificate("hub-\(index)", to: certificate, by: "ops-\(index)")
+            }
+            #expect(certificates == [.certificateRegistered])
+            let holders = try await database.cluster.psql(database.url, "SELECT count(*) FROM consumer WHERE certificate_fingerprint = '\(fingerprint)'")
+            let audited = try await database.cluster.psql(database.url, "SELECT count(*) FROM audit_entry WHERE action = 'consumer.certificate'")
+            #expect(holders == "1" && audited == "1")
+        }
+    }
+
     @Test("A grant revoked and a code allowed from two instances at once: each changed and audited once, the other refused")
     func revocationAndAllowedCodeRacedAcrossInstances() async throws {
         try await withTwoInstances { first, second, database in
