@@ -184,6 +184,14 @@ struct OperatorPortContractTests {
             #expect(try await store.setConsumerRateLimit("national-hub", to: 7, by: "ops").requestsPerMinute == 7)
             #expect(await code { _ = try await store.setConsumerRateLimit("nobody", to: 7, by: "ops") } == .consumerNotFound)
             #expect(try await opened.lastActions(3) == ["consumer.add", "consumer.suspend", "consumer.rate_limit"])
+            // An app key names one caller: another consumer's, or a platform's, is refused.
+            let sameKey = Consumer(id: "supervisor", name: "监督部门", appKey: "ck-national", requestsPerMinute: 100, createdAt: now, updatedAt: now)
+            #expect(await code { try await store.addConsumer(sameKey, secret: "secret", by: "ops") } == .appKeyExists)
+            let platformKey = try await opened.registerPlatform()
+            var platformsKey = sameKey
+            platformsKey.appKey = platformKey
+            #expect(await code { try await store.addConsumer(platformsKey, secret: "secret", by: "ops") } == .appKeyExists)
+            #expect(try await store.consumers().map(\.id) == ["national-hub"])
 
             let grant = try await Fixtures.grant("500", in: store)
             #expect(grant.id > 0)
@@ -360,10 +368,13 @@ struct OperatorPortContractTests {
             for endpoint in ["projects", "notices"] {
                 try await store.recordConnectorPage(connector: "city", endpoint: endpoint, platform: Fixtures.platformID, cursor: "c-\(endpoint)", records: 3, at: Date())
             }
+            try await store.recordConnectorSuccess(connector: "city", endpoint: "projects", platform: Fixtures.platformID, at: Date(), nextRunAt: Date().addingTimeInterval(3600))
             #expect(try await store.resetConnectorCursor(connector: "nobody", endpoint: nil, by: "ops", reason: nil).isEmpty)
             #expect(try await store.resetConnectorCursor(connector: "city", endpoint: "projects", by: "ops", reason: "re-read") == ["projects"])
             let states = try await store.connectorStates()
             #expect(states.map { "\($0.endpoint)=\($0.cursor ?? "-")" }.sorted() == ["notices=c-notices", "projects=-"])
+            // Due now: the next run is not put off to the time the last success set.
+            #expect(states.first { $0.endpoint == "projects" }?.nextRunAt == nil)
             #expect(try await opened.lastActions(1) == ["connector.reset_cursor"])
             #expect(try await store.resetConnectorCursor(connector: "city", endpoint: nil, by: "ops", reason: nil).sorted() == ["notices", "projects"])
             #expect(try await store.connectorStates(connector: "city").allSatisfy { $0.cursor == nil })
