@@ -98,6 +98,17 @@ for expected in "dataDir: /var/lib/shuniu" "mappings: /usr/share/shuniu/Mappings
 done
 
 install -D -m 0644 Ops/systemd/shuniu.service "$root/lib/systemd/system/shuniu.service"
+# More instances on this machine, for a hub on PostgreSQL (README, "Running several instances"):
+# shuniu@2.service is shuniu.service with its own data folder and port
+# (/etc/shuniu/instance-2.env: SHUNIU_PORT=8481), made from it so that the sandbox stays one text.
+sed -e 's|^Description=.*|Description=Shuniu data-exchange hub, instance %i (several instances on one PostgreSQL database)|' \
+    -e 's|^ExecStart=.*|ExecStart=/usr/bin/shuniu serve --config /etc/shuniu/shuniu.yaml --data-dir /var/lib/shuniu-%i --port ${SHUNIU_PORT}|' \
+    -e 's|^StateDirectory=shuniu$|StateDirectory=shuniu-%i|' \
+    -e 's|^WorkingDirectory=/var/lib/shuniu$|WorkingDirectory=/var/lib/shuniu-%i|' \
+    -e '/^\[Service\]$/a EnvironmentFile=/etc/shuniu/instance-%i.env' \
+    Ops/systemd/shuniu.service | install -D -m 0644 /dev/stdin "$root/lib/systemd/system/shuniu@.service"
+grep -q '^ExecStart=.*--data-dir /var/lib/shuniu-%i --port ${SHUNIU_PORT}$' "$root/lib/systemd/system/shuniu@.service" ||
+    { echo "package-deb: shuniu@.service was not made from shuniu.service" >&2; exit 1; }
 
 # Completions and the manual come from the CLI itself.
 # A completion file is sourced, not run: no #! line.

@@ -192,6 +192,7 @@ expect_mode /etc/shuniu "750 root:shuniu"
 expect_mode /etc/shuniu/shuniu.yaml "640 root:shuniu"
 expect_mode /var/lib/shuniu "700 shuniu:shuniu"
 expect_mode /lib/systemd/system/shuniu.service "644 root:root"
+expect_mode /lib/systemd/system/shuniu@.service "644 root:root"
 check "the unit is enabled (multi-user.target.wants)" test -L "$root/etc/systemd/system/multi-user.target.wants/shuniu.service"
 check "/etc/shuniu/shuniu.yaml is a conffile" grep -qx /etc/shuniu/shuniu.yaml "$root/var/lib/dpkg/info/shuniu.conffiles"
 check "the configuration names the packaged paths" \
