@@ -11,9 +11,9 @@ import ShuniuCore
 ///   deletes only the rows this one did not, and a reader sees the sums before or after, never
 ///   half. The queue sampler reads the figures every few seconds on every instance, which keeps
 ///   the deltas few; the counts never touch `delivery`, however long the queue.
-/// - **Retry and discard** are one `UPDATE … WHERE state = 'dead'` each: a letter another instance
-///   changed first is skipped once its row lock is released (READ COMMITTED re-checks the
-///   condition), so two instances retrying the same letters put each back once.
+/// - **Retry and discard** change the chosen letters by one `UPDATE … AND state = 'dead'`: a letter
+///   another instance changed first is skipped once its row lock is released (READ COMMITTED
+///   re-checks the condition), so two instances retrying the same letters put each back once.
 /// - **A replay** takes a transaction-scoped advisory lock on its destination, so two replays to
 ///   one destination run one after the other and the second sees the first's deliveries waiting.
 /// - **A pause** is the destination's `destination_state` row, which every instance's claims read.
