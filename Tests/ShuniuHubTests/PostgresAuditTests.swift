@@ -117,11 +117,19 @@ struct PostgresAuditTests {
         }
     }
 
-    @Test("Two stores keying an unkeyed database at once key it once, both with the shared key file's key")
+    @Test("Four stores keying an unkeyed database at once key it once, all with the shared key file's key")
     func keyOnce() async throws {
         let database = try await PostgresTestDatabase.make()
+        // A migrated database whose chain is not keyed yet (a store from before keying, copied
+        // here): the stores below race to key it, not to migrate it.
+        try await database.open().shutDown()
+        _ = try await database.cluster.psql(database.url, """
+            DROP TRIGGER audit_chain_key_no_change ON audit_chain_key;
+            DELETE FROM audit_chain_key;
+            """)
+        try FileManager.default.removeItem(atPath: database.auditKeyFile)
         let stores = try await withThrowingTaskGroup(of: PostgresStore.self) { group in
-            for index in 1...2 {
+            for index in 1...4 {
                 group.addTask {
                     try await PostgresStore.open(
                         PostgresStoreConfiguration(url: database.url + "?sslmode=disable"), instance: "k\(index)", auditKeyFile: database.auditKeyFile,
