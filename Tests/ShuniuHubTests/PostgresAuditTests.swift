@@ -38,7 +38,7 @@ struct PostgresAuditTests {
         #expect(results.allSatisfy { $0.status == .accepted })
     }
 
-    @Test("A version's raw payload changed by SQL afterwards (its content hash still matching) is version.altered, by its digest")
+    @Test("A version's raw payload changed by SQL afterwards (its content hash still matching) is version.altered, by its digest; a routed delivery removed is delivery.missing")
     func versionAltered() async throws {
         try await withStore { store, database in
             try await commit(["K1", "K2"], into: store, appKey: PostgresTestDatabase.appKey)
@@ -48,10 +48,13 @@ struct PostgresAuditTests {
             _ = try await database.cluster.psql(database.url, """
                 ALTER TABLE record_version DISABLE TRIGGER record_version_no_change;
                 UPDATE record_version SET raw_payload = '{"raw":"forged"}' WHERE business_key = 'K2';
+                ALTER TABLE delivery DISABLE TRIGGER delivery_no_delete;
+                DELETE FROM delivery WHERE record_id = (SELECT id FROM record WHERE business_key = 'K1');
                 """)
             let report = try await store.verifyAudit()
             #expect(report.damage(.versionAltered)?.examples == ["500/K2|v1"])
-            #expect(report.damage.map(\.kind) == [.versionAltered])
+            #expect(report.damage(.deliveryMissing)?.examples == ["500/K1|v1 to up"])
+            #expect(report.damage.map(\.kind) == [.deliveryMissing, .versionAltered])
         }
     }
 
