@@ -58,6 +58,29 @@ struct PostgresAuditTests {
         }
     }
 
+    @Test("A record's owner changed, a version slipped in without an entry, and a delivery moved to another record's version are each seen")
+    func recordsAndDeliveries() async throws {
+        try await withStore { store, database in
+            try await commit(["K1", "K2"], into: store, appKey: PostgresTestDatabase.appKey)
+            _ = try await database.cluster.psql(database.url, """
+                UPDATE record SET owner_platform = '\(Fixtures.otherPlatformID.rawValue)' WHERE business_key = 'K1';
+                INSERT INTO record_version (record_id, version, dataset, business_key, source_platform, raw_payload, normalized_payload,
+                                            content_hash, spec_version, received_at)
+                    SELECT record_id, 2, dataset, business_key, source_platform, raw_payload, normalized_payload, content_hash, spec_version, received_at
+                    FROM record_version WHERE business_key = 'K2';
+                UPDATE delivery SET version_id = (SELECT id FROM record_version WHERE business_key = 'K2' AND version = 1)
+                    WHERE record_id = (SELECT id FROM record WHERE business_key = 'K1');
+                """)
+            let report = try await store.verifyAudit()
+            #expect(report.damage.map(\.kind) == [.deliveryMissing, .versionUnaudited, .recordOwnerChanged, .recordLatestChanged, .deliveryOrphaned])
+            #expect(report.damage(.versionUnaudited)?.examples == ["500/K2|v2"])
+            #expect(report.damage(.recordOwnerChanged)?.examples == ["500/K1: owner \(Fixtures.otherPlatformID), first version from \(Fixtures.platformID)"])
+            #expect(report.damage(.recordLatestChanged)?.examples == ["500/K2: latest v1, newest stored v2"])
+            #expect(report.damage(.deliveryOrphaned)?.count == 1)
+            #expect(report.versions == 3 && report.records == 2 && report.deliveries == 2)
+        }
+    }
+
     @Test("An entry's detail changed by SQL, its immutability trigger dropped first, is chain.broken from that entry")
     func entryEdited() async throws {
         try await withStore { store, database in
