@@ -179,6 +179,18 @@ struct PostgresAuditTests {
         #expect(report.keyId == (try AuditKey.load(path: database.auditKeyFile))?.id)
     }
 
+    @Test("An instant kept to the millisecond and read back as PostgreSQL's microseconds gives the text it was written as")
+    func timeText() {
+        for seconds in [1_800_000_000.123, 1_764_990_000.1229999, 1_764_990_000.9995, 1_700_000_000.001, 86_400.999] {
+            let stored = StoredValue.wholeMilliseconds(Date(timeIntervalSince1970: seconds))
+            // postgres-nio sends microseconds since 2000, truncated.
+            let sinceEpoch2000 = stored.timeIntervalSince1970 - 946_684_800
+            let readBack = Date(timeIntervalSince1970: 946_684_800 + Double(Int64(sinceEpoch2000 * 1_000_000)) / 1_000_000)
+            #expect(StoredValue.time(readBack) == StoredValue.time(stored), "\(seconds)")
+        }
+        #expect(StoredValue.time(Date(timeIntervalSince1970: 1_800_000_000.25)) == .text("2027-01-15 08:00:00.250"))
+    }
+
     @Test("The same batch stored at the same instant gets the same version digests on SQLite and PostgreSQL")
     func sameDigestOnBothEngines() async throws {
         let instant = Date(timeIntervalSince1970: 1_800_000_000.25)
