@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import ShuniuCore
+import ShuniuTrust
 
 /// The operators' allowed codes on PostgreSQL. Each change is one statement that either changes
 /// the row or finds it already changed (an insert that does nothing on conflict, a delete that
@@ -12,7 +13,7 @@ extension PostgresStore: AllowedCodeList {
             let now = Date()
             guard let row = try await connection.rows("""
                 INSERT INTO allowed_code (code, kind, reason, added_by, added_at)
-                VALUES (\(code), \(kind), \(reason), \(operatorName), \(PostgresAuditChain.timestamp(now)))
+                VALUES (\(code), \(kind), \(reason), \(operatorName), \(AuditChain.timestamp(now)))
                 ON CONFLICT (code) DO NOTHING RETURNING *
                 """, logger: logger).first else {
                 throw StoreError(.invalidChange, "\(code) is allowed already (shuniu codes list)")
