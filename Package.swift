@@ -200,8 +200,8 @@ let package = Package(
         .target(
             name: "ShuniuCLI",
             dependencies: [
-                "ShuniuCore", "ShuniuApp", "ShuniuStore", "ShuniuSpec", "ShuniuMapping", "ShuniuClient", "ShuniuSimulation", "ShuniuTrust", "ShuniuConnectors",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ShuniuCore", "ShuniuApp", "ShuniuStore", "ShuniuPostgres", "ShuniuSpec", "ShuniuMapping", "ShuniuClient", "ShuniuSimulation", "ShuniuTrust",
+                "ShuniuConnectors", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

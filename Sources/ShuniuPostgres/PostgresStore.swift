@@ -41,7 +41,9 @@ public final class PostgresStore: Sendable {
         "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8).lowercased())"
     }
 
-    private init(configuration: PostgresStoreConfiguration, instance: String, logger: Logger) throws {
+    /// A store whose schema is not migrated yet: ``open(_:instance:logger:openTimeout:)`` migrates it; a copy
+    /// into an empty database (``PostgresStoreImport``) migrates it without opening the store for the hub.
+    init(configuration: PostgresStoreConfiguration, instance: String, logger: Logger) throws {
         self.configuration = configuration
         self.instance = instance
         self.logger = logger
