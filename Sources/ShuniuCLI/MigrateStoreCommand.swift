@@ -75,7 +75,8 @@ struct MigrateStoreCommand: AsyncParsableCommand {
             throw CLIFailure("migrate-store: \(error.message)")
         }
 
-        let target = try await PostgresStore.open(database, logger: logger)
+        // The hub's own opening, with the key file the SQLite store's chain is keyed with.
+        let target = try await PostgresStore.open(database, auditKeyFile: source.auditKeyFile, logger: logger)
         let verification: Verification
         do {
             verification = try await Self.verify(target, against: source, sourceAudit: before, sourceHead: sourceHead)

@@ -77,7 +77,8 @@ public enum PostgresStoreImport {
     public static func copy(
         from source: any StoreExport, into configuration: PostgresStoreConfiguration, logger: Logger, openTimeout: Duration = .seconds(30)
     ) async throws -> Report {
-        let store = try PostgresStore(configuration: configuration, instance: "migrate-store", logger: logger)
+        // Never keyed: the chain's key marker is the copied store's, and comes with its rows.
+        let store = try PostgresStore(configuration: configuration, instance: "migrate-store", auditKeyFile: "", logger: logger)
         do {
             let report = try await copy(from: source, into: store, openTimeout: openTimeout)
             await store.shutDown()
