@@ -46,9 +46,14 @@ struct MigrateStoreTests {
         }
 
         // The copy.
-        let migrated = try await CLI.run(["migrate-store", "--data-dir", dataDir, "--to", url, "--operator", "ops-li"])
+        let migrated = try await CLI.run(["migrate-store", "--data-dir", dataDir, "--to", url, "--operator", "ops-li", "--json"])
         try #require(migrated.status == 0, "\(migrated.output)")
-        #expect(migrated.output.contains("audit intact on PostgreSQL"), "\(migrated.output)")
+        let printed = try #require(
+            try JSONSerialization.jsonObject(with: Data(migrated.output.utf8)) as? [String: Any], "\(migrated.output)"
+        )
+        let copy = try #require(printed["copy"] as? [String: Any]), verification = try #require(printed["verification"] as? [String: Any])
+        #expect((verification["problems"] as? [Any])?.isEmpty == true && (copy["rows"] as? Int ?? 0) > 0, "\(migrated.output)")
+        #expect((copy["database"] as? String)?.hasSuffix("sslmode=disable") == true && copy["rebuilt"] as? [String] == ["queue_counter"])
 
         let source = try HubStore(directory: dataDir, create: false)
         defer { try? source.close() }
@@ -85,12 +90,49 @@ struct MigrateStoreTests {
         #expect(busy.status == 3 && busy.output.contains("stop it first"), "\(busy.output)")
     }
 
-    /// What an operator and readers add to the demo's store: a rate limit, a paused destination,
-    /// a grant, disputes (one rejected), a dead letter.
+    @Test("Each SQLite column's stored type has a conversion to its PostgreSQL column's type")
+    func typeMapping() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        try HubStore(directory: folder.path).close()
+        let queue = try DatabaseQueue(path: folder.file(HubStore.fileName))
+        let sqlite: [String: String] = try await queue.read { db in
+            var declared: [String: String] = [:]
+            for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'") {
+                for column in try db.columns(in: table) { declared["\(table).\(column.name)"] = column.type.uppercased() }
+            }
+            return declared
+        }
+        try queue.close()
+        let database = try await PostgresTestDatabase.make()
+        await (try await database.open()).shutDown()
+        let listed = try await database.cluster.psql(database.url, """
+            SELECT table_name || '.' || column_name || '|' || data_type FROM information_schema.columns WHERE table_schema = 'public'
+            """)
+        let postgres = Dictionary(uniqueKeysWithValues: listed.split(separator: "\n").map { line in
+            let parts = line.split(separator: "|", maxSplits: 1).map(String.init)
+            return (parts[0], parts[1])
+        })
+        // What PostgresStoreImport converts: SQLite's stored form on the left, the column types it becomes on the right.
+        let conversions: [String: Set<String>] = [
+            "INTEGER": ["integer", "bigint", "boolean"], "TEXT": ["text", "date"], "DATETIME": ["timestamp with time zone"],
+            "DOUBLE": ["timestamp with time zone"], "BLOB": ["bytea"],
+        ]
+        for (column, type) in sqlite.sorted(by: { $0.key < $1.key }) {
+            let target = try #require(postgres[column], "\(column) is missing on PostgreSQL")
+            #expect(conversions[type]?.contains(target) == true, "\(column): \(type) → \(target) is not a conversion of the copy")
+        }
+        // Flags and days: the conversions that read the value, not only its storage class.
+        #expect(postgres["platform.certified_until"] == "date" && postgres["data_grant.personal_data"] == "boolean")
+    }
+
+    /// What an operator and readers add to the demo's store: a rate limit, an allowed code, a
+    /// paused destination, a grant, disputes (one rejected), a dead letter.
     private func addOperatorsWork(dataDir: String) async throws {
         let store = try HubStore(directory: dataDir, create: false)
         defer { try? store.close() }
         _ = try await store.setPlatformRateLimit(PlatformID(rawValue: "E4201000001")!, to: 1200, by: "ops-li")
+        _ = try await store.allowCode("91420100MA4KXXXX0Y", kind: "creditCode", reason: "real, misprinted", by: "ops-li")
         try await store.setDestinationPaused("supervision-beijing", paused: true, by: "ops-li", reason: "maintenance window")
         _ = try await store.addGrant(DataGrant(
             consumer: "national-hub", dataset: DatasetID(rawValue: "502"), purpose: "supervision", personalData: true, approvedBy: "ops-li",
@@ -153,7 +195,8 @@ struct MigrateStoreTests {
             let expected = table.rows + (table.name == "audit_entry" ? 1 : 0)
             #expect(try await psql("SELECT count(*) FROM \(table.name)") == String(expected), "\(table.name)")
         }
-        for table in ["record_version", "delivery", "dispute", "data_grant", "raw_payload", "subject_listing", "record_withdrawal", "connector_state"] {
+        for table in ["record_version", "delivery", "dispute", "data_grant", "raw_payload", "subject_listing", "record_withdrawal", "connector_state",
+                      "allowed_code", "destination_state", "consumer", "request_nonce", "audit_chain_key"] {
             #expect(try await psql("SELECT count(*) > 0 FROM \(table)") == "t", "the demo and the operator left no \(table) rows to copy")
         }
         // Each conversion, against the SQLite file's own values.
