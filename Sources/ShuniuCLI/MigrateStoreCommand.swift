@@ -101,7 +101,7 @@ struct MigrateStoreCommand: AsyncParsableCommand {
             print(summary.lines.joined(separator: "\n"))
         }
         if !verification.problems.isEmpty {
-            throw CLIFailure("the copy in \(database.description) does not match the SQLite store (see above); do not serve from it", exitCode: CLIFailure.failed)
+            throw CLIFailure("the copy in \(database.description) does not match the SQLite store (see above): do not serve from it; migrate again into a new, empty database")
         }
     }
 
