@@ -6,8 +6,8 @@ extension StoredValue {
     /// microseconds) and storing whole milliseconds reads back the text it wrote.
     public static func time(_ instant: Date) -> StoredValue {
         let millis = Int64((instant.timeIntervalSince1970 * 1000).rounded())
-        let seconds = Date(timeIntervalSince1970: Double(millis.quotientAndRemainder(dividingBy: 1000).quotient - (millis % 1000 < 0 ? 1 : 0)))
         let fraction = ((millis % 1000) + 1000) % 1000
+        let seconds = Date(timeIntervalSince1970: Double((millis - fraction) / 1000))
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let p = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: seconds)

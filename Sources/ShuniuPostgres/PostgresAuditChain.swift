@@ -13,7 +13,6 @@ import ShuniuTrust
 enum PostgresAuditChain {
     /// The audit lock's key ("SHUNIU" and 3).
     static let lock: Int64 = 0x5348_554E_4955_0003
-    static let genesisHash = AuditChain.genesisHash
 
     /// The key appends are keyed with: the store's usable key, set around each of its
     /// transactions (``PostgresStore/write(_:_:)``), so that every helper appending inside one
@@ -29,7 +28,7 @@ enum PostgresAuditChain {
         }
         try await connection.run("SELECT pg_advisory_xact_lock(\(lock))", logger: logger)
         let previous = try await connection.rows("SELECT hash FROM audit_entry ORDER BY id DESC LIMIT 1", logger: logger)
-            .first.map { try $0["hash"].decode(String.self) } ?? genesisHash
+            .first.map { try $0["hash"].decode(String.self) } ?? AuditChain.genesisHash
         let id = try await connection.rows("SELECT nextval(pg_get_serial_sequence('audit_entry', 'id')) AS id", logger: logger)[0]["id"].decode(Int64.self)
         let at = AuditChain.timestamp(instant)
         let text = AuditChain.text(fields: [
@@ -45,11 +44,6 @@ enum PostgresAuditChain {
             id: id, at: AuditChain.parseTimestamp(at) ?? instant, actorKind: event.actorKind, actor: event.actor, action: event.action,
             outcome: event.outcome, subject: event.subject, address: event.address, detail: event.detail, previousHash: previous, hash: hash
         )
-    }
-
-    /// The time as the chain stores it: UTC, milliseconds, `2026-01-02T03:04:05.678Z`.
-    static func timestamp(_ instant: Date) -> String {
-        AuditChain.timestamp(instant)
     }
 
     /// The chain's key marker, when the chain is keyed.

@@ -5,8 +5,9 @@ import ShuniuCore
 import ShuniuTrust
 
 /// The reads of `audit verify` on PostgreSQL, in one snapshot, handed to ``AuditVerification``
-/// in its order. Entries and versions are read a page at a time (by id): a page's versions are
-/// looked up between pages, on the same connection and snapshot.
+/// in its order. Entries and versions are read a page at a time (by id); the versions an
+/// `ingest.batch` entry accepted are looked up together, between pages, on the same connection
+/// and snapshot.
 struct PostgresAuditVerificationReads {
     let connection: PostgresConnection
     let logger: Logger
@@ -25,9 +26,11 @@ struct PostgresAuditVerificationReads {
                 FROM audit_entry WHERE id > \(after) ORDER BY id LIMIT \(Self.pageSize)
                 """, logger: logger).map(Self.entry(from:))
             for entry in page {
-                for line in verification.entry(entry) {
-                    let (stored, undelivered) = try await version(line)
-                    verification.acceptedVersion(line, platform: entry.actor, stored: stored, undelivered: undelivered)
+                let lines = verification.entry(entry)
+                guard !lines.isEmpty else { continue }
+                let found = try await versions(lines)
+                for (index, line) in lines.enumerated() {
+                    verification.acceptedVersion(line, platform: entry.actor, stored: found[index]?.version, undelivered: found[index]?.undelivered ?? [])
                 }
             }
             guard let last = page.last, page.count == Self.pageSize else { break }
@@ -85,37 +88,51 @@ struct PostgresAuditVerificationReads {
         return verification.finish(deliveries: deliveries)
     }
 
-    /// The version a line names, its values as the SQLite engine stores them, and the line's
-    /// destinations with no delivery of it.
-    private func version(_ line: IngestAuditLines.Line) async throws -> (AuditVerification.Version?, [String]) {
-        guard let row = try await connection.rows("""
-            SELECT v.id, v.record_id, v.version, v.dataset, v.business_key, v.source_platform, v.region_code, v.raw_payload,
+    /// The versions `lines` name, by the line's index: each with its values as the SQLite engine
+    /// stores them, and the line's destinations with no delivery of it. A line whose version is
+    /// gone has none.
+    private func versions(_ lines: [IngestAuditLines.Line]) async throws -> [Int: (version: AuditVerification.Version, undelivered: [String])] {
+        let rows = try await connection.rows("""
+            SELECT line.n, v.id, v.record_id, v.version, v.dataset, v.business_key, v.source_platform, v.region_code, v.raw_payload,
                    v.normalized_payload, v.content_hash, v.spec_version, v.received_at, v.payload_id, v.source_path, v.mapping_version,
                    v.signature, v.flags, v.extra, v.data_key, v.operation
-            FROM record r JOIN record_version v ON v.record_id = r.id AND v.version = \(line.version ?? 0)
-            WHERE r.dataset = \(line.dataset ?? "") AND r.business_key = \(line.key ?? "")
-            """, logger: logger).first else { return (nil, []) }
-        func text(_ column: String) throws -> StoredValue { try row[column].decode(String?.self).map { .text($0) } ?? .null }
-        let id = try row["id"].decode(Int64.self)
-        // In the order of `VersionDigest.columns`, then `VersionDigest.laterColumns`.
-        let values: [StoredValue] = [
-            .integer(try row["record_id"].decode(Int64.self)), .integer(Int64(try row["version"].decode(Int.self))), try text("dataset"),
-            try text("business_key"), try text("source_platform"), try text("region_code"), try text("raw_payload"), try text("normalized_payload"),
-            try text("content_hash"), try text("spec_version"), .time(try row["received_at"].decode(Date.self)),
-            try row["payload_id"].decode(Int64?.self).map { .integer($0) } ?? .null, try text("source_path"), try text("mapping_version"),
-            try text("signature"), try text("flags"),
-        ]
-        let stored = AuditVerification.Version(
-            id: id, values: values, later: [try text("extra"), try text("data_key"), try text("operation")],
-            sourcePlatform: try row["source_platform"].decode(String.self), contentHash: try row["content_hash"].decode(String.self),
-            normalizedPayload: try row["normalized_payload"].decode(String.self), extra: try row["extra"].decode(String?.self)
-        )
-        let routed = line.to ?? []
-        guard !routed.isEmpty else { return (stored, []) }
-        let delivered = Set(try await connection.rows(
-            "SELECT DISTINCT destination FROM delivery WHERE version_id = \(id) AND destination = ANY(\(routed))", logger: logger
-        ).map { try $0["destination"].decode(String.self) })
-        return (stored, routed.filter { !delivered.contains($0) })
+            FROM unnest(\(lines.map { $0.dataset ?? "" })::text[], \(lines.map { $0.key ?? "" })::text[], \(lines.map { $0.version ?? 0 })::bigint[])
+                 WITH ORDINALITY AS line(dataset, business_key, version, n)
+            JOIN record r ON r.dataset = line.dataset AND r.business_key = line.business_key
+            JOIN record_version v ON v.record_id = r.id AND v.version = line.version
+            """, logger: logger)
+        var found: [Int: AuditVerification.Version] = [:]
+        for row in rows {
+            func text(_ column: String) throws -> StoredValue { try row[column].decode(String?.self).map { .text($0) } ?? .null }
+            // In the order of `VersionDigest.columns`, then `VersionDigest.laterColumns`.
+            let values: [StoredValue] = [
+                .integer(try row["record_id"].decode(Int64.self)), .integer(Int64(try row["version"].decode(Int.self))), try text("dataset"),
+                try text("business_key"), try text("source_platform"), try text("region_code"), try text("raw_payload"), try text("normalized_payload"),
+                try text("content_hash"), try text("spec_version"), .time(try row["received_at"].decode(Date.self)),
+                try row["payload_id"].decode(Int64?.self).map { .integer($0) } ?? .null, try text("source_path"), try text("mapping_version"),
+                try text("signature"), try text("flags"),
+            ]
+            found[Int(try row["n"].decode(Int64.self)) - 1] = AuditVerification.Version(
+                id: try row["id"].decode(Int64.self), values: values, later: [try text("extra"), try text("data_key"), try text("operation")],
+                sourcePlatform: try row["source_platform"].decode(String.self), contentHash: try row["content_hash"].decode(String.self),
+                normalizedPayload: try row["normalized_payload"].decode(String.self), extra: try row["extra"].decode(String?.self)
+            )
+        }
+        // Where the found versions were delivered, for the lines that name destinations.
+        let routedIDs = found.filter { !(lines[$0.key].to ?? []).isEmpty }.map(\.value.id)
+        var delivered: Set<String> = []
+        if !routedIDs.isEmpty {
+            for row in try await connection.rows(
+                "SELECT DISTINCT version_id, destination FROM delivery WHERE version_id = ANY(\(routedIDs))", logger: logger
+            ) {
+                delivered.insert("\(try row["version_id"].decode(Int64.self)) \(try row["destination"].decode(String.self))")
+            }
+        }
+        var result: [Int: (version: AuditVerification.Version, undelivered: [String])] = [:]
+        for (index, version) in found {
+            result[index] = (version, (lines[index].to ?? []).filter { !delivered.contains("\(version.id) \($0)") })
+        }
+        return result
     }
 
     static func entry(from row: PostgresRandomAccessRow) throws -> AuditVerification.Entry {

@@ -38,7 +38,7 @@ struct PostgresAuditTests {
         #expect(results.allSatisfy { $0.status == .accepted })
     }
 
-    @Test("A version's raw payload changed by SQL afterwards (its content hash still matching) is version.altered, by its digest")
+    @Test("A version's raw payload changed by SQL afterwards (its content hash still matching) is version.altered, by its digest; a routed delivery removed is delivery.missing")
     func versionAltered() async throws {
         try await withStore { store, database in
             try await commit(["K1", "K2"], into: store, appKey: PostgresTestDatabase.appKey)
@@ -48,10 +48,36 @@ struct PostgresAuditTests {
             _ = try await database.cluster.psql(database.url, """
                 ALTER TABLE record_version DISABLE TRIGGER record_version_no_change;
                 UPDATE record_version SET raw_payload = '{"raw":"forged"}' WHERE business_key = 'K2';
+                ALTER TABLE delivery DISABLE TRIGGER delivery_no_delete;
+                DELETE FROM delivery WHERE record_id = (SELECT id FROM record WHERE business_key = 'K1');
                 """)
             let report = try await store.verifyAudit()
             #expect(report.damage(.versionAltered)?.examples == ["500/K2|v1"])
-            #expect(report.damage.map(\.kind) == [.versionAltered])
+            #expect(report.damage(.deliveryMissing)?.examples == ["500/K1|v1 to up"])
+            #expect(report.damage.map(\.kind) == [.deliveryMissing, .versionAltered])
+        }
+    }
+
+    @Test("A record's owner changed, a version slipped in without an entry, and a delivery moved to another record's version are each seen")
+    func recordsAndDeliveries() async throws {
+        try await withStore { store, database in
+            try await commit(["K1", "K2"], into: store, appKey: PostgresTestDatabase.appKey)
+            _ = try await database.cluster.psql(database.url, """
+                UPDATE record SET owner_platform = '\(Fixtures.otherPlatformID.rawValue)' WHERE business_key = 'K1';
+                INSERT INTO record_version (record_id, version, dataset, business_key, source_platform, raw_payload, normalized_payload,
+                                            content_hash, spec_version, received_at)
+                    SELECT record_id, 2, dataset, business_key, source_platform, raw_payload, normalized_payload, content_hash, spec_version, received_at
+                    FROM record_version WHERE business_key = 'K2';
+                UPDATE delivery SET version_id = (SELECT id FROM record_version WHERE business_key = 'K2' AND version = 1)
+                    WHERE record_id = (SELECT id FROM record WHERE business_key = 'K1');
+                """)
+            let report = try await store.verifyAudit()
+            #expect(report.damage.map(\.kind) == [.deliveryMissing, .versionUnaudited, .recordOwnerChanged, .recordLatestChanged, .deliveryOrphaned])
+            #expect(report.damage(.versionUnaudited)?.examples == ["500/K2|v2"])
+            #expect(report.damage(.recordOwnerChanged)?.examples == ["500/K1: owner \(Fixtures.otherPlatformID), first version from \(Fixtures.platformID)"])
+            #expect(report.damage(.recordLatestChanged)?.examples == ["500/K2: latest v1, newest stored v2"])
+            #expect(report.damage(.deliveryOrphaned)?.count == 1)
+            #expect(report.versions == 3 && report.records == 2 && report.deliveries == 2)
         }
     }
 
@@ -117,11 +143,19 @@ struct PostgresAuditTests {
         }
     }
 
-    @Test("Two stores keying an unkeyed database at once key it once, both with the shared key file's key")
+    @Test("Four stores keying an unkeyed database at once key it once, all with the shared key file's key")
     func keyOnce() async throws {
         let database = try await PostgresTestDatabase.make()
+        // A migrated database whose chain is not keyed yet (a store from before keying, copied
+        // here): the stores below race to key it, not to migrate it.
+        try await database.open().shutDown()
+        _ = try await database.cluster.psql(database.url, """
+            DROP TRIGGER audit_chain_key_no_change ON audit_chain_key;
+            DELETE FROM audit_chain_key;
+            """)
+        try FileManager.default.removeItem(atPath: database.auditKeyFile)
         let stores = try await withThrowingTaskGroup(of: PostgresStore.self) { group in
-            for index in 1...2 {
+            for index in 1...4 {
                 group.addTask {
                     try await PostgresStore.open(
                         PostgresStoreConfiguration(url: database.url + "?sslmode=disable"), instance: "k\(index)", auditKeyFile: database.auditKeyFile,
@@ -143,6 +177,18 @@ struct PostgresAuditTests {
         #expect(report.intact, "\(report.damage)")
         #expect(report.keyedFrom == 1)
         #expect(report.keyId == (try AuditKey.load(path: database.auditKeyFile))?.id)
+    }
+
+    @Test("An instant kept to the millisecond and read back as PostgreSQL's microseconds gives the text it was written as")
+    func timeText() {
+        for seconds in [1_800_000_000.123, 1_764_990_000.1229999, 1_764_990_000.9995, 1_700_000_000.001, 86_400.999] {
+            let stored = StoredValue.wholeMilliseconds(Date(timeIntervalSince1970: seconds))
+            // postgres-nio sends microseconds since 2000, truncated.
+            let sinceEpoch2000 = stored.timeIntervalSince1970 - 946_684_800
+            let readBack = Date(timeIntervalSince1970: 946_684_800 + Double(Int64(sinceEpoch2000 * 1_000_000)) / 1_000_000)
+            #expect(StoredValue.time(readBack) == StoredValue.time(stored), "\(seconds)")
+        }
+        #expect(StoredValue.time(Date(timeIntervalSince1970: 1_800_000_000.25)) == .text("2027-01-15 08:00:00.250"))
     }
 
     @Test("The same batch stored at the same instant gets the same version digests on SQLite and PostgreSQL")
