@@ -13,7 +13,7 @@ public struct ShuniuCommand: AsyncParsableCommand {
         version: "shuniu \(BuildInfo.version) (commit \(BuildInfo.commit))",
         subcommands: [
             ServeCommand.self, StatusCommand.self, PlatformsCommand.self, ConsumersCommand.self, GrantsCommand.self, DisputesCommand.self, QueuesCommand.self, DestinationsCommand.self, ConnectorsCommand.self,
-            DeadLettersCommand.self, ReplayCommand.self, RecordsCommand.self, PushCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self, SpecCommand.self, MappingsCommand.self, CodesCommand.self, CertsCommand.self, DemoCommand.self, VersionCommand.self,
+            DeadLettersCommand.self, ReplayCommand.self, RecordsCommand.self, PushCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self, MigrateStoreCommand.self, SpecCommand.self, MappingsCommand.self, CodesCommand.self, CertsCommand.self, DemoCommand.self, VersionCommand.self,
         ]
     )
 

@@ -50,7 +50,9 @@ public final class PostgresStore: Sendable {
         "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8).lowercased())"
     }
 
-    private init(configuration: PostgresStoreConfiguration, instance: String, auditKeyFile: String, logger: Logger) throws {
+    /// A store whose schema is not migrated nor its audit chain keyed yet: ``open(_:instance:auditKeyFile:logger:openTimeout:)``
+    /// does both; a copy into an empty database (``PostgresStoreImport``) migrates it without keying it.
+    init(configuration: PostgresStoreConfiguration, instance: String, auditKeyFile: String, logger: Logger) throws {
         self.configuration = configuration
         self.instance = instance
         self.auditKeyFile = auditKeyFile
