@@ -44,8 +44,9 @@ struct PostgresCommandTests {
         let status = try await CLI.run(["status", "--json"] + data)
         #expect(status.status == 0, "\(status.output)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(status.output.utf8)) as? [String: Any])
-        #expect(json["engine"] as? String == "postgres")
-        let location = try #require(json["location"] as? String)
+        let hubStatus = try #require(json["status"] as? [String: Any])
+        #expect(hubStatus["engine"] as? String == "postgres")
+        let location = try #require(hubStatus["location"] as? String)
         #expect(location.hasPrefix(url) && !location.contains("not-a-real-secret") && !status.output.contains("not-a-real-secret"), "\(location)")
 
         let backup = try await CLI.run(["backup", folder.file("copy.dump")] + data)
