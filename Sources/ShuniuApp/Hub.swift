@@ -71,10 +71,15 @@ public struct Hub: Sendable {
         self.instance = instance
         self.store = store
         self.spec = spec
-        let trustList = TrustList.load(directory: configuration.certsDir)
-        for problem in trustList.refused { logger.error("CA folder refused", metadata: ["problem": "\(problem)"]) }
-        self.crls = CRLRefresher(trust: trustList, cache: CRLCache(folder: configuration.crlDir), settings: configuration.crl)
-        self.trust = TrustState(crls.verification())
+        // Reading the CAs and checking their cached CRLs is OpenSSL work: off the cooperative pool too.
+        let (crls, trust) = try await onOwnThread {
+            let trustList = TrustList.load(directory: configuration.certsDir)
+            for problem in trustList.refused { logger.error("CA folder refused", metadata: ["problem": "\(problem)"]) }
+            let crls = CRLRefresher(trust: trustList, cache: CRLCache(folder: configuration.crlDir), settings: configuration.crl)
+            return (crls, TrustState(crls.verification()))
+        }
+        self.crls = crls
+        self.trust = trust
         self.refusals = RefusalTally(refusalsPerMinute: configuration.refusalsPerMinutePerAddress)
     }
 
