@@ -105,17 +105,14 @@ struct MigrateStoreCommand: AsyncParsableCommand {
         }
     }
 
-    /// `--password-file`'s first line, else the environment's; nil when neither is set.
+    /// `--password-file`'s first line, else the environment's, read as the configuration's
+    /// `storage.postgres.passwordFile` is; nil when neither is set.
     private func password() throws -> String? {
-        if let passwordFile {
-            guard let text = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
-                throw CLIFailure("--password-file \(passwordFile): cannot be read")
-            }
-            let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            guard !line.isEmpty else { throw CLIFailure("--password-file \(passwordFile): its first line is empty") }
-            return line
+        do {
+            return try PostgresSettings(url: to, passwordFile: passwordFile).password()
+        } catch let error as PostgresSettingsError {
+            throw CLIFailure(error.description.replacingOccurrences(of: "storage.postgres.passwordFile", with: "--password-file"))
         }
-        return ProcessInfo.processInfo.environment[PostgresSettings.passwordVariable].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     // MARK: Verifying the copy

@@ -12,22 +12,7 @@ import Testing
 struct PostgresJobLockTests {
     /// Two stores on one fresh database, as two instances would open it; closed on every path.
     private func withTwoInstances(_ body: (PostgresStore, PostgresStore, String) async throws -> Void) async throws {
-        let database = try await PostgresTestDatabase.make()
-        let first = try await database.open(instance: "instance-a")
-        do {
-            let second = try await database.open(instance: "instance-b")
-            do {
-                try await body(first, second, database.url)
-            } catch {
-                await second.shutDown()
-                throw error
-            }
-            await second.shutDown()
-        } catch {
-            await first.shutDown()
-            throw error
-        }
-        await first.shutDown()
+        try await PostgresTestDatabase.withTwoInstances { first, second, database in try await body(first, second, database.url) }
     }
 
     /// What the jobs and followers saw, shared with the tasks that run them.

@@ -8,24 +8,8 @@ import Testing
 /// what one instance opens.
 @Suite("PostgreSQL: the ledger across instances", .postgresCluster)
 struct PostgresLedgerTests {
-    /// Opens two stores on one fresh database, runs `body`, closes them.
     private func withTwoInstances(_ body: (PostgresStore, PostgresStore, PostgresTestDatabase) async throws -> Void) async throws {
-        let database = try await PostgresTestDatabase.make()
-        let first = try await database.open(instance: "i1")
-        let second: PostgresStore
-        do { second = try await database.open(instance: "i2") } catch {
-            await first.shutDown()
-            throw error
-        }
-        do {
-            try await body(first, second, database)
-        } catch {
-            await first.shutDown()
-            await second.shutDown()
-            throw error
-        }
-        await first.shutDown()
-        await second.shutDown()
+        try await PostgresTestDatabase.withTwoInstances(body)
     }
 
     @Test("Two instances appending audit entries at once form one unbroken chain")

@@ -8,24 +8,8 @@ import Testing
 /// running the same command on two instances at once.
 @Suite("PostgreSQL: the registry across instances", .postgresCluster)
 struct PostgresRegistryTests {
-    /// Opens two stores on one fresh database (both fixture platforms registered), runs `body`, closes them.
     private func withTwoInstances(_ body: (PostgresStore, PostgresStore, PostgresTestDatabase) async throws -> Void) async throws {
-        let database = try await PostgresTestDatabase.make()
-        let first = try await database.open(instance: "i1")
-        let second: PostgresStore
-        do { second = try await database.open(instance: "i2") } catch {
-            await first.shutDown()
-            throw error
-        }
-        do {
-            try await body(first, second, database)
-        } catch {
-            await first.shutDown()
-            await second.shutDown()
-            throw error
-        }
-        await first.shutDown()
-        await second.shutDown()
+        try await PostgresTestDatabase.withTwoInstances(body)
     }
 
     /// Runs `change` on both stores at once; answers the error codes of those refused (a fault

@@ -52,4 +52,25 @@ struct PostgresTestDatabase: Sendable {
         }
         return store
     }
+
+    /// Opens two stores on one fresh database (as two instances would: "i1" and "i2", both
+    /// fixture platforms registered), runs `body` with them, and closes both on every path.
+    static func withTwoInstances(_ body: (PostgresStore, PostgresStore, PostgresTestDatabase) async throws -> Void) async throws {
+        let database = try await make()
+        let first = try await database.open(instance: "i1")
+        let second: PostgresStore
+        do { second = try await database.open(instance: "i2") } catch {
+            await first.shutDown()
+            throw error
+        }
+        do {
+            try await body(first, second, database)
+        } catch {
+            await first.shutDown()
+            await second.shutDown()
+            throw error
+        }
+        await first.shutDown()
+        await second.shutDown()
+    }
 }
