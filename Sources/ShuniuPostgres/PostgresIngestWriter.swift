@@ -4,9 +4,9 @@ import PostgresNIO
 import ShuniuCore
 import ShuniuTrust
 
-/// Writes one ingest batch inside its transaction (nonce claimed, ingest lock held), with the
-/// SQLite engine's rules: 一数一源 through predecessors, duplicates, inserts, updates, deletes and
-/// revivals, DATA_KEYs, duplicate-check values, withdrawals, listings, disputes closed by a
+/// Writes one ingest batch inside its transaction (nonce claimed, ingest lock held), deciding each
+/// record as every engine does (``IngestDecision``: 一数一源 through predecessors, duplicates, inserts, updates, deletes and
+/// revivals, DATA_KEYs, duplicate-check values), then storing withdrawals, listings, disputes closed by a
 /// correction, the outbox rows, and one `ingest.batch` audit entry whose lines carry each stored
 /// version's digest (``VersionDigest``) over its values as the SQLite engine stores them.
 struct PostgresIngestWriter {
@@ -82,42 +82,31 @@ struct PostgresIngestWriter {
         let owners = [platform.rawValue] + commit.predecessors.map(\.rawValue)
         let existing = try await find(record, owners: owners)
         let key = existing?.key ?? record.businessKey
-        func refuse(_ code: ProblemCode, _ message: String) -> (RecordResult, StoredFacts?) {
-            let problem = Problem(code: code, path: "$.records[\(index)]", label: nil, message: message)
-            return (RecordResult(index: index, dataset: record.dataset, key: key.isEmpty ? nil : key, status: .rejected, problems: [problem]), nil)
+        var dataKeyHolder: HeldRecord?
+        if let dataKey = IngestDecision.dataKeyToCheck(for: record, held: existing) {
+            dataKeyHolder = try await find(dataset: record.dataset, dataKey: dataKey, owners: owners)
         }
-        let named = "record \(record.dataset) " + (key.isEmpty ? "with DATA_KEY \(record.dataKey ?? "")" : key)
-        if let existing, !owners.contains(existing.owner) {
-            return refuse(.keyOwnedByOtherPlatform, "\(named) belongs to platform \(existing.owner), its first source (一数一源); only it may send new versions or delete it")
-        }
-        if record.operation == .delete {
-            guard let existing else {
-                return refuse(.recordUnknown, "\(named) is not held by the hub for platform \(platform); a delete (DATA_TYPE 3) names a record the platform sent")
-            }
-            if existing.deleted {
-                return (RecordResult(index: index, dataset: record.dataset, key: key, status: .duplicate, hubId: existing.id, version: existing.latestVersion), nil)
-            }
-            return try await storeTombstone(record, of: existing, index: index)
-        }
-        if let existing, let problem = existing.keyChange(to: record) {
-            return refuse(.keyChanged, "\(named): \(problem); a record's key fields and DATA_KEY do not change — delete it and insert a new one")
-        }
-        if existing == nil, !record.identifiedByDataKey, let dataKey = record.dataKey,
-           let other = try await find(dataset: record.dataset, dataKey: dataKey, owners: owners) {
-            return refuse(.keyChanged, "DATA_KEY \(dataKey) names record \(record.dataset) \(other.key), not \(key); a record's key fields do not change")
+        var repeated: String?
+        if let values = IngestDecision.uniqueValuesToCheck(for: record, held: existing) {
+            repeated = try await connection.rows("""
+                SELECT business_key FROM record WHERE dataset = \(record.dataset.rawValue) AND unique_values = \(values)
+                AND owner_platform = \(platform.rawValue) AND NOT deleted LIMIT 1
+                """, logger: logger).first.map { try $0["business_key"].decode(String.self) }
         }
         let recordID: Int64
         let version: Int
         let operation: RecordOperation
-        if let existing, !existing.deleted {
-            if record.operation == .insert {
-                return refuse(.recordExists, "\(named) exists (version \(existing.latestVersion)); an insert (DATA_TYPE 1) makes a new record, an update (2) a new version")
-            }
-            recordID = existing.id
-            if existing.latestHash == record.contentHash {
-                return (RecordResult(index: index, dataset: record.dataset, key: key, status: .duplicate, hubId: recordID, version: existing.latestVersion), nil)
-            }
-            version = existing.latestVersion + 1
+        switch IngestDecision.decide(record, from: platform, owners: owners, held: existing, dataKeyHolder: dataKeyHolder, repeated: repeated) {
+        case .refuse(let code, let message):
+            let problem = Problem(code: code, path: "$.records[\(index)]", label: nil, message: message)
+            return (RecordResult(index: index, dataset: record.dataset, key: key.isEmpty ? nil : key, status: .rejected, problems: [problem]), nil)
+        case .unchanged(let held):
+            return (RecordResult(index: index, dataset: record.dataset, key: key, status: .duplicate, hubId: held.id, version: held.latestVersion), nil)
+        case .tombstone(let held):
+            return try await storeTombstone(record, of: held, index: index)
+        case .update(let held):
+            recordID = held.id
+            version = held.latestVersion + 1
             operation = .update
             try await connection.run("""
                 UPDATE record SET latest_version = \(version), latest_hash = \(record.contentHash), region_code = \(record.regionCode), updated_at = \(instant),
@@ -126,36 +115,24 @@ struct PostgresIngestWriter {
                 """, logger: logger)
             // A new version from the source answers the doubts raised about the fields it changes.
             try await closeDisputes(recordID: recordID, correctedBy: version, payload: record.normalizedPayload)
-        } else {
-            if record.operation == .update {
-                let state = existing.map { "was deleted (version \($0.latestVersion)); insert it again to revive it" } ?? "is not held by the hub for platform \(platform)"
-                return refuse(.recordUnknown, "\(named) \(state); an update (DATA_TYPE 2) needs a record the platform sent")
-            }
-            if let values = record.uniqueValues, let other = try await connection.rows("""
-                SELECT business_key FROM record WHERE dataset = \(record.dataset.rawValue) AND unique_values = \(values)
-                AND owner_platform = \(platform.rawValue) AND NOT deleted LIMIT 1
-                """, logger: logger).first.map({ try $0["business_key"].decode(String.self) }) {
-                return refuse(.duplicateValues, "\(named) repeats record \(other) of platform \(platform): their duplicate-check fields (the spec's RepeatCols) are equal (\(values)); send an update of \(other), or delete it first")
-            }
+        case .revive(let held):
+            recordID = held.id
+            version = held.latestVersion + 1
             operation = .insert
-            if let existing {
-                // A deleted record sent again lives on as a new version of itself.
-                recordID = existing.id
-                version = existing.latestVersion + 1
-                try await connection.run("""
-                    UPDATE record SET latest_version = \(version), latest_hash = \(record.contentHash), region_code = \(record.regionCode),
-                        updated_at = \(instant), unique_values = \(record.uniqueValues), deleted = false, data_key = COALESCE(data_key, \(record.dataKey))
-                    WHERE id = \(recordID)
-                    """, logger: logger)
-            } else {
-                version = 1
-                recordID = try await connection.rows("""
-                    INSERT INTO record (dataset, business_key, owner_platform, latest_version, latest_hash, region_code, created_at, updated_at, data_key, unique_values)
-                    VALUES (\(record.dataset.rawValue), \(key), \(platform.rawValue), 1, \(record.contentHash), \(record.regionCode), \(instant), \(instant),
-                            \(record.dataKey), \(record.uniqueValues))
-                    RETURNING id
-                    """, logger: logger)[0]["id"].decode(Int64.self)
-            }
+            try await connection.run("""
+                UPDATE record SET latest_version = \(version), latest_hash = \(record.contentHash), region_code = \(record.regionCode),
+                    updated_at = \(instant), unique_values = \(record.uniqueValues), deleted = false, data_key = COALESCE(data_key, \(record.dataKey))
+                WHERE id = \(recordID)
+                """, logger: logger)
+        case .insert:
+            version = 1
+            operation = .insert
+            recordID = try await connection.rows("""
+                INSERT INTO record (dataset, business_key, owner_platform, latest_version, latest_hash, region_code, created_at, updated_at, data_key, unique_values)
+                VALUES (\(record.dataset.rawValue), \(key), \(platform.rawValue), 1, \(record.contentHash), \(record.regionCode), \(instant), \(instant),
+                        \(record.dataKey), \(record.uniqueValues))
+                RETURNING id
+                """, logger: logger)[0]["id"].decode(Int64.self)
         }
         // Stored only where the version number does not tell it: a revival is an insert after version 1.
         let stored: RecordOperation? = operation == .insert && version > 1 ? .insert : nil
@@ -180,7 +157,7 @@ struct PostgresIngestWriter {
 
     /// A delete: a new version marked `delete` carrying the record's last content, sent wherever
     /// any version of it went.
-    private func storeTombstone(_ record: ValidatedRecord, of existing: ExistingRecord, index: Int) async throws -> (RecordResult, StoredFacts?) {
+    private func storeTombstone(_ record: ValidatedRecord, of existing: HeldRecord, index: Int) async throws -> (RecordResult, StoredFacts?) {
         let last = try await connection.rows("""
             SELECT normalized_payload, extra FROM record_version WHERE record_id = \(existing.id) AND version = \(existing.latestVersion)
             """, logger: logger).first
@@ -295,58 +272,31 @@ struct PostgresIngestWriter {
 
     // MARK: Finding the record a version belongs to
 
-    /// A record's row as ingest finds it.
-    struct ExistingRecord: Equatable {
-        var id: Int64
-        var key: String
-        var owner: String
-        var latestVersion: Int
-        var latestHash: String
-        var dataKey: String?
-        var deleted: Bool
-        var regionCode: String?
-
-        init(_ row: PostgresRandomAccessRow) throws {
-            id = try row["id"].decode(Int64.self)
-            key = try row["business_key"].decode(String.self)
-            owner = try row["owner_platform"].decode(String.self)
-            latestVersion = try row["latest_version"].decode(Int.self)
-            latestHash = try row["latest_hash"].decode(String.self)
-            dataKey = try row["data_key"].decode(String?.self)
-            deleted = try row["deleted"].decode(Bool.self)
-            regionCode = try row["region_code"].decode(String?.self)
-        }
-
-        /// What an update would change of the record's identity, or nil: its key fields (the ones
-        /// before a DATA_KEY member), or its DATA_KEY.
-        func keyChange(to record: ValidatedRecord) -> String? {
-            if let stored = dataKey, let sent = record.dataKey, stored != sent {
-                return "its DATA_KEY is \(stored), not \(sent)"
-            }
-            guard !record.businessKey.isEmpty else { return nil }
-            func fields(_ key: String) -> String {
-                record.identifiedByDataKey ? key.split(separator: "|", omittingEmptySubsequences: false).dropLast().joined(separator: "|") : key
-            }
-            return fields(key) == fields(record.businessKey) ? nil : "its key is \(key), this version's would be \(record.businessKey)"
-        }
-    }
-
     private static let recordColumns = "id, business_key, owner_platform, latest_version, latest_hash, data_key, deleted, region_code"
 
     /// By DATA_KEY when the dataset is identified so (scoped to the sender and its predecessors), else by key.
-    private func find(_ record: ValidatedRecord, owners: [String]) async throws -> ExistingRecord? {
+    private func find(_ record: ValidatedRecord, owners: [String]) async throws -> HeldRecord? {
         if record.identifiedByDataKey, let dataKey = record.dataKey {
             return try await find(dataset: record.dataset, dataKey: dataKey, owners: owners)
         }
         return try await connection.rows("""
             SELECT \(unescaped: Self.recordColumns) FROM record WHERE dataset = \(record.dataset.rawValue) AND business_key = \(record.businessKey)
-            """, logger: logger).first.map(ExistingRecord.init)
+            """, logger: logger).first.map(Self.held)
     }
 
-    private func find(dataset: DatasetID, dataKey: String, owners: [String]) async throws -> ExistingRecord? {
+    private func find(dataset: DatasetID, dataKey: String, owners: [String]) async throws -> HeldRecord? {
         try await connection.rows("""
             SELECT \(unescaped: Self.recordColumns) FROM record
             WHERE dataset = \(dataset.rawValue) AND data_key = \(dataKey) AND owner_platform = ANY(\(owners)) ORDER BY id LIMIT 1
-            """, logger: logger).first.map(ExistingRecord.init)
+            """, logger: logger).first.map(Self.held)
+    }
+
+    private static func held(_ row: PostgresRandomAccessRow) throws -> HeldRecord {
+        HeldRecord(
+            id: try row["id"].decode(Int64.self), key: try row["business_key"].decode(String.self), owner: try row["owner_platform"].decode(String.self),
+            latestVersion: try row["latest_version"].decode(Int.self), latestHash: try row["latest_hash"].decode(String.self),
+            dataKey: try row["data_key"].decode(String?.self), deleted: try row["deleted"].decode(Bool.self),
+            regionCode: try row["region_code"].decode(String?.self)
+        )
     }
 }

@@ -91,43 +91,28 @@ extension HubStore {
         let owners = [platform.rawValue] + predecessors.map(\.rawValue)
         let existing = try StoredRecord.find(record, owners: owners, in: db)
         let key = existing?.key ?? record.businessKey
-        func refuse(_ code: ProblemCode, _ message: String) -> (RecordResult, StoredFacts?) {
-            let problem = Problem(code: code, path: "$.records[\(index)]", label: nil, message: message)
-            return (RecordResult(index: index, dataset: record.dataset, key: key.isEmpty ? nil : key, status: .rejected, problems: [problem]), nil)
+        let dataKeyHolder = try IngestDecision.dataKeyToCheck(for: record, held: existing).flatMap { dataKey in
+            try StoredRecord.find(dataset: record.dataset, dataKey: dataKey, owners: owners, in: db)
         }
-        let named = "record \(record.dataset) " + (key.isEmpty ? "with DATA_KEY \(record.dataKey ?? "")" : key)
-        if let existing, !owners.contains(existing.owner) {
-            return refuse(.keyOwnedByOtherPlatform, "\(named) belongs to platform \(existing.owner), its first source (一数一源); only it may send new versions or delete it")
-        }
-        if record.operation == .delete {
-            guard let existing else {
-                return refuse(.recordUnknown, "\(named) is not held by the hub for platform \(platform); a delete (DATA_TYPE 3) names a record the platform sent")
-            }
-            if existing.deleted {
-                // Already a tombstone: a delete sent again changes nothing.
-                return (RecordResult(index: index, dataset: record.dataset, key: key, status: .duplicate, hubId: existing.id, version: existing.latestVersion), nil)
-            }
-            return try storeTombstone(record, of: existing, index: index, from: platform, payloadID: payloadID, at: instant, in: db)
-        }
-        if let existing, let problem = existing.keyChange(to: record) {
-            return refuse(.keyChanged, "\(named): \(problem); a record's key fields and DATA_KEY do not change — delete it and insert a new one")
-        }
-        if existing == nil, !record.identifiedByDataKey, let dataKey = record.dataKey,
-           let other = try StoredRecord.find(dataset: record.dataset, dataKey: dataKey, owners: owners, in: db) {
-            return refuse(.keyChanged, "DATA_KEY \(dataKey) names record \(record.dataset) \(other.key), not \(key); a record's key fields do not change")
+        let repeated = try IngestDecision.uniqueValuesToCheck(for: record, held: existing).flatMap { values in
+            try String.fetchOne(db.cachedStatement(sql: """
+                SELECT business_key FROM record WHERE dataset = ? AND unique_values = ? AND owner_platform = ? AND deleted = 0 LIMIT 1
+                """), arguments: [record.dataset.rawValue, values, platform.rawValue])
         }
         let recordID: Int64
         let version: Int
         let operation: RecordOperation
-        if let existing, !existing.deleted {
-            if record.operation == .insert {
-                return refuse(.recordExists, "\(named) exists (version \(existing.latestVersion)); an insert (DATA_TYPE 1) makes a new record, an update (2) a new version")
-            }
-            recordID = existing.id
-            if existing.latestHash == record.contentHash {
-                return (RecordResult(index: index, dataset: record.dataset, key: key, status: .duplicate, hubId: recordID, version: existing.latestVersion), nil)
-            }
-            version = existing.latestVersion + 1
+        switch IngestDecision.decide(record, from: platform, owners: owners, held: existing, dataKeyHolder: dataKeyHolder, repeated: repeated) {
+        case .refuse(let code, let message):
+            let problem = Problem(code: code, path: "$.records[\(index)]", label: nil, message: message)
+            return (RecordResult(index: index, dataset: record.dataset, key: key.isEmpty ? nil : key, status: .rejected, problems: [problem]), nil)
+        case .unchanged(let held):
+            return (RecordResult(index: index, dataset: record.dataset, key: key, status: .duplicate, hubId: held.id, version: held.latestVersion), nil)
+        case .tombstone(let held):
+            return try storeTombstone(record, of: held, index: index, from: platform, payloadID: payloadID, at: instant, in: db)
+        case .update(let held):
+            recordID = held.id
+            version = held.latestVersion + 1
             operation = .update
             try db.cachedStatement(sql: """
                 UPDATE record SET latest_version = ?, latest_hash = ?, region_code = ?, updated_at = ?, unique_values = ?, data_key = COALESCE(data_key, ?)
@@ -135,36 +120,24 @@ extension HubStore {
                 """).execute(arguments: [version, record.contentHash, record.regionCode, instant, record.uniqueValues, record.dataKey, recordID])
             // A new version from the source answers the doubts raised about the fields it changes.
             try closeDisputes(recordID: recordID, correctedBy: version, payload: record.normalizedPayload, platform: platform, at: instant, in: db)
-        } else {
-            if record.operation == .update {
-                let state = existing.map { "was deleted (version \($0.latestVersion)); insert it again to revive it" } ?? "is not held by the hub for platform \(platform)"
-                return refuse(.recordUnknown, "\(named) \(state); an update (DATA_TYPE 2) needs a record the platform sent")
-            }
-            if let values = record.uniqueValues,
-               let other = try String.fetchOne(db.cachedStatement(sql: """
-                   SELECT business_key FROM record WHERE dataset = ? AND unique_values = ? AND owner_platform = ? AND deleted = 0 LIMIT 1
-                   """), arguments: [record.dataset.rawValue, values, platform.rawValue]) {
-                return refuse(.duplicateValues, "\(named) repeats record \(other) of platform \(platform): their duplicate-check fields (the spec's RepeatCols) are equal (\(values)); send an update of \(other), or delete it first")
-            }
+        case .revive(let held):
+            recordID = held.id
+            version = held.latestVersion + 1
             operation = .insert
-            if let existing {
-                // A deleted record sent again lives on as a new version of itself.
-                recordID = existing.id
-                version = existing.latestVersion + 1
-                try db.cachedStatement(sql: """
-                    UPDATE record SET latest_version = ?, latest_hash = ?, region_code = ?, updated_at = ?, unique_values = ?, deleted = 0,
-                                      data_key = COALESCE(data_key, ?)
-                    WHERE id = ?
-                    """).execute(arguments: [version, record.contentHash, record.regionCode, instant, record.uniqueValues, record.dataKey, recordID])
-            } else {
-                version = 1
-                try db.cachedStatement(sql: """
-                    INSERT INTO record (dataset, business_key, owner_platform, latest_version, latest_hash, region_code, created_at, updated_at, data_key, unique_values)
-                    VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [record.dataset.rawValue, key, platform.rawValue, record.contentHash, record.regionCode, instant, instant,
-                                             record.dataKey, record.uniqueValues])
-                recordID = db.lastInsertedRowID
-            }
+            try db.cachedStatement(sql: """
+                UPDATE record SET latest_version = ?, latest_hash = ?, region_code = ?, updated_at = ?, unique_values = ?, deleted = 0,
+                                  data_key = COALESCE(data_key, ?)
+                WHERE id = ?
+                """).execute(arguments: [version, record.contentHash, record.regionCode, instant, record.uniqueValues, record.dataKey, recordID])
+        case .insert:
+            version = 1
+            operation = .insert
+            try db.cachedStatement(sql: """
+                INSERT INTO record (dataset, business_key, owner_platform, latest_version, latest_hash, region_code, created_at, updated_at, data_key, unique_values)
+                VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [record.dataset.rawValue, key, platform.rawValue, record.contentHash, record.regionCode, instant, instant,
+                                         record.dataKey, record.uniqueValues])
+            recordID = db.lastInsertedRowID
         }
         // In the order of `versionDigestColumns`: the audit entry records the digest of these values.
         let values: [(any DatabaseValueConvertible)?] = [
@@ -193,7 +166,7 @@ extension HubStore {
     /// A delete: a new version of the record marked `delete`, carrying its last content, sent
     /// wherever any version of it went. Nothing is erased; the record reads as deleted.
     private static func storeTombstone(
-        _ record: ValidatedRecord, of existing: StoredRecord, index: Int, from platform: PlatformID, payloadID: Int64?, at instant: Date, in db: Database
+        _ record: ValidatedRecord, of existing: HeldRecord, index: Int, from platform: PlatformID, payloadID: Int64?, at instant: Date, in db: Database
     ) throws -> (RecordResult, StoredFacts?) {
         let last = try Row.fetchOne(db, sql: "SELECT normalized_payload, extra FROM record_version WHERE record_id = ? AND version = ?",
                                     arguments: [existing.id, existing.latestVersion])
