@@ -58,7 +58,8 @@ struct HubOptions: ParsableArguments {
             logger.logLevel = .error
             do {
                 return try await PostgresStore.open(
-                    try settings.storeConfiguration(), instance: "cli-" + PostgresStore.defaultInstanceName(), logger: logger, openTimeout: .seconds(20)
+                    try settings.storeConfiguration(), instance: "cli-" + PostgresStore.defaultInstanceName(), auditKeyFile: configuration.auditKeyFile,
+                    logger: logger, openTimeout: .seconds(20)
                 )
             } catch let error as PostgresSettingsError {
                 throw CLIFailure(error.description)

@@ -7,8 +7,8 @@ import ShuniuTrust
 /// Writes one ingest batch inside its transaction (nonce claimed, ingest lock held), with the
 /// SQLite engine's rules: 一数一源 through predecessors, duplicates, inserts, updates, deletes and
 /// revivals, DATA_KEYs, duplicate-check values, withdrawals, listings, disputes closed by a
-/// correction, the outbox rows, and one `ingest.batch` audit entry. Unlike the SQLite engine's,
-/// the audit entry's lines do not carry each stored version's digest yet.
+/// correction, the outbox rows, and one `ingest.batch` audit entry whose lines carry each stored
+/// version's digest (``VersionDigest``) over its values as the SQLite engine stores them.
 struct PostgresIngestWriter {
     let connection: PostgresConnection
     let logger: Logger
@@ -20,7 +20,8 @@ struct PostgresIngestWriter {
         self.connection = connection
         self.logger = logger
         self.commit = commit
-        self.instant = instant
+        // Whole milliseconds, as SQLite keeps dates: the digest covers `received_at` as that text.
+        self.instant = StoredValue.wholeMilliseconds(instant)
     }
 
     mutating func write() async throws -> [RecordResult] {
@@ -32,30 +33,31 @@ struct PostgresIngestWriter {
                 """, logger: logger).first.map { try $0["id"].decode(Int64.self) }
         }
         var results: [RecordResult] = []
-        var routed: [Int: [String]] = [:]
+        var stored: [Int: StoredFacts] = [:]
         var withdrawals: [(WithdrawnRecord, RecordResult)] = []
         for item in commit.items {
             switch item {
             case .rejected(let index, let dataset, let key, let problems):
                 results.append(RecordResult(index: index, dataset: dataset, key: key, status: .rejected, problems: problems))
             case .valid(let index, let record, let destinations, let warnings):
-                var (result, sentTo) = try await store(record, index: index, destinations: destinations, flags: warnings)
-                routed[index] = sentTo
+                var (result, facts) = try await store(record, index: index, destinations: destinations, flags: warnings)
+                stored[index] = facts
                 if !warnings.isEmpty { result.warnings = warnings }
                 results.append(result)
                 if let withdrawn = record.withdraws, result.status == .accepted { withdrawals.append((withdrawn, result)) }
             }
         }
         // After every version is stored, so that an original sent in the same batch is found.
-        var followed: [PostgresIngestAuditDetail.Withdrawal] = []
+        var followed: [IngestAuditDetail.Withdrawal] = []
         for (withdrawn, result) in withdrawals {
             followed.append(.init(index: result.index, withdraws: "\(withdrawn.dataset)/\(withdrawn.key)", followedTo: try await withdraw(withdrawn, by: result)))
         }
         try await connection.run("UPDATE platform SET last_ingest_at = \(instant) WHERE id = \(commit.platform.rawValue)", logger: logger)
         let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
-        let detail = JSONText.encode(PostgresIngestAuditDetail(
+        let detail = JSONText.encode(IngestAuditDetail(
             accepted: counts[.accepted] ?? 0, duplicate: counts[.duplicate] ?? 0, rejected: counts[.rejected] ?? 0,
-            records: results.map { PostgresIngestAuditDetail.Line($0, routedTo: routed[$0.index]) }, certificate: commit.certificate,
+            records: results.map { IngestAuditDetail.Line($0, digest: stored[$0.index]?.digest, routedTo: stored[$0.index]?.destinations) },
+            certificate: commit.certificate,
             pulled: commit.pulled, withdrawals: followed.isEmpty ? nil : followed
         ))
         let outcome = (counts[.rejected] ?? 0) == results.count && !results.isEmpty ? "rejected" : "ok"
@@ -66,13 +68,21 @@ struct PostgresIngestWriter {
         return results
     }
 
-    /// One record: its result, and the destinations a stored version was enqueued for (nil when none was stored).
-    private func store(_ record: ValidatedRecord, index: Int, destinations: [String], flags: [Problem]) async throws -> (RecordResult, [String]?) {
+    /// What the audit entry records of a stored version beyond its result.
+    struct StoredFacts {
+        /// ``VersionDigest`` of the stored values.
+        var digest: String
+        /// The destinations it was enqueued for.
+        var destinations: [String]
+    }
+
+    /// One record: its result, and what the audit entry records of the version stored (nil when none was).
+    private func store(_ record: ValidatedRecord, index: Int, destinations: [String], flags: [Problem]) async throws -> (RecordResult, StoredFacts?) {
         let platform = commit.platform
         let owners = [platform.rawValue] + commit.predecessors.map(\.rawValue)
         let existing = try await find(record, owners: owners)
         let key = existing?.key ?? record.businessKey
-        func refuse(_ code: ProblemCode, _ message: String) -> (RecordResult, [String]?) {
+        func refuse(_ code: ProblemCode, _ message: String) -> (RecordResult, StoredFacts?) {
             let problem = Problem(code: code, path: "$.records[\(index)]", label: nil, message: message)
             return (RecordResult(index: index, dataset: record.dataset, key: key.isEmpty ? nil : key, status: .rejected, problems: [problem]), nil)
         }
@@ -149,7 +159,7 @@ struct PostgresIngestWriter {
         }
         // Stored only where the version number does not tell it: a revival is an insert after version 1.
         let stored: RecordOperation? = operation == .insert && version > 1 ? .insert : nil
-        let versionID = try await insertVersion(
+        let (versionID, digest) = try await insertVersion(
             recordID: recordID, version: version, dataset: record.dataset, key: key, regionCode: record.regionCode, rawPayload: record.rawPayload,
             normalizedPayload: record.normalizedPayload, contentHash: record.contentHash, specVersion: record.specVersion,
             mapping: record.mapping, signature: record.signature, flags: flags.isEmpty ? nil : JSONText.encode(flags),
@@ -164,12 +174,13 @@ struct PostgresIngestWriter {
         for destination in destinations {
             try await enqueue(versionID: versionID, recordID: recordID, destination: destination)
         }
-        return (RecordResult(index: index, dataset: record.dataset, key: key, status: .accepted, hubId: recordID, version: version), destinations)
+        return (RecordResult(index: index, dataset: record.dataset, key: key, status: .accepted, hubId: recordID, version: version),
+                StoredFacts(digest: digest, destinations: destinations))
     }
 
     /// A delete: a new version marked `delete` carrying the record's last content, sent wherever
     /// any version of it went.
-    private func storeTombstone(_ record: ValidatedRecord, of existing: ExistingRecord, index: Int) async throws -> (RecordResult, [String]?) {
+    private func storeTombstone(_ record: ValidatedRecord, of existing: ExistingRecord, index: Int) async throws -> (RecordResult, StoredFacts?) {
         let last = try await connection.rows("""
             SELECT normalized_payload, extra FROM record_version WHERE record_id = \(existing.id) AND version = \(existing.latestVersion)
             """, logger: logger).first
@@ -179,7 +190,7 @@ struct PostgresIngestWriter {
         try await connection.run(
             "UPDATE record SET latest_version = \(version), deleted = true, updated_at = \(instant) WHERE id = \(existing.id)", logger: logger
         )
-        let versionID = try await insertVersion(
+        let (versionID, digest) = try await insertVersion(
             recordID: existing.id, version: version, dataset: record.dataset, key: existing.key, regionCode: existing.regionCode,
             rawPayload: record.rawPayload, normalizedPayload: content, contentHash: existing.latestHash, specVersion: record.specVersion,
             mapping: record.mapping, signature: nil, flags: nil, extra: extra, dataKey: existing.dataKey ?? record.dataKey, operation: .delete
@@ -190,15 +201,24 @@ struct PostgresIngestWriter {
         for destination in destinations {
             try await enqueue(versionID: versionID, recordID: existing.id, destination: destination)
         }
-        return (RecordResult(index: index, dataset: record.dataset, key: existing.key, status: .accepted, hubId: existing.id, version: version), destinations)
+        return (RecordResult(index: index, dataset: record.dataset, key: existing.key, status: .accepted, hubId: existing.id, version: version),
+                StoredFacts(digest: digest, destinations: destinations))
     }
 
     private func insertVersion(
         recordID: Int64, version: Int, dataset: DatasetID, key: String, regionCode: String?, rawPayload: String, normalizedPayload: String,
         contentHash: String, specVersion: String, mapping: MappingProvenance?, signature: String?, flags: String?, extra: String?, dataKey: String?,
         operation: RecordOperation?
-    ) async throws -> Int64 {
-        try await connection.rows("""
+    ) async throws -> (id: Int64, digest: String) {
+        func text(_ value: String?) -> StoredValue { value.map { .text($0) } ?? .null }
+        // In the order of `VersionDigest.columns`, each as the SQLite engine stores it.
+        let values: [StoredValue] = [
+            .integer(recordID), .integer(Int64(version)), .text(dataset.rawValue), .text(key), .text(commit.platform.rawValue), text(regionCode),
+            .text(rawPayload), .text(normalizedPayload), .text(contentHash), .text(specVersion), .time(instant),
+            payloadID.map { .integer($0) } ?? .null, text(mapping?.sourcePath), text(mapping?.mappingVersion), text(signature), text(flags),
+        ]
+        let digest = VersionDigest.of(values, later: [text(extra), text(dataKey), text(operation?.rawValue)])
+        let id = try await connection.rows("""
             INSERT INTO record_version (record_id, version, dataset, business_key, source_platform, region_code, raw_payload, normalized_payload,
                                         content_hash, spec_version, received_at, payload_id, source_path, mapping_version, signature, flags, extra,
                                         data_key, operation)
@@ -207,6 +227,7 @@ struct PostgresIngestWriter {
                     \(extra), \(dataKey), \(operation?.rawValue))
             RETURNING id
             """, logger: logger)[0]["id"].decode(Int64.self)
+        return (id, digest)
     }
 
     private func enqueue(versionID: Int64, recordID: Int64, destination: String) async throws {
@@ -328,43 +349,4 @@ struct PostgresIngestWriter {
             WHERE dataset = \(dataset.rawValue) AND data_key = \(dataKey) AND owner_platform = ANY(\(owners)) ORDER BY id LIMIT 1
             """, logger: logger).first.map(ExistingRecord.init)
     }
-}
-
-/// The `detail` of an `ingest.batch` audit entry: counts and one line per record.
-struct PostgresIngestAuditDetail: Encodable {
-    struct Line: Encodable {
-        var index: Int
-        var dataset: String?
-        var key: String?
-        var status: String
-        var version: Int?
-        var problems: [String]?
-        var warnings: [String]?
-        var to: [String]?
-
-        init(_ result: RecordResult, routedTo destinations: [String]?) {
-            index = result.index
-            dataset = result.dataset?.rawValue
-            key = result.key
-            status = result.status.rawValue
-            version = result.version
-            problems = result.problems.map { $0.map { "\($0.code.rawValue) \($0.path)" } }
-            warnings = result.warnings.map { $0.map { "\($0.code.rawValue) \($0.path)" } }
-            to = destinations.flatMap { $0.isEmpty ? nil : $0 }
-        }
-    }
-
-    struct Withdrawal: Encodable {
-        var index: Int
-        var withdraws: String
-        var followedTo: [String]
-    }
-
-    var accepted: Int
-    var duplicate: Int
-    var rejected: Int
-    var records: [Line]
-    var certificate: String?
-    var pulled: PullProvenance?
-    var withdrawals: [Withdrawal]?
 }

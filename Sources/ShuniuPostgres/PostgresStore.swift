@@ -3,11 +3,13 @@ import Logging
 import NIOSSL
 import PostgresNIO
 import ShuniuCore
+import ShuniuTrust
+import Synchronization
 
 /// The PostgreSQL engine: the store's ports on one database that several hub instances share.
 ///
-/// It owns postgres-nio's connection pool and the task that runs it: ``open(_:instance:logger:openTimeout:)``
-/// starts both and brings the schema up to date, ``shutDown()`` ends them and waits (``close()``
+/// It owns postgres-nio's connection pool and the task that runs it: ``open(_:instance:auditKeyFile:logger:openTimeout:)``
+/// starts both, brings the schema up to date and decides the audit chain's key, ``shutDown()`` ends them and waits (``close()``
 /// ends them without waiting, for the hub's last step). A store must be closed.
 public final class PostgresStore: Sendable {
     public let configuration: PostgresStoreConfiguration
@@ -17,18 +19,25 @@ public final class PostgresStore: Sendable {
     let logger: Logger
     /// What this instance's last write found (``StoreReadiness``).
     let health = PostgresWriteHealth()
+    /// The audit key file, and what the store found in it when it opened (PostgresStore+AuditKey.swift).
+    public let auditKeyFile: String
+    let auditKeying = Mutex(PostgresAuditKeying())
     private let running: Task<Void, Never>
 
-    /// Connects, migrates the schema (once, however many instances start together) and returns
-    /// the store; throws ``StoreError/Code/cannotOpen`` when the database cannot be reached or
-    /// migrated within `openTimeout`.
+    /// Connects, migrates the schema (once, however many instances start together), decides the
+    /// audit chain's key with the key in `auditKeyFile` (as the SQLite engine does: keys an
+    /// unkeyed chain, making the file when there is none; ``auditKeyProblem`` when the file's key
+    /// is not the chain's) and returns the store; throws ``StoreError/Code/cannotOpen`` when the
+    /// database cannot be reached or migrated within `openTimeout`, ``StoreError/Code/auditKey``
+    /// when the key file is unreadable, malformed or readable by others.
     public static func open(
-        _ configuration: PostgresStoreConfiguration, instance: String = defaultInstanceName(),
+        _ configuration: PostgresStoreConfiguration, instance: String = defaultInstanceName(), auditKeyFile: String,
         logger: Logger = Logger(label: "shuniu.postgres"), openTimeout: Duration = .seconds(30)
     ) async throws -> PostgresStore {
-        let store = try PostgresStore(configuration: configuration, instance: instance, logger: logger)
+        let store = try PostgresStore(configuration: configuration, instance: instance, auditKeyFile: auditKeyFile, logger: logger)
         do {
             try await store.migrate(within: openTimeout)
+            try await store.keyAuditChain()
         } catch {
             await store.shutDown()
             throw error
@@ -41,9 +50,10 @@ public final class PostgresStore: Sendable {
         "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8).lowercased())"
     }
 
-    private init(configuration: PostgresStoreConfiguration, instance: String, logger: Logger) throws {
+    private init(configuration: PostgresStoreConfiguration, instance: String, auditKeyFile: String, logger: Logger) throws {
         self.configuration = configuration
         self.instance = instance
+        self.auditKeyFile = auditKeyFile
         self.logger = logger
         let client = PostgresClient(configuration: try Self.clientConfiguration(configuration), backgroundLogger: logger)
         self.client = client
@@ -94,17 +104,21 @@ public final class PostgresStore: Sendable {
     /// Runs `body` in one transaction, faults given as ``StoreError`` naming `what` was done.
     func transaction<T: Sendable>(_ what: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
         do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            return try await PostgresAuditChain.$key.withValue(auditKey) {
+                try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            }
         } catch {
             throw Self.storeError(error, doing: what)
         }
     }
 
     /// Runs a write in one transaction, as ``transaction(_:_:)``, noting in ``health`` whether the
-    /// database took it.
+    /// database took it. Audit entries appended inside are keyed with the store's key.
     func write<T: Sendable>(_ what: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
         do {
-            let value = try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            let value = try await PostgresAuditChain.$key.withValue(auditKey) {
+                try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            }
             health.succeeded()
             return value
         } catch {

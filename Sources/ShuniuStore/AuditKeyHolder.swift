@@ -1,4 +1,5 @@
 import GRDB
+import ShuniuTrust
 import Synchronization
 
 /// Holds a store's audit key for the SQL function `shuniu_audit_chain_hash`, through which every

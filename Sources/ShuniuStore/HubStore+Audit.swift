@@ -5,7 +5,7 @@ import ShuniuTrust
 
 extension HubStore {
     /// The `previous_hash` of the first entry.
-    static let auditGenesisHash = String(repeating: "0", count: 64)
+    static let auditGenesisHash = AuditChain.genesisHash
 
     /// Appends one audit entry in its own transaction.
     @discardableResult
@@ -48,44 +48,16 @@ extension HubStore {
 
     /// The previous hash and every field, one per line; the time as stored.
     static func chainText(of entry: AuditEntry, atText: String) -> String {
-        chainText(fields: [
+        AuditChain.text(fields: [
             entry.previousHash, String(entry.id), atText, entry.actorKind.rawValue, entry.actor,
             entry.action, entry.outcome, entry.subject ?? "", entry.address ?? "", entry.detail,
         ])
     }
 
-    /// The fields as stored (previous hash, id, time, actor kind, actor, action, outcome,
-    /// subject, address, detail; "" for none), one per line.
-    static func chainText(fields: [String]) -> String {
-        fields.joined(separator: "\n")
-    }
-
-    /// The hash of an entry's text: HMAC-SHA256 under the audit key from the chain's keyed-from
-    /// entry on, plain SHA-256 (the rule of stores from before the chain was keyed) before it.
-    static func chainHash(text: String, key: AuditKey?) -> String {
-        let bytes = Array(text.utf8)
-        guard let key else { return DigestAlgorithm.sha256.hexHash(bytes) }
-        return key.chainHash(bytes)
-    }
-
     /// UTC text with milliseconds (`2026-11-22T02:20:59.123Z`); hashed exactly as stored.
-    static func auditTimestamp(_ instant: Date) -> String {
-        let millis = Int64((instant.timeIntervalSince1970 * 1000).rounded(.down))
-        let seconds = Date(timeIntervalSince1970: Double(millis / 1000))
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let p = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: seconds)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", p.year!, p.month!, p.day!, p.hour!, p.minute!, p.second!, Int(millis % 1000))
-    }
+    static func auditTimestamp(_ instant: Date) -> String { AuditChain.timestamp(instant) }
 
-    static func parseAuditTimestamp(_ text: String) -> Date? {
-        let parts = text.split(whereSeparator: { "-T:.Z".contains($0) }).compactMap { Int($0) }
-        guard parts.count == 7 else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let components = DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: parts[3], minute: parts[4], second: parts[5])
-        return calendar.date(from: components).map { $0.addingTimeInterval(Double(parts[6]) / 1000) }
-    }
+    static func parseAuditTimestamp(_ text: String) -> Date? { AuditChain.parseTimestamp(text) }
 
     /// The newest entries first, optionally only one action.
     /// The newest entries first, at most `limit`, narrowed to one action, entries at or after

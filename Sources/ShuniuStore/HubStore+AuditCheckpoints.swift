@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ShuniuCore
+import ShuniuTrust
 
 extension HubStore {
     /// The id of the newest audit entry, 0 for none: cheap, to tell whether the chain grew.

@@ -1,23 +1,10 @@
 import Foundation
 import GRDB
 import ShuniuCore
+import ShuniuTrust
 
-/// The row saying from which entry on the audit chain is keyed, and by which key.
-struct AuditChainMarker: Sendable {
-    var fromID: Int64
-    var scheme: String
-    var keyID: String
-    var tag: String
-    var createdAt: String
-
-    /// The text the tag is a MAC of (under the chain key).
-    var taggedText: String { ["shuniu-audit-keyed-from", String(fromID), scheme, keyID, createdAt].joined(separator: "\n") }
-
-    /// True when `key` is the key this marker names and made its tag.
-    func isMade(by key: AuditKey) -> Bool {
-        keyID == key.id && scheme == AuditKey.scheme && key.chainHash(Array(taggedText.utf8)) == tag
-    }
-
+extension AuditChainMarker {
+    /// The marker of the store `db` belongs to, if the chain is keyed.
     static func fetch(in db: Database) throws -> AuditChainMarker? {
         try Row.fetchOne(db, sql: "SELECT * FROM audit_chain_key ORDER BY from_id LIMIT 1").map { row in
             AuditChainMarker(fromID: row["from_id"], scheme: row["scheme"], keyID: row["key_id"], tag: row["tag"], createdAt: row["created_at"])
@@ -53,8 +40,7 @@ extension HubStore {
                 return
             }
             let next = (try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_entry'") ?? 0) + 1
-            var created = AuditChainMarker(fromID: next, scheme: AuditKey.scheme, keyID: key.id, tag: "", createdAt: auditTimestamp(Date()))
-            created.tag = key.chainHash(Array(created.taggedText.utf8))
+            let created = AuditChainMarker(keying: next, with: key, at: Date())
             try db.execute(
                 sql: "INSERT INTO audit_chain_key (from_id, scheme, key_id, tag, created_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [created.fromID, created.scheme, created.keyID, created.tag, created.createdAt]

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ShuniuCore
+import ShuniuTrust
 
 extension HubStore {
     /// Copies the store, while the daemon runs, into a new file at `file`: SQLite's online backup

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ShuniuCore
+import ShuniuTrust
 
 extension HubStore {
     /// Commits a batch: the nonce, every new version, and one `ingest.batch` audit entry, in one
@@ -71,7 +72,7 @@ extension HubStore {
         let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
         let detail = JSONText.encode(IngestAuditDetail(
             accepted: counts[.accepted] ?? 0, duplicate: counts[.duplicate] ?? 0, rejected: counts[.rejected] ?? 0,
-            records: results.map { IngestAuditDetail.Line($0, stored: stored[$0.index]) }, certificate: commit.certificate, pulled: commit.pulled,
+            records: results.map { IngestAuditDetail.Line($0, digest: stored[$0.index]?.digest, routedTo: stored[$0.index]?.destinations) }, certificate: commit.certificate, pulled: commit.pulled,
             withdrawals: followed.isEmpty ? nil : followed
         ))
         let outcome = (counts[.rejected] ?? 0) == results.count && !results.isEmpty ? "rejected" : "ok"
@@ -253,52 +254,5 @@ extension HubStore {
             try db.execute(sql: "DELETE FROM request_nonce WHERE seen_at < ?", arguments: [cutoff.timeIntervalSince1970])
             return db.changesCount
         }
-    }
-}
-
-/// The `detail` of an `ingest.batch` audit entry: counts and one line per record.
-struct IngestAuditDetail: Encodable {
-    struct Line: Encodable {
-        var index: Int
-        var dataset: String?
-        var key: String?
-        var status: String
-        var version: Int?
-        var problems: [String]?
-        var warnings: [String]?
-        /// For a stored version: the digest of its stored values, and where it was routed.
-        var digest: String?
-        var to: [String]?
-
-        init(_ result: RecordResult, stored: HubStore.StoredFacts? = nil) {
-            index = result.index
-            dataset = result.dataset?.rawValue
-            key = result.key
-            status = result.status.rawValue
-            version = result.version
-            problems = result.problems.map { $0.map { "\($0.code.rawValue) \($0.path)" } }
-            warnings = result.warnings.map { $0.map { "\($0.code.rawValue) \($0.path)" } }
-            digest = stored?.digest
-            to = stored.flatMap { $0.destinations.isEmpty ? nil : $0.destinations }
-        }
-    }
-
-    var accepted: Int
-    var duplicate: Int
-    var rejected: Int
-    var records: [Line]
-    /// The signing certificate's fingerprint; absent for HMAC-signed batches.
-    var certificate: String?
-    /// The connector and URL of a pulled batch; absent for pushed ones.
-    var pulled: PullProvenance?
-    /// The records this batch withdrew, and the destinations each withdrawal followed its
-    /// original to beyond its own routes; absent when none.
-    var withdrawals: [Withdrawal]?
-
-    struct Withdrawal: Encodable {
-        var index: Int
-        /// `dataset/key` of the original.
-        var withdraws: String
-        var followedTo: [String]
     }
 }

@@ -1,53 +1,29 @@
 import GRDB
+import ShuniuCore
 import ShuniuTrust
 
 extension HubStore {
-    /// The columns of a record version its digest covers, in order (layout v1).
-    static let versionDigestColumns = [
-        "record_id", "version", "dataset", "business_key", "source_platform", "region_code", "raw_payload", "normalized_payload",
-        "content_hash", "spec_version", "received_at", "payload_id", "source_path", "mapping_version", "signature", "flags",
-    ]
+    /// The columns of a record version its digest covers, in order (``VersionDigest``).
+    static let versionDigestColumns = VersionDigest.columns
 
-    /// Columns added since layout v1 (the fields a dataset does not define, the DATA_KEY and the
-    /// operation): in the digest only when set, each after its name, so that versions stored
-    /// before them keep their digests.
-    static let versionDigestLaterColumns = ["extra", "data_key", "operation"]
+    /// Columns added since layout v1, in the digest only when set (``VersionDigest``).
+    static let versionDigestLaterColumns = VersionDigest.laterColumns
 
-    /// SHA-256 over a version's stored values (``versionDigestColumns``, then the set ones of
-    /// ``versionDigestLaterColumns``), each typed and length-prefixed: recorded in the
-    /// `ingest.batch` entry that stored the version, so that changing any of them afterwards is
-    /// seen by `shuniu audit verify`.
+    /// ``VersionDigest`` of a version's values as SQLite stores them.
     static func versionDigest(_ values: [DatabaseValue], later: [DatabaseValue] = []) -> String {
-        var laterValues: [DatabaseValue] = []
-        for (name, value) in zip(versionDigestLaterColumns, later) where !value.isNull {
-            laterValues += [name.databaseValue, value]
-        }
-        return typedDigest(values + laterValues)
+        VersionDigest.of(values.map(\.storedValue), later: later.map(\.storedValue))
     }
+}
 
-    private static func typedDigest(_ values: [DatabaseValue]) -> String {
-        var bytes: [UInt8] = Array("shuniu-version v1".utf8)
-        func length(_ count: Int) { withUnsafeBytes(of: UInt64(count).bigEndian) { bytes += $0 } }
-        for value in values {
-            switch value.storage {
-            case .null:
-                bytes.append(0)
-            case .int64(let number):
-                bytes.append(1)
-                withUnsafeBytes(of: number.bigEndian) { bytes += $0 }
-            case .double(let number):
-                bytes.append(2)
-                withUnsafeBytes(of: number.bitPattern.bigEndian) { bytes += $0 }
-            case .string(let text):
-                bytes.append(3)
-                length(text.utf8.count)
-                bytes += text.utf8
-            case .blob(let data):
-                bytes.append(4)
-                length(data.count)
-                bytes += data
-            }
+extension DatabaseValue {
+    /// The value in the engine-neutral form.
+    var storedValue: StoredValue {
+        switch storage {
+        case .null: .null
+        case .int64(let number): .integer(number)
+        case .double(let number): .real(number)
+        case .string(let text): .text(text)
+        case .blob(let data): .blob(Array(data))
         }
-        return DigestAlgorithm.sha256.hexHash(bytes)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ShuniuCore
+import ShuniuTrust
 import Synchronization
 
 /// The hub's durable store: one SQLite file in WAL mode, shared by the daemon and the CLI.

@@ -1,6 +1,7 @@
 import Foundation
 import ShuniuClient
 import ShuniuCore
+import ShuniuTrust
 import ShuniuStore
 import ShuniuTesting
 import Testing

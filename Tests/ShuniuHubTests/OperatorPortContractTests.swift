@@ -40,7 +40,7 @@ struct OperatorPortEngine: Sendable, CustomTestStringConvertible {
         let folder = try TemporaryDirectory()
         let database = try await PostgresTestDatabase.make()
         let store = try await PostgresStore.open(
-            PostgresStoreConfiguration(url: database.url + "?sslmode=disable"), logger: PostgresTestDatabase.logger,
+            PostgresStoreConfiguration(url: database.url + "?sslmode=disable"), auditKeyFile: database.auditKeyFile, logger: PostgresTestDatabase.logger,
             openTimeout: PostgresTestDatabase.openTimeout
         )
         return Opened(store: store, folder: folder.path) {

@@ -102,7 +102,9 @@ struct PostgresConfigurationTests {
         let port = try LoopbackPort.unused()
         let configuration = try PostgresStoreConfiguration(url: "postgres://hub:\(secret)@127.0.0.1:\(port)/shuniu?sslmode=disable")
         do {
-            let store = try await PostgresStore.open(configuration, logger: PostgresTestDatabase.logger, openTimeout: .seconds(3))
+            // Never made: the open fails before the audit key is decided.
+            let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("shuniu-unreached-\(UUID().uuidString).key").path
+            let store = try await PostgresStore.open(configuration, auditKeyFile: keyFile, logger: PostgresTestDatabase.logger, openTimeout: .seconds(3))
             await store.shutDown()
             Issue.record("opened a database that is not there")
         } catch let error as StoreError {

@@ -181,7 +181,8 @@ struct PostgresInstanceTests {
             for index in 1...3 {
                 group.addTask {
                     try await PostgresStore.open(
-                        PostgresStoreConfiguration(url: database.url + "?sslmode=disable"), instance: "m\(index)", logger: PostgresTestDatabase.logger,
+                        PostgresStoreConfiguration(url: database.url + "?sslmode=disable"), instance: "m\(index)", auditKeyFile: database.auditKeyFile,
+                        logger: PostgresTestDatabase.logger,
                         openTimeout: PostgresTestDatabase.openTimeout
                     )
                 }

@@ -18,7 +18,8 @@ struct PostgresTLSTests {
             let url = try await cluster.makeDatabase()
             @Sendable func open(_ parameters: String, timeout: Duration) async throws -> PostgresStore {
                 try await PostgresStore.open(
-                    PostgresStoreConfiguration(url: "\(url)?\(parameters)"), logger: PostgresTestDatabase.logger, openTimeout: timeout
+                    PostgresStoreConfiguration(url: "\(url)?\(parameters)"), auditKeyFile: folder.file("audit.key"), logger: PostgresTestDatabase.logger,
+                    openTimeout: timeout
                 )
             }
             for parameters in ["sslmode=require", "sslmode=prefer", "sslmode=verify-full&sslrootcert=\(folder.file("ca.pem"))"] {

@@ -22,6 +22,9 @@ struct PostgresTestDatabase: Sendable {
 
     let cluster: PostgresCluster
     let url: String
+    /// The audit key file every store on this database opens with, in the cluster's folder
+    /// (removed with it): several instances of one hub share one key.
+    var auditKeyFile: String { "\(cluster.folder)/audit-keys/\((url as NSString).lastPathComponent).key" }
 
     static func make() async throws -> PostgresTestDatabase {
         let cluster = try PostgresClusterTrait.cluster()
@@ -32,8 +35,8 @@ struct PostgresTestDatabase: Sendable {
     /// it and registering the platform the first time.
     func open(instance: String = PostgresStore.defaultInstanceName(), leaseSeconds: Int = 60) async throws -> PostgresStore {
         let store = try await PostgresStore.open(
-            PostgresStoreConfiguration(url: url + "?sslmode=disable", leaseSeconds: leaseSeconds), instance: instance, logger: Self.logger,
-            openTimeout: Self.openTimeout
+            PostgresStoreConfiguration(url: url + "?sslmode=disable", leaseSeconds: leaseSeconds), instance: instance,
+            auditKeyFile: auditKeyFile, logger: Self.logger, openTimeout: Self.openTimeout
         )
         do {
             // Registering platforms is the operator's part, not the ports': plain SQL here.

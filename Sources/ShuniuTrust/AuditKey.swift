@@ -1,6 +1,5 @@
 import Foundation
 import ShuniuCore
-import ShuniuTrust
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -31,17 +30,17 @@ public struct AuditKey: Sendable, CustomStringConvertible {
     public var description: String { "AuditKey(\(id))" }
 
     /// The chain hash of an entry's text: HMAC-SHA256 under the chain key, as hex.
-    func chainHash(_ message: [UInt8]) -> String {
+    package func chainHash(_ message: [UInt8]) -> String {
         Hex.encode(MessageAuthenticator(digest: .sha256).code(key: chainKey, message: message))
     }
 
     /// The MAC of a checkpoint's text, as hex.
-    func checkpointMAC(_ message: String) -> String {
+    package func checkpointMAC(_ message: String) -> String {
         Hex.encode(MessageAuthenticator(digest: .sha256).code(key: checkpointKey, message: Array(message.utf8)))
     }
 
     /// True when `mac` is the checkpoint MAC of `message`, compared in constant time.
-    func checkpointMACMatches(_ mac: String, _ message: String) -> Bool {
+    package func checkpointMACMatches(_ mac: String, _ message: String) -> Bool {
         MessageAuthenticator.constantTimeEquals(Array(mac.utf8), Array(checkpointMAC(message).utf8))
     }
 

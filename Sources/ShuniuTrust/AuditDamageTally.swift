@@ -1,6 +1,8 @@
 import ShuniuCore
 /// Counts damage by kind while a verification runs, keeping the first few places of each.
-struct AuditDamageTally {
+package struct AuditDamageTally {
+    package init() {}
+
     static let examplesKept = 5
     private var found: [AuditDamage.Kind: AuditDamage] = [:]
     private var order: [AuditDamage.Kind] = []
@@ -8,7 +10,7 @@ struct AuditDamageTally {
     private var seen: Set<String> = []
 
     /// Counts one place; with `once`, a place counted before under the same kind is not counted again.
-    mutating func add(_ kind: AuditDamage.Kind, _ place: String, once: Bool = false) {
+    package mutating func add(_ kind: AuditDamage.Kind, _ place: String, once: Bool = false) {
         if once, !seen.insert(kind.rawValue + " " + place).inserted { return }
         if found[kind] == nil {
             found[kind] = AuditDamage(kind: kind, count: 0, examples: [])
@@ -19,5 +21,5 @@ struct AuditDamageTally {
     }
 
     /// Every kind found, in the order first found.
-    var damage: [AuditDamage] { order.compactMap { found[$0] } }
+    package var damage: [AuditDamage] { order.compactMap { found[$0] } }
 }
