@@ -26,6 +26,12 @@ enum ProcessCPU {
         return Sample(parent: parent, own: (ticks[0] + ticks[1]) / perSecond, endedChildren: (ticks[2] + ticks[3]) / perSecond)
     }
 
+    /// The machine's one-minute load average (/proc/loadavg).
+    static func loadAverage() -> Double {
+        let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+        return text.split(separator: " ").first.flatMap { Double($0) } ?? 0
+    }
+
     /// Seconds of CPU one process has used so far (0 once it has ended).
     static func seconds(of pid: pid_t) -> Double {
         sample(pid)?.own ?? 0

@@ -34,14 +34,14 @@ struct ScaleOutBenchmark {
         }
 
         print("")
-        print("ENGINE      INST  INGEST rec/s  BATCH p50/p99 ms  DELIVERY rec/s  FEED versions/s  CPU ms/1k rec PER INSTANCE  DB CPU ms/1k  CLIENT CPU ms/1k")
+        print("ENGINE      INST  INGEST rec/s  BATCH p50/p99 ms  DELIVERY rec/s  FEED versions/s  CPU ms/1k rec PER INSTANCE  DB CPU ms/1k  CLIENT CPU ms/1k  LOAD")
         for row in rows {
             let perInstance = row.instanceCPUPerThousand.map { String(format: "%.0f", $0) }.joined(separator: " ")
             print(
                 row.engine.padding(toLength: 11, withPad: " ", startingAt: 0) + " " + String(format: "%4d  %12.0f  %7.1f / %-7.1f  %14.0f  %15.0f  ", row.instances,
                     row.ingestPerSecond, row.batchLatency.percentile(50), row.batchLatency.percentile(99), row.deliveryPerSecond, row.feedPerSecond)
                 + perInstance.padding(toLength: 26, withPad: " ", startingAt: 0) + "  "
-                + (row.databaseCPUPerThousand.map { String(format: "%12.0f", $0) } ?? "           —") + String(format: "  %16.0f", row.clientCPUPerThousand)
+                + (row.databaseCPUPerThousand.map { String(format: "%12.0f", $0) } ?? "           —") + String(format: "  %16.0f  %4.1f", row.clientCPUPerThousand, row.loadAverage)
             )
         }
         print(String(format: "raw SQLite insert:     %6.0f rows/s (the same rows, WAL, synchronous=FULL, %d rows per transaction, no HTTP, no JSON)",
@@ -58,7 +58,8 @@ struct ScaleOutBenchmark {
             and delivery span: each instance's per 1,000 records pushed to it; the database server's \
             (postmaster and backends) and this process's (clients and upstream) per 1,000 records in all. \
             PostgreSQL runs a throwaway cluster with its durable defaults (fsync, synchronous commit). \
-            Instances, database and clients share this machine's cores.
+            Instances, database and clients share this machine's cores; LOAD is its one-minute load \
+            average at the end of the round, the round's own processes included.
             """)
     }
 

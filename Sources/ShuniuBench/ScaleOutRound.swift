@@ -42,6 +42,9 @@ struct ScaleOutRound {
         var databaseCPUPerThousand: Double?
         /// This process's CPU (the signing, pushing clients and the upstream) over that span.
         var clientCPUPerThousand: Double
+        /// The machine's one-minute load average at the end of that span, the round's own
+        /// processes included: other work on the machine slows the throughput figures, not the CPU ones.
+        var loadAverage: Double
         /// The SQLite store's file, for the raw reference (nil on PostgreSQL).
         var sqliteFile: String?
     }
@@ -193,6 +196,7 @@ struct ScaleOutRound {
         let hubCPU = zip(hubs, hubCPUBefore).map { ProcessCPU.seconds(of: $0.process.pid) - $1 }
         let databaseCPU = databasePID.map { ProcessCPU.seconds(ofTree: $0) - (databaseCPUBefore ?? 0) }
         let clientCPU = ProcessCPU.seconds(of: getpid()) - clientCPUBefore
+        let loadAverage = ProcessCPU.loadAverage()
 
         let consumers = hubs.map { ConsumerClient(baseURL: $0.baseURL, appKey: "ck-\(Self.consumerID)", secret: consumerSecret) }
         let feed = try await readFeed(consumers)
@@ -209,7 +213,7 @@ struct ScaleOutRound {
             feedPerSecond: Double(feed.versions) / feed.seconds, feedVersions: feed.versions,
             instanceCPUPerThousand: zip(hubCPU, pushed).map { $0 * 1000 / (Double($1) / 1000) },
             databaseCPUPerThousand: databaseCPU.map { $0 * 1000 / thousands },
-            clientCPUPerThousand: clientCPU * 1000 / thousands
+            clientCPUPerThousand: clientCPU * 1000 / thousands, loadAverage: loadAverage
         )
     }
 
