@@ -20,14 +20,15 @@ struct ScaleOutBenchmark {
         do {
             try await PostgresCluster.withRunning(durable: true) { cluster in
                 let serverPID = try Self.postmasterPID(cluster)
+                for instances in 1...3 {
+                    let url = try await cluster.makeDatabase()
+                    rows.append(try await round(.postgres(cluster: cluster, url: url, serverPID: serverPID), instances: instances))
+                }
+                // Last, so that its checkpoint and vacuum fall in no round's figures.
                 let raw = try await cluster.makeDatabase()
                 postgresReference = try await RawPostgresReference.measure(
                     batches: sqlite.referenceBatches, port: cluster.port, user: cluster.user, database: String(raw.split(separator: "/").last!)
                 )
-                for instances in 1...3 {
-                    let url = try await cluster.makeDatabase()
-                    rows.append(try await round(.postgres(url: url, serverPID: serverPID), instances: instances))
-                }
             }
         } catch {
             postgresProblem = "\(error)"
@@ -49,6 +50,11 @@ struct ScaleOutBenchmark {
         if let postgresReference {
             print(String(format: "raw PostgreSQL insert: %6.0f rows/s (the same rows, one connection over loopback, %d rows per transaction)",
                          postgresReference, options.batchSize))
+        }
+        for row in rows {
+            guard let lock = row.ingestLock else { continue }
+            print(String(format: "ingest lock, PostgreSQL × %d: held %.0f %% of the push time, %.1f batches waiting for it on average",
+                         row.instances, lock.held * 100, lock.waiting))
         }
         if let postgresProblem { print("PostgreSQL rounds stopped: \(postgresProblem)") }
         print("""

@@ -13,8 +13,8 @@ import ShuniuTesting
 struct ScaleOutRound {
     enum Engine {
         case sqlite
-        /// A fresh, empty database (its URL, without query).
-        case postgres(url: String, serverPID: pid_t)
+        /// A fresh, empty database of `cluster` (its URL, without query) and the cluster's postmaster.
+        case postgres(cluster: PostgresCluster, url: String, serverPID: pid_t)
 
         var name: String {
             switch self {
@@ -45,6 +45,8 @@ struct ScaleOutRound {
         /// The machine's one-minute load average at the end of that span, the round's own
         /// processes included: other work on the machine slows the throughput figures, not the CPU ones.
         var loadAverage: Double
+        /// PostgreSQL's ingest lock while the platforms pushed (nil on SQLite).
+        var ingestLock: IngestLockSampler.Load?
         /// The SQLite store's file, for the raw reference (nil on PostgreSQL).
         var sqliteFile: String?
     }
@@ -95,7 +97,7 @@ struct ScaleOutRound {
         switch engine {
         case .sqlite:
             store = try HubStore(directory: dataDir, create: true, auditKeyFile: keyFile)
-        case .postgres(let url, _):
+        case .postgres(_, let url, _):
             var logger = Logger(label: "shuniu-bench")
             logger.logLevel = .error
             store = try await PostgresStore.open(
@@ -127,7 +129,7 @@ struct ScaleOutRound {
     /// to the upstream (batches of 100, 2 in flight per instance).
     private func configuration(keyFile: String, upstream: SimulatedUpstream) -> String {
         var storage = "storage:\n  engine: sqlite\n"
-        if case .postgres(let url, _) = engine {
+        if case .postgres(_, let url, _) = engine {
             storage = "storage:\n  engine: postgres\n  postgres:\n    url: \(url)?sslmode=disable\n"
         }
         return storage + """
@@ -175,7 +177,7 @@ struct ScaleOutRound {
         let databaseCPUBefore = databasePID.map(ProcessCPU.seconds(ofTree:))
         let clientCPUBefore = ProcessCPU.seconds(of: getpid())
         let start = Date()
-        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+        let (latencies, ingestLock) = try await sampleIngestLock { try await withThrowingTaskGroup(of: [Double].self) { group in
             for worker in 0..<options.concurrency {
                 group.addTask {
                     var mine: [Double] = []
@@ -189,7 +191,7 @@ struct ScaleOutRound {
                 }
             }
             return try await group.reduce(into: []) { $0 += $1 }
-        }
+        } }
         let ingestSeconds = Date().timeIntervalSince(start)
         try await waitForUpstream(upstream, records: expected, within: .seconds(240))
         let deliverySeconds = Date().timeIntervalSince(start)
@@ -213,12 +215,20 @@ struct ScaleOutRound {
             feedPerSecond: Double(feed.versions) / feed.seconds, feedVersions: feed.versions,
             instanceCPUPerThousand: zip(hubCPU, pushed).map { $0 * 1000 / (Double($1) / 1000) },
             databaseCPUPerThousand: databaseCPU.map { $0 * 1000 / thousands },
-            clientCPUPerThousand: clientCPU * 1000 / thousands, loadAverage: loadAverage
+            clientCPUPerThousand: clientCPU * 1000 / thousands, loadAverage: loadAverage, ingestLock: ingestLock
         )
     }
 
+    /// Runs `push`, sampling PostgreSQL's ingest lock meanwhile (nil on SQLite).
+    private func sampleIngestLock<T: Sendable>(_ push: () async throws -> T) async throws -> (T, IngestLockSampler.Load?) {
+        guard case .postgres(let cluster, let url, _) = engine else { return (try await push(), nil) }
+        let database = String(url.split(separator: "/").last ?? "")
+        let (result, load) = try await IngestLockSampler.sampling(port: cluster.port, user: cluster.user, database: database, push)
+        return (result, load)
+    }
+
     private var databasePID: pid_t? {
-        if case .postgres(_, let serverPID) = engine { return serverPID }
+        if case .postgres(_, _, let serverPID) = engine { return serverPID }
         return nil
     }
 
