@@ -238,8 +238,10 @@ let package = Package(
             name: "shuniu-bench",
             dependencies: [
                 "ShuniuTesting", "ShuniuSimulation", "ShuniuApp", "ShuniuClient", "ShuniuCore", "ShuniuStore", "ShuniuSpec", "ShuniuTrust", "ShuniuMapping",
-                "ShuniuTransport",
+                "ShuniuTransport", "ShuniuPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Sources/ShuniuBench",
             swiftSettings: swiftSettings

@@ -96,7 +96,9 @@ public struct Hub: Sendable {
             guard let settings = configuration.postgres else {
                 throw StoreError(.cannotOpen, "storage.engine is postgres but storage.postgres is not set")
             }
-            return try await PostgresStore.open(try settings.storeConfiguration(), instance: instance, auditKeyFile: configuration.auditKeyFile, logger: logger)
+            return try await PostgresStore.open(
+                try settings.storeConfiguration(), instance: instance, auditKeyFile: configuration.auditKeyFile, logger: logger
+            )
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 // shuniu-bench: measures the hub and prints figures; it asserts nothing.
-//   swift run -c release shuniu-bench [ingest|delivery|mapping|certs|feed|audit-verify|spec] [--batches N] [--batch-size N] [--concurrency N] [--samples N] [--entries N] [--records FILE]
+//   swift run -c release shuniu-bench [ingest|delivery|mapping|certs|feed|audit-verify|spec|scale-out] [--batches N] [--batch-size N] [--concurrency N] [--samples N] [--entries N] [--records FILE]
 let mode: String
 let options: BenchmarkOptions
 switch BenchmarkOptions.parse(Array(CommandLine.arguments.dropFirst())) {
@@ -22,6 +22,7 @@ do {
     case "feed": try await FeedBenchmark(options: options).run()
     case "audit-verify": try await AuditVerifyBenchmark(options: options).run()
     case "spec": try await SpecBenchmark(options: options).run()
+    case "scale-out": try await ScaleOutBenchmark(options: options).run()
     default: try await IngestBenchmark(options: options).run()
     }
 } catch {

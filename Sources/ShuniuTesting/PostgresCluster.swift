@@ -8,7 +8,7 @@ import Glibc
 /// loopback port with its Unix socket in that folder, removed afterwards.
 ///
 /// It is tuned for speed, not durability (no fsync, small buffers): a test cluster holds nothing
-/// worth keeping. Its superuser ``user`` logs in without a password, from this machine only.
+/// worth keeping. A benchmark starts it `durable` instead. Its superuser ``user`` logs in without a password, from this machine only.
 /// Starting one costs a second or two, so a suite starts one and gives each test a fresh database
 /// (``makeDatabase()``). When the tests run as root, `initdb` and `postgres` (which refuses root)
 /// run as the unprivileged `postgres` user, owner of the folder.
@@ -41,8 +41,12 @@ public final class PostgresCluster: Sendable {
 
     /// Starts a cluster, runs `body` with it, and stops and removes it on every path out of `body`.
     /// With `tls`, TCP clients must use TLS (the server's certificate and key are copied in).
-    public static func withRunning<T: Sendable>(tls: ServerTLS? = nil, _ body: (PostgresCluster) async throws -> T) async throws -> T {
-        let cluster = try await blocking { try PostgresCluster(tls: tls) }
+    /// `durable` keeps PostgreSQL's own settings (fsync, synchronous commit, full page writes,
+    /// 128 MB of shared buffers), for figures comparable with a store that syncs each commit.
+    public static func withRunning<T: Sendable>(
+        tls: ServerTLS? = nil, durable: Bool = false, _ body: (PostgresCluster) async throws -> T
+    ) async throws -> T {
+        let cluster = try await blocking { try PostgresCluster(tls: tls, durable: durable) }
         let result: T
         do {
             result = try await body(cluster)
@@ -79,7 +83,7 @@ public final class PostgresCluster: Sendable {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
-    private init(tls: ServerTLS?) throws {
+    private init(tls: ServerTLS?, durable: Bool) throws {
         let binaries = try PostgresCluster.newestBinaries()
         PostgresCluster.removeStaleClusters()
         let folder = try TemporaryDirectory(prefix: "shuniu-pg")
@@ -92,9 +96,8 @@ public final class PostgresCluster: Sendable {
             ])
             let initdb = try ChildProcess.run(initdbPath, initdbArguments, timeout: 120)
             guard initdb.status == 0 else { throw TestHubError(message: "initdb failed (\(initdb.status)): \(initdb.output)") }
-            var settings = [
-                "fsync=off", "synchronous_commit=off", "full_page_writes=off", "shared_buffers=16MB", "max_connections=200", "log_min_messages=warning",
-            ]
+            let speed = ["fsync=off", "synchronous_commit=off", "full_page_writes=off", "shared_buffers=16MB"]
+            var settings = (durable ? ["shared_buffers=128MB"] : speed) + ["max_connections=200", "log_min_messages=warning"]
             if let tls {
                 // The server reads its key only when the key is its own and private.
                 for (source, name, mode) in [(tls.certificate, "server.crt", 0o644), (tls.key, "server.key", 0o600)] {

@@ -25,6 +25,15 @@ struct PostgresClusterTests {
         try await expectRefused(url)
     }
 
+    @Test("A durable cluster keeps PostgreSQL's own fsync, synchronous commit and full page writes")
+    func durable() async throws {
+        try await PostgresCluster.withRunning(durable: true) { cluster in
+            let database = try await cluster.makeDatabase()
+            let settings = "SELECT current_setting('fsync') || current_setting('synchronous_commit') || current_setting('full_page_writes')"
+            #expect(try await cluster.psql(database, settings) == "ononon")
+        }
+    }
+
     @Test("A body that throws still stops and removes the cluster")
     func stopsWhenTheBodyThrows() async throws {
         struct Planned: Error {}
