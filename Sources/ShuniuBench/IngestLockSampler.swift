@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ShuniuPostgres
 
 /// How busy PostgreSQL's ingest lock is while instances push: every batch is written under one
 /// transaction advisory lock (PostgresStore's ingest lock), so when it is held nearly all the
@@ -13,8 +14,8 @@ enum IngestLockSampler {
         var waiting: Double
     }
 
-    /// The ingest lock's key, as the PostgreSQL engine takes it ("SHUNIU" and 2).
-    static let ingestLock: Int64 = 0x5348_554E_4955_0002
+    /// The ingest lock's key, as the PostgreSQL engine takes it.
+    static let ingestLock = PostgresStore.ingestLock
 
     /// Transactions holding the ingest lock now, and waiting for it; nil once the client is gone.
     private static func sample(_ client: PostgresClient, logger: Logger) async -> (Int, Int)? {

@@ -13,7 +13,7 @@ import ShuniuTrust
 /// chain has one tail. The lock is held only while the batch is written, as SQLite's one writer is.
 extension PostgresStore: IngestLedger {
     /// The ingest lock's key ("SHUNIU" and 2); the migration lock is 1.
-    static let ingestLock: Int64 = 0x5348_554E_4955_0002
+    public static let ingestLock: Int64 = 0x5348_554E_4955_0002
 
     public func commitIngest(_ commit: IngestCommit, receivedAt: Date) async throws -> [RecordResult] {
         try await write("committing an ingest batch") { [logger] connection in
