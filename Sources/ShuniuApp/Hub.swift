@@ -22,9 +22,9 @@ import UnixSignals
 /// background services in one service group.
 public struct Hub: Sendable {
     public let configuration: HubConfiguration
-    /// The store's engine, opened once here (``openStore(_:)``); each part of the hub takes the ports it needs.
+    /// The store's engine, opened once here (``openDatabase(_:instance:logger:)`` or ``openFile(_:)``); each part of the hub takes the ports it needs.
     public let store: any StoreEngine
-    public let spec: DataSpec
+    public private(set) var spec: DataSpec
     /// The platforms' mapping files in force; reloaded on SIGHUP.
     public let mappings: MappingRegistry
     /// What loading the mapping files at start-up found (a refused file is logged, not fatal).
@@ -50,48 +50,59 @@ public struct Hub: Sendable {
     /// operators' allowed codes in force; fails with every problem found, or with a
     /// ``ServerTLSProblem`` when `server.tls` names a pair that cannot be served. `spec`, when
     /// given, is used instead of loading `configuration.specDir` again (tests start many hubs on
-    /// the repository's spec). Files are read on a thread of their own, off the cooperative pool.
+    /// the repository's spec).
     public init(configuration: HubConfiguration, logger: Logger, spec: DataSpec? = nil) async throws {
-        self.configuration = configuration
-        self.logger = logger
-        let files = try await onOwnThread { try HubFiles.load(configuration, logger: logger, spec: spec) }
-        self.mappings = files.mappings
-        self.mappingReport = files.mappingReport
-        self.serverTLS = files.serverTLS
         let instance = InstanceHeartbeat.thisProcess()
-        let store = try await Hub.openStore(configuration, instance: instance.name, logger: logger)
-        var spec = files.spec
+        // A database is reached asynchronously, first. The rest (files, an SQLite store, the CAs)
+        // is blocking work, done in one go on a thread of its own: every hub and upstream of the
+        // process needs the few cooperative threads.
+        let database = try await Hub.openDatabase(configuration, instance: instance.name, logger: logger)
         do {
-            if let problem = store.auditKeyProblem { throw StoreError(.auditKey, problem) }
-            spec.knownInvalidCodes.replaceOperatorEntries(AllowedCodesReloader.entries(try await store.allowedCodes()))
+            self = try await onOwnThread {
+                try Hub(configuration: configuration, logger: logger, spec: spec, instance: instance, database: database)
+            }
+        } catch {
+            try? database?.close()
+            throw error
+        }
+        do {
+            self.spec.knownInvalidCodes.replaceOperatorEntries(AllowedCodesReloader.entries(try await store.allowedCodes()))
         } catch {
             try? store.close()
             throw error
         }
+    }
+
+    private init(
+        configuration: HubConfiguration, logger: Logger, spec: DataSpec?, instance: HubInstance, database: (any StoreEngine)?
+    ) throws {
+        self.configuration = configuration
+        self.logger = logger
         self.instance = instance
-        self.store = store
-        self.spec = spec
-        // Reading the CAs and checking their cached CRLs is OpenSSL work: off the cooperative pool too.
-        let (crls, trust) = try await onOwnThread {
-            let trustList = TrustList.load(directory: configuration.certsDir)
-            for problem in trustList.refused { logger.error("CA folder refused", metadata: ["problem": "\(problem)"]) }
-            let crls = CRLRefresher(trust: trustList, cache: CRLCache(folder: configuration.crlDir), settings: configuration.crl)
-            return (crls, TrustState(crls.verification()))
+        let files = try HubFiles.load(configuration, logger: logger, spec: spec)
+        self.spec = files.spec
+        self.mappings = files.mappings
+        self.mappingReport = files.mappingReport
+        self.serverTLS = files.serverTLS
+        self.store = try database ?? Hub.openFile(configuration)
+        if let problem = store.auditKeyProblem {
+            try? store.close()
+            throw StoreError(.auditKey, problem)
         }
-        self.crls = crls
-        self.trust = trust
+        let trustList = TrustList.load(directory: configuration.certsDir)
+        for problem in trustList.refused { logger.error("CA folder refused", metadata: ["problem": "\(problem)"]) }
+        self.crls = CRLRefresher(trust: trustList, cache: CRLCache(folder: configuration.crlDir), settings: configuration.crl)
+        self.trust = TrustState(crls.verification())
         self.refusals = RefusalTally(refusalsPerMinute: configuration.refusalsPerMinutePerAddress)
     }
 
-    /// The one place the daemon opens its store (running migrations): the embedded SQLite engine
-    /// in `storage.dataDir`, or the PostgreSQL database of `storage.postgres`, which this process
-    /// joins as `instance` (the name on its delivery claims and in the roster).
-    static func openStore(_ configuration: HubConfiguration, instance: String, logger: Logger) async throws -> any StoreEngine {
+    /// Where the daemon opens its store (running migrations), by `storage.engine`: the PostgreSQL
+    /// database of `storage.postgres`, which this process joins as `instance` (the name on its
+    /// delivery claims and in the roster); nil for the embedded SQLite engine (``openFile(_:)``).
+    static func openDatabase(_ configuration: HubConfiguration, instance: String, logger: Logger) async throws -> (any StoreEngine)? {
         switch configuration.engine {
         case .sqlite:
-            return try await onOwnThread {
-                try HubStore(directory: configuration.dataDir, maxSizeBytes: configuration.maxStoreBytes, auditKeyFile: configuration.auditKeyFile)
-            }
+            return nil
         case .postgres:
             guard let settings = configuration.postgres else {
                 throw StoreError(.cannotOpen, "storage.engine is postgres but storage.postgres is not set")
@@ -100,6 +111,11 @@ public struct Hub: Sendable {
                 try settings.storeConfiguration(), instance: instance, auditKeyFile: configuration.auditKeyFile, logger: logger
             )
         }
+    }
+
+    /// The embedded SQLite engine in `storage.dataDir`, opened on the calling thread.
+    static func openFile(_ configuration: HubConfiguration) throws -> any StoreEngine {
+        try HubStore(directory: configuration.dataDir, maxSizeBytes: configuration.maxStoreBytes, auditKeyFile: configuration.auditKeyFile)
     }
 
     /// Writes every refusal summary counted so far, the minute under way's too (tests, shutdown).

@@ -37,3 +37,9 @@ public struct DataSpec: Sendable {
 
     public func dataset(_ id: DatasetID) -> DatasetSpec? { datasets[id] }
 }
+
+/// A short description: the hub's services are named by their description when the service
+/// group starts, and a spec's tables printed in full (thousands of regions) would cost seconds.
+extension DataSpec: CustomStringConvertible {
+    public var description: String { "DataSpec(\(version): \(datasets.count) datasets, \(codeLists.count) code lists)" }
+}
