@@ -4,10 +4,16 @@
 /// instance commits it. The engine makes the lookups (``dataKeyToCheck(for:held:)``,
 /// ``uniqueValuesToCheck(for:held:)``) inside its transaction, then stores what is decided.
 public enum IngestDecision: Sendable, Equatable {
-    /// Refused with this problem; nothing stored.
-    case refuse(ProblemCode, String)
-    /// Nothing new (the same content, or a delete of a deleted record): answered as a duplicate.
-    case unchanged(HeldRecord)
+    /// Nothing is stored: the record is answered.
+    public enum Answer: Sendable, Equatable {
+        /// Refused with this problem.
+        case refuse(ProblemCode, String)
+        /// Nothing new (the same content, or a delete of a deleted record): a duplicate.
+        case unchanged(HeldRecord)
+    }
+
+    /// Answered without storing anything.
+    case answer(Answer)
     /// A delete: a tombstone version after the record's latest.
     case tombstone(HeldRecord)
     /// A new version of a live record.
@@ -41,34 +47,48 @@ public enum IngestDecision: Sendable, Equatable {
         let key = held?.key ?? record.businessKey
         let named = "record \(record.dataset) " + (key.isEmpty ? "with DATA_KEY \(record.dataKey ?? "")" : key)
         if let held, !owners.contains(held.owner) {
-            return .refuse(.keyOwnedByOtherPlatform, "\(named) belongs to platform \(held.owner), its first source (一数一源); only it may send new versions or delete it")
+            return .answer(.refuse(.keyOwnedByOtherPlatform, "\(named) belongs to platform \(held.owner), its first source (一数一源); only it may send new versions or delete it"))
         }
         if record.operation == .delete {
             guard let held else {
-                return .refuse(.recordUnknown, "\(named) is not held by the hub for platform \(platform); a delete (DATA_TYPE 3) names a record the platform sent")
+                return .answer(.refuse(.recordUnknown, "\(named) is not held by the hub for platform \(platform); a delete (DATA_TYPE 3) names a record the platform sent"))
             }
             // Already a tombstone: a delete sent again changes nothing.
-            return held.deleted ? .unchanged(held) : .tombstone(held)
+            return held.deleted ? .answer(.unchanged(held)) : .tombstone(held)
         }
         if let held, let problem = held.keyChange(to: record) {
-            return .refuse(.keyChanged, "\(named): \(problem); a record's key fields and DATA_KEY do not change — delete it and insert a new one")
+            return .answer(.refuse(.keyChanged, "\(named): \(problem); a record's key fields and DATA_KEY do not change — delete it and insert a new one"))
         }
         if held == nil, let other = dataKeyHolder, let dataKey = record.dataKey {
-            return .refuse(.keyChanged, "DATA_KEY \(dataKey) names record \(record.dataset) \(other.key), not \(key); a record's key fields do not change")
+            return .answer(.refuse(.keyChanged, "DATA_KEY \(dataKey) names record \(record.dataset) \(other.key), not \(key); a record's key fields do not change"))
         }
         if let held, !held.deleted {
             if record.operation == .insert {
-                return .refuse(.recordExists, "\(named) exists (version \(held.latestVersion)); an insert (DATA_TYPE 1) makes a new record, an update (2) a new version")
+                return .answer(.refuse(.recordExists, "\(named) exists (version \(held.latestVersion)); an insert (DATA_TYPE 1) makes a new record, an update (2) a new version"))
             }
-            return held.latestHash == record.contentHash ? .unchanged(held) : .update(held)
+            return held.latestHash == record.contentHash ? .answer(.unchanged(held)) : .update(held)
         }
         if record.operation == .update {
             let state = held.map { "was deleted (version \($0.latestVersion)); insert it again to revive it" } ?? "is not held by the hub for platform \(platform)"
-            return .refuse(.recordUnknown, "\(named) \(state); an update (DATA_TYPE 2) needs a record the platform sent")
+            return .answer(.refuse(.recordUnknown, "\(named) \(state); an update (DATA_TYPE 2) needs a record the platform sent"))
         }
         if let other = repeated, let values = record.uniqueValues {
-            return .refuse(.duplicateValues, "\(named) repeats record \(other) of platform \(platform): their duplicate-check fields (the spec's RepeatCols) are equal (\(values)); send an update of \(other), or delete it first")
+            return .answer(.refuse(.duplicateValues, "\(named) repeats record \(other) of platform \(platform): their duplicate-check fields (the spec's RepeatCols) are equal (\(values)); send an update of \(other), or delete it first"))
         }
         return held.map(IngestDecision.revive) ?? .insert
+    }
+}
+
+extension RecordResult {
+    /// The answer for a record of which nothing is stored: refused with its one problem, or
+    /// unchanged (a duplicate, with the held record's id and version).
+    public init(_ answer: IngestDecision.Answer, index: Int, record: ValidatedRecord, key: String) {
+        switch answer {
+        case .refuse(let code, let message):
+            let problem = Problem(code: code, path: "$.records[\(index)]", label: nil, message: message)
+            self.init(index: index, dataset: record.dataset, key: key.isEmpty ? nil : key, status: .rejected, problems: [problem])
+        case .unchanged(let held):
+            self.init(index: index, dataset: record.dataset, key: key, status: .duplicate, hubId: held.id, version: held.latestVersion)
+        }
     }
 }

@@ -97,11 +97,8 @@ struct PostgresIngestWriter {
         let version: Int
         let operation: RecordOperation
         switch IngestDecision.decide(record, from: platform, owners: owners, held: existing, dataKeyHolder: dataKeyHolder, repeated: repeated) {
-        case .refuse(let code, let message):
-            let problem = Problem(code: code, path: "$.records[\(index)]", label: nil, message: message)
-            return (RecordResult(index: index, dataset: record.dataset, key: key.isEmpty ? nil : key, status: .rejected, problems: [problem]), nil)
-        case .unchanged(let held):
-            return (RecordResult(index: index, dataset: record.dataset, key: key, status: .duplicate, hubId: held.id, version: held.latestVersion), nil)
+        case .answer(let answer):
+            return (RecordResult(answer, index: index, record: record, key: key), nil)
         case .tombstone(let held):
             return try await storeTombstone(record, of: held, index: index)
         case .update(let held):
