@@ -34,13 +34,12 @@ enum IngestLockSampler {
 
     /// Runs `work` while sampling the lock in `database` of the cluster on loopback `port`.
     static func sampling<T: Sendable>(port: Int, user: String, database: String, _ work: () async throws -> T) async throws -> (T, Load) {
-        var logger = Logger(label: "shuniu-bench")
-        logger.logLevel = .error
-        var configuration = PostgresClient.Configuration(host: "127.0.0.1", port: port, username: user, password: nil, database: database, tls: .disable)
-        configuration.options.maximumConnections = 1
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let running = Task { await client.run() }
-        defer { running.cancel() }
+        try await BenchDatabase.withClient(port: port, user: user, database: database) { client, logger in
+            try await sampling(client, logger: logger, work)
+        }
+    }
+
+    private static func sampling<T: Sendable>(_ client: PostgresClient, logger: Logger, _ work: () async throws -> T) async throws -> (T, Load) {
         let sampler = Task<Load, Never> {
             var samples = 0
             var held = 0

@@ -7,13 +7,12 @@ import PostgresNIO
 enum RawPostgresReference {
     /// Rows per second; `port` and `database` name the cluster's database, reached over loopback.
     static func measure(batches: [[RawSQLiteReference.Row]], port: Int, user: String, database: String) async throws -> Double {
-        var logger = Logger(label: "shuniu-bench")
-        logger.logLevel = .error
-        var configuration = PostgresClient.Configuration(host: "127.0.0.1", port: port, username: user, password: nil, database: database, tls: .disable)
-        configuration.options.maximumConnections = 1
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let running = Task { await client.run() }
-        defer { running.cancel() }
+        try await BenchDatabase.withClient(port: port, user: user, database: database) { client, logger in
+            try await measure(batches: batches, client: client, logger: logger)
+        }
+    }
+
+    private static func measure(batches: [[RawSQLiteReference.Row]], client: PostgresClient, logger: Logger) async throws -> Double {
         try await client.query("""
             CREATE TABLE version (
                 id BIGSERIAL PRIMARY KEY, dataset TEXT NOT NULL, business_key TEXT NOT NULL,

@@ -55,15 +55,7 @@ struct PostgresAuditVerificationReads {
         }
 
         // Each record's owner and latest version against its versions.
-        let records = try await connection.query("""
-            SELECT r.dataset, r.business_key, r.owner_platform, r.latest_version, r.latest_hash,
-                   first.source_platform AS first_source, latest.id AS latest_id, latest.content_hash AS latest_content,
-                   (SELECT MAX(version) FROM record_version m WHERE m.record_id = r.id) AS newest
-            FROM record r
-            LEFT JOIN record_version first ON first.record_id = r.id AND first.version = 1
-            LEFT JOIN record_version latest ON latest.record_id = r.id AND latest.version = r.latest_version
-            ORDER BY r.id
-            """, logger: logger)
+        let records = try await connection.query("\(unescaped: AuditVerification.recordsQuery)", logger: logger)
         for try await row in records {
             let row = row.makeRandomAccess()
             verification.record(AuditVerification.Record(

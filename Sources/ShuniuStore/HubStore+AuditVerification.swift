@@ -69,14 +69,7 @@ extension HubStore {
         }
 
         // Each record's owner and latest version against its versions.
-        let records = try Row.fetchCursor(db, sql: """
-            SELECT r.dataset, r.business_key, r.owner_platform, r.latest_version, r.latest_hash,
-                   first.source_platform AS first_source, latest.id AS latest_id, latest.content_hash AS latest_content,
-                   (SELECT MAX(version) FROM record_version m WHERE m.record_id = r.id) AS newest
-            FROM record r
-            LEFT JOIN record_version first ON first.record_id = r.id AND first.version = 1
-            LEFT JOIN record_version latest ON latest.record_id = r.id AND latest.version = r.latest_version
-            """)
+        let records = try Row.fetchCursor(db, sql: AuditVerification.recordsQuery)
         while let row = try records.next() {
             verification.record(AuditVerification.Record(
                 dataset: row["dataset"], key: row["business_key"], owner: row["owner_platform"], latestVersion: row["latest_version"],

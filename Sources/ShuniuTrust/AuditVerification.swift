@@ -37,6 +37,19 @@ package struct AuditVerification {
         }
     }
 
+    /// The query both engines read records with for the owner and latest-version checks (plain
+    /// SQL both speak), one row per record in id order: dataset, business_key, owner_platform,
+    /// latest_version, latest_hash, first_source, latest_id, latest_content, newest.
+    package static let recordsQuery = """
+        SELECT r.dataset, r.business_key, r.owner_platform, r.latest_version, r.latest_hash,
+               first.source_platform AS first_source, latest.id AS latest_id, latest.content_hash AS latest_content,
+               (SELECT MAX(version) FROM record_version m WHERE m.record_id = r.id) AS newest
+        FROM record r
+        LEFT JOIN record_version first ON first.record_id = r.id AND first.version = 1
+        LEFT JOIN record_version latest ON latest.record_id = r.id AND latest.version = r.latest_version
+        ORDER BY r.id
+        """
+
     /// A stored version an `ingest.batch` line names, as the engine read it.
     package struct Version {
         package var id: Int64

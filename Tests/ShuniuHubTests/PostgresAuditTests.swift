@@ -10,17 +10,8 @@ import Testing
 /// access to the database can change behind the hub's back.
 @Suite("PostgreSQL: the audit chain keyed and verified", .postgresCluster)
 struct PostgresAuditTests {
-    /// Opens a store on a fresh database, runs `body`, closes it.
     private func withStore(_ body: (PostgresStore, PostgresTestDatabase) async throws -> Void) async throws {
-        let database = try await PostgresTestDatabase.make()
-        let store = try await database.open()
-        do {
-            try await body(store, database)
-        } catch {
-            await store.shutDown()
-            throw error
-        }
-        await store.shutDown()
+        try await PostgresTestDatabase.withStore(body)
     }
 
     /// One batch of `keys` (each's content its key), routed to `up`, stored at `instant`.

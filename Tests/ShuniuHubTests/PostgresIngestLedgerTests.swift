@@ -36,15 +36,7 @@ struct PostgresIngestLedgerTests {
     }
 
     private func withStore(_ body: (PostgresStore, PostgresTestDatabase) async throws -> Void) async throws {
-        let database = try await PostgresTestDatabase.make()
-        let store = try await database.open()
-        do {
-            try await body(store, database)
-        } catch {
-            await store.shutDown()
-            throw error
-        }
-        await store.shutDown()
+        try await PostgresTestDatabase.withStore(body)
     }
 
     @Test("New versions, duplicates, 一数一源 with successors, and a delete sent where the record went")

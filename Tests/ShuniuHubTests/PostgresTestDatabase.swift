@@ -73,4 +73,18 @@ struct PostgresTestDatabase: Sendable {
         await first.shutDown()
         await second.shutDown()
     }
+
+    /// Opens a store on a fresh database (both fixture platforms registered), runs `body`, and
+    /// closes it on every path.
+    static func withStore(_ body: (PostgresStore, PostgresTestDatabase) async throws -> Void) async throws {
+        let database = try await make()
+        let store = try await database.open()
+        do {
+            try await body(store, database)
+        } catch {
+            await store.shutDown()
+            throw error
+        }
+        await store.shutDown()
+    }
 }
