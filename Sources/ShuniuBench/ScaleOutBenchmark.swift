@@ -53,8 +53,10 @@ struct ScaleOutBenchmark {
         }
         for row in rows {
             guard let lock = row.ingestLock else { continue }
-            print(String(format: "ingest lock, PostgreSQL × %d: held %.0f %% of the push time, %.1f batches waiting for it on average",
-                         row.instances, lock.held * 100, lock.waiting))
+            // The push time shared by the batches: how long each held the lock, on average.
+            let heldPerBatch = lock.held * Double(records) / row.ingestPerSecond / Double(options.batches) * 1000
+            print(String(format: "ingest lock, PostgreSQL × %d: held %.0f %% of the push time (%.1f ms a batch), %.1f batches waiting for it on average",
+                         row.instances, lock.held * 100, heldPerBatch, lock.waiting))
         }
         if let postgresProblem { print("PostgreSQL rounds stopped: \(postgresProblem)") }
         print("""

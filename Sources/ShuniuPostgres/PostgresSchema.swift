@@ -24,7 +24,40 @@ enum PostgresSchema {
 
     static let migrations: [Migration] = [
         Migration(identifier: "1-initial", sql: initial),
+        Migration(identifier: "2-queue-counted-per-statement", sql: countedPerStatement),
     ]
+
+    /// Queue counters' deltas per statement rather than per row: a batch that enqueues a hundred
+    /// deliveries in one statement adds one row per destination and state, and runs its trigger
+    /// once, inside the ingest lock's short hold.
+    private static let countedPerStatement = """
+        DROP TRIGGER delivery_counted_insert ON delivery;
+        DROP TRIGGER delivery_counted_update ON delivery;
+        DROP FUNCTION shuniu_count_delivery();
+        CREATE FUNCTION shuniu_count_inserted_deliveries() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO queue_counter (destination, state, count)
+            SELECT destination, state, count(*) FROM inserted GROUP BY destination, state;
+            RETURN NULL;
+        END;
+        $$;
+        CREATE TRIGGER delivery_counted_insert AFTER INSERT ON delivery
+            REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION shuniu_count_inserted_deliveries();
+        CREATE FUNCTION shuniu_count_moved_deliveries() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO queue_counter (destination, state, count)
+            SELECT destination, state, sum(delta) FROM (
+                SELECT o.destination, o.state, -1 AS delta FROM before_change o JOIN after_change n ON n.id = o.id WHERE o.state <> n.state
+                UNION ALL
+                SELECT n.destination, n.state, 1 AS delta FROM before_change o JOIN after_change n ON n.id = o.id WHERE o.state <> n.state
+            ) AS moved GROUP BY destination, state HAVING sum(delta) <> 0;
+            RETURN NULL;
+        END;
+        $$;
+        -- Any UPDATE (a trigger with transition tables cannot name columns); rows whose state is unchanged count nothing.
+        CREATE TRIGGER delivery_counted_update AFTER UPDATE ON delivery
+            REFERENCING OLD TABLE AS before_change NEW TABLE AS after_change FOR EACH STATEMENT EXECUTE FUNCTION shuniu_count_moved_deliveries();
+        """
 
     private static let initial = """
         -- Raises the error its trigger names: history tables are never changed or emptied.

@@ -88,16 +88,22 @@ extension PostgresStore: DeliveryQueue {
 
     public func completeDeliveries(_ outcomes: [DeliveryOutcome], destination: String, now: Date) async throws {
         try await write("recording delivery outcomes") { [logger, instance] connection in
+            // The delivered ones in one statement per status (usually one): the common case costs
+            // a round trip per batch, not per delivery.
+            let delivered = Dictionary(grouping: outcomes.filter { $0.result == .delivered }, by: \.status)
+            for (status, group) in delivered.sorted(by: { ($0.key ?? -1) < ($1.key ?? -1) }) {
+                try await connection.run("""
+                    UPDATE delivery SET state = 'delivered', attempts = attempts + 1, delivered_at = \(now), last_status = \(status),
+                        last_error = NULL, owner_instance = NULL, lease_until = NULL
+                    WHERE id = ANY(\(group.map(\.deliveryID))) AND state = 'in_flight' AND owner_instance = \(instance)
+                    """, logger: logger)
+            }
             for outcome in outcomes {
                 let response = outcome.response.map { String($0.prefix(4000)) }
                 let held = "AND state = 'in_flight' AND owner_instance = "
                 switch outcome.result {
                 case .delivered:
-                    try await connection.run("""
-                        UPDATE delivery SET state = 'delivered', attempts = attempts + 1, delivered_at = \(now), last_status = \(outcome.status),
-                            last_error = NULL, owner_instance = NULL, lease_until = NULL
-                        WHERE id = \(outcome.deliveryID) \(unescaped: held)\(instance)
-                        """, logger: logger)
+                    continue
                 case .retry(let next):
                     try await connection.run("""
                         UPDATE delivery SET state = 'retrying', attempts = attempts + 1, next_attempt_at = \(next), last_status = \(outcome.status),
@@ -112,17 +118,16 @@ extension PostgresStore: DeliveryQueue {
                         """, logger: logger)
                 }
             }
-            let succeeded = outcomes.contains { $0.result == .delivered }
+            let succeededAt: Date? = outcomes.contains { $0.result == .delivered } ? now : nil
             let failure = outcomes.first { $0.result != .delivered }?.error
-            try await connection.run("INSERT INTO destination_state (name) VALUES (\(destination)) ON CONFLICT (name) DO NOTHING", logger: logger)
-            if succeeded {
-                try await connection.run("UPDATE destination_state SET last_success_at = \(now) WHERE name = \(destination)", logger: logger)
-            }
-            if let failure {
-                try await connection.run(
-                    "UPDATE destination_state SET last_error = \(failure), last_error_at = \(now) WHERE name = \(destination)", logger: logger
-                )
-            }
+            try await connection.run("""
+                INSERT INTO destination_state (name, last_success_at, last_error, last_error_at)
+                VALUES (\(destination), \(succeededAt), \(failure), \(failure == nil ? nil : now))
+                ON CONFLICT (name) DO UPDATE SET
+                    last_success_at = COALESCE(EXCLUDED.last_success_at, destination_state.last_success_at),
+                    last_error = CASE WHEN EXCLUDED.last_error_at IS NULL THEN destination_state.last_error ELSE EXCLUDED.last_error END,
+                    last_error_at = COALESCE(EXCLUDED.last_error_at, destination_state.last_error_at)
+                """, logger: logger)
         }
     }
 

@@ -10,7 +10,8 @@ import ShuniuTrust
 /// ingest lock (a transaction advisory lock), so that committed batches are serialised: the
 /// lookups of 一数一源, duplicates and DATA_KEYs see every earlier batch, versions are numbered
 /// without two instances racing for one record, version ids grow in commit order, and the audit
-/// chain has one tail. The lock is held only while the batch is written, as SQLite's one writer is.
+/// chain has one tail. The lock is held only while the batch is written, as SQLite's one writer is,
+/// and the writer (``PostgresIngestWriter``) keeps that short: a fixed number of round trips per batch.
 extension PostgresStore: IngestLedger {
     /// The ingest lock's key ("SHUNIU" and 2); the migration lock is 1.
     public static let ingestLock: Int64 = 0x5348_554E_4955_0002
@@ -22,7 +23,6 @@ extension PostgresStore: IngestLedger {
                 ON CONFLICT (app_key, nonce) DO NOTHING RETURNING nonce
                 """, logger: logger)
             guard !claimed.isEmpty else { throw StoreError(.nonceReused, "nonce \(commit.nonce) was already used") }
-            try await connection.run("SELECT pg_advisory_xact_lock(\(Self.ingestLock))", logger: logger)
             var writer = PostgresIngestWriter(connection: connection, logger: logger, commit: commit, instant: receivedAt)
             let results = try await writer.write()
             if results.contains(where: { $0.status == .accepted }) { try await notifyCommit(on: connection) }

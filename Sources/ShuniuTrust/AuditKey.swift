@@ -64,6 +64,9 @@ public struct AuditKey: Sendable, CustomStringConvertible {
 
     /// Makes a new random key in a new file at `path` (mode 0600, flushed to disk). When another
     /// process made the file first, its key is returned instead.
+    ///
+    /// The key is written whole to a file of its own first and then linked at `path`, which fails
+    /// when `path` exists: an instance starting beside another never reads a half-written key.
     public static func create(path: String) throws -> AuditKey {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
@@ -71,18 +74,22 @@ public struct AuditKey: Sendable, CustomStringConvertible {
         if !directory.isEmpty {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if descriptor < 0 {
-            if errno == EEXIST, let existing = try load(path: path) { return existing }
+        let draft = "\(path).\(getpid()).\(UInt32.random(in: .min ... .max, using: &generator)).new"
+        let descriptor = open(draft, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
             throw StoreError(.auditKey, "cannot create the audit key file \(path): \(String(cString: strerror(errno)))")
         }
+        defer { unlink(draft) }
         let text = Array((Hex.encode(bytes) + "\n").utf8)
         let written = text.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         let synced = fsync(descriptor)
         close(descriptor)
         guard written == text.count, synced == 0 else {
-            unlink(path)
             throw StoreError(.auditKey, "cannot write the audit key file \(path)")
+        }
+        if link(draft, path) != 0 {
+            if errno == EEXIST, let existing = try load(path: path) { return existing }
+            throw StoreError(.auditKey, "cannot create the audit key file \(path): \(String(cString: strerror(errno)))")
         }
         return AuditKey(bytes: bytes)
     }

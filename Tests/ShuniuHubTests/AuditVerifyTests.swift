@@ -52,6 +52,24 @@ struct AuditVerifyTests {
         return (row["id"], row["business_key"])
     }
 
+    @Test("Instances making the audit key file at once all get the one key written whole, never a half-written file")
+    func keyMadeOnceByRacers() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        for round in 0..<300 {
+            let path = folder.path + "/keys/audit-\(round).key"
+            let keys = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try AuditKey.create(path: path).id }
+                }
+                return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+            }
+            #expect(keys.count == 1)
+            #expect(try AuditKey.load(path: path)?.id == keys.first)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/keys").count == 300)
+    }
+
     @Test("An untouched store made by a real hub verifies clean, with its checkpoints, versions, owners and deliveries; audit verify says so and exits 0")
     func untouchedStoreIsClean() async throws {
         let folder = try TemporaryDirectory()

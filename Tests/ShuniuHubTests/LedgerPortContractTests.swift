@@ -89,6 +89,23 @@ extension LedgerPortEngine.Opened {
         )
     }
 
+    /// A project record (dataset 500) with more fields, an operation, duplicate-check values or a DATA_KEY.
+    static func project(
+        _ key: String, _ fields: [String: String], operation: RecordOperation? = nil, unique: String? = nil, dataKey: String? = nil,
+        withdraws: WithdrawnRecord? = nil
+    ) -> ValidatedRecord {
+        let all = fields.merging(["PROJECT_CODE": key]) { old, _ in old }
+        let normalized = "{" + all.keys.sorted().map { #""\#($0)":"\#(all[$0]!)""# }.joined(separator: ",") + "}"
+        var record = ValidatedRecord(
+            dataset: "500", businessKey: key, regionCode: "420100", rawPayload: normalized, normalizedPayload: normalized,
+            contentHash: ContentHash.of(normalized: normalized, extra: nil), specVersion: "contract", withdraws: withdraws
+        )
+        record.operation = operation
+        record.uniqueValues = unique
+        record.dataKey = dataKey
+        return record
+    }
+
     /// Commits `records` as one batch from `platform` with a fresh nonce (or `nonce`).
     @discardableResult
     func commit(
@@ -133,6 +150,59 @@ struct LedgerPortContractTests {
 
             let latest = try await store.ports.latestFields([RecordLookup(dataset: "500", keyParts: ["A"], isWholeKey: true)])
             #expect(latest.values.flatMap { $0 }.map(\.fields) == [["PROJECT_CODE": "A", "PROJECT_NAME": "a2"]])
+        }
+    }
+
+    @Test("Each record of a batch is decided against the ones before it in the same batch, as if each were committed alone", arguments: LedgerPortEngine.all)
+    func decidedInOrderWithinBatch(engine: LedgerPortEngine) async throws {
+        func outcomes(_ results: [RecordResult]) -> [String] {
+            results.map { "\($0.key ?? "-") \($0.status.rawValue)" + ($0.version.map { " v\($0)" } ?? "") + ($0.problems?.map { " " + $0.code.rawValue }.joined() ?? "") }
+        }
+        try await engine.with { store in
+            let first = try await store.commit([
+                Opened.project("A", ["PROJECT_NAME": "a1"]),
+                Opened.project("A", ["PROJECT_NAME": "a2"]),
+                Opened.project("A", ["PROJECT_NAME": "a3"], operation: .insert),
+                Opened.project("B", ["PROJECT_NAME": "b1"], unique: "X"),
+                Opened.project("C", ["PROJECT_NAME": "c1"], unique: "X"),
+                Opened.project("B", [:], operation: .delete),
+                Opened.project("C", ["PROJECT_NAME": "c1"], unique: "X"),
+                Opened.project("D", ["PROJECT_NAME": "d1"], withdraws: WithdrawnRecord(dataset: "500", key: "A")),
+                Opened.project("E", ["PROJECT_NAME": "e1"], dataKey: "K1"),
+                Opened.project("F", ["PROJECT_NAME": "f1"], dataKey: "K1"),
+                Opened.project("A", ["PROJECT_NAME": "a2"]),
+            ])
+            #expect(outcomes(first) == [
+                "A accepted v1", "A accepted v2", "A rejected record.exists", "B accepted v1", "C rejected record.duplicate_values",
+                "B accepted v2", "C accepted v1", "D accepted v1", "E accepted v1", "F rejected record.key_changed", "A duplicate v2",
+            ])
+            #expect(first[1].hubId == first[0].hubId && first[5].hubId == first[3].hubId)
+            // The tombstone repeats the content of the version before it, written earlier in the same batch.
+            let b = try await store.ports.versions(dataset: "500", key: "B")
+            #expect(b.map { "v\($0.version) \($0.operation.rawValue) \($0.normalizedPayload)" } == [
+                #"v1 insert {"PROJECT_CODE":"B","PROJECT_NAME":"b1"}"#, #"v2 delete {"PROJECT_CODE":"B","PROJECT_NAME":"b1"}"#,
+            ])
+            let a = try #require(first[0].hubId)
+            #expect(try await store.ports.withdrawals(records: [a])[a]?.map { "\($0.key) v\($0.version)" } == ["D v1"])
+            let sequences = try await store.ports.feedPage(FeedQuery(after: 0, datasets: ["500"], limit: 100)).versions.map(\.sequence)
+            #expect(sequences.count == 7 && sequences == sequences.sorted())
+
+            // A disputed field unchanged by two versions in one batch stays disputed; a later change corrects it.
+            _ = try await store.ports.openDispute(
+                dataset: "500", key: "A", field: "PROJECT_NAME", fieldLabel: "项目名称", reason: "名称与批文不符",
+                consumer: store.consumer.id, address: "127.0.0.1", at: Date()
+            )
+            let second = try await store.commit([
+                Opened.project("A", ["PROJECT_NAME": "a2", "BUDGET": "1"]),
+                Opened.project("A", ["PROJECT_NAME": "a2", "BUDGET": "2"]),
+                Opened.project("B", ["PROJECT_NAME": "b2"], unique: "X"),
+                Opened.project("B", ["PROJECT_NAME": "b3"]),
+            ])
+            // B was deleted: values a live record (C) holds are refused; without them it lives on as v3.
+            #expect(outcomes(second) == ["A accepted v3", "A accepted v4", "B rejected record.duplicate_values", "B accepted v3"])
+            #expect(try await store.ports.openDisputes(records: [a])[a]?.map(\.field) == ["PROJECT_NAME"])
+            try await store.commit([Opened.project("A", ["PROJECT_NAME": "a9", "BUDGET": "2"])])
+            #expect(try await store.ports.openDisputes(records: [a]).isEmpty)
         }
     }
 

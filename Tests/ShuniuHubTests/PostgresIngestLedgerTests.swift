@@ -84,6 +84,32 @@ struct PostgresIngestLedgerTests {
         }
     }
 
+    @Test("A batch's own earlier records count: a delete goes where the batch sent the record, a withdrawal follows it there; the chain verifies")
+    func deliveriesWithinBatch() async throws {
+        try await withStore { store, database in
+            let items: [(ValidatedRecord, [String])] = [
+                (project("A", "a1"), ["up"]),
+                (project("B", "b1"), ["up", "other"]),
+                (project("B", "b1", operation: .delete), []),
+                (project("W", "withdraws A", withdraws: WithdrawnRecord(dataset: "500", key: "A", mayFollowTo: ["up", "other"])), []),
+            ]
+            let commit = IngestCommit(
+                platform: Fixtures.platformID, appKey: PostgresTestDatabase.appKey, nonce: UUID().uuidString, address: "127.0.0.1",
+                items: items.enumerated().map { .valid(index: $0.offset, record: $0.element.0, destinations: $0.element.1) }
+            )
+            let results = try await store.commitIngest(commit, receivedAt: Date())
+            #expect(results.map { "\($0.key ?? "-") v\($0.version ?? 0)" } == ["A v1", "B v1", "B v2", "W v1"])
+            let deliveries = try await database.cluster.psql(database.url, """
+                SELECT string_agg(v.business_key || ':v' || v.version || ':' || d.destination, ' ' ORDER BY d.id)
+                FROM delivery d JOIN record_version v ON v.id = d.version_id
+                """)
+            #expect(deliveries == "A:v1:up B:v1:up B:v1:other B:v2:other B:v2:up W:v1:up")
+            let counters = try await database.cluster.psql(database.url, "SELECT destination || ':' || sum(count) FROM queue_counter GROUP BY destination ORDER BY destination")
+            #expect(counters == "other:2\nup:4")
+            #expect(try await store.verifyAudit().intact)
+        }
+    }
+
     @Test("A new version that changes a disputed field closes the dispute as corrected, audited")
     func disputeCorrected() async throws {
         try await withStore { store, database in

@@ -193,7 +193,8 @@ struct PostgresInstanceTests {
         }
         for store in stores { await store.shutDown() }
         #expect(stores.count == 3)
-        #expect(try await database.cluster.psql(database.url, "SELECT string_agg(identifier, ',') FROM shuniu_migration") == "1-initial")
+        #expect(try await database.cluster.psql(database.url, "SELECT string_agg(identifier, ',' ORDER BY identifier) FROM shuniu_migration")
+                == "1-initial,2-queue-counted-per-statement")
     }
 
     @Test("Ingest from two instances at once: one nonce is used once, and one record's versions are numbered without a gap or a repeat")
