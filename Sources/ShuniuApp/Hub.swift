@@ -230,7 +230,7 @@ public struct Hub: Sendable {
                     .init(service: CommitRelay(events: store, commits: commits, wakeups: wakeups, logger: logger)),
                     .init(service: InstanceHeartbeat(roster: store, instance: instance, logger: logger)),
                     .init(service: CRLUpdater(refresher: crls, trust: trust, send: { try await http.send($0) }, logger: logger)),
-                    .init(service: ExclusiveService(job: "nonce-janitor", locks: store, service: NonceJanitor(ingest: ingest, logger: logger), logger: logger)),
+                    .init(service: ExclusiveService(job: "store-janitor", locks: store, service: StoreJanitor(ingest: ingest, queues: store, logger: logger), logger: logger)),
                     .init(service: StoreHealthMonitor(store: store, factory: metrics, logger: logger)),
                     .init(service: MappingReloader(
                         registry: mappings, initial: mappingReport, store: store,

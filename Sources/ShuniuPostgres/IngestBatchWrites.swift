@@ -29,18 +29,11 @@ struct IngestBatchWrites {
         var operation: RecordOperation?
     }
 
-    /// One outbox row: a version for a destination.
-    struct Delivery {
-        var destination: String
-        var versionID: Int64
-        var recordID: Int64
-    }
-
     let platform: PlatformID
     let instant: Date
     let payloadID: Int64?
     private var versions: [Version] = []
-    private var deliveries: [Delivery] = []
+    private var deliveries: [PostgresOutbox.Delivery] = []
     private var listings: [(code: String, recordID: Int64)] = []
 
     init(platform: PlatformID, instant: Date, payloadID: Int64?) {
@@ -65,7 +58,7 @@ struct IngestBatchWrites {
 
     /// The transactional outbox: the delivery rows commit with the version, or neither does.
     mutating func enqueue(versionID: Int64, recordID: Int64, for destinations: [String]) {
-        deliveries += destinations.map { Delivery(destination: $0, versionID: versionID, recordID: recordID) }
+        deliveries += destinations.map { PostgresOutbox.Delivery(destination: $0, versionID: versionID, recordID: recordID) }
     }
 
     /// The destinations this batch has enqueued versions of `recordID` for.
@@ -146,7 +139,7 @@ struct IngestBatchWrites {
                 row.bind(version.operation?.rawValue, as: "text")
             }
         }
-        try await Self.insert(deliveries, at: instant, on: connection, logger: logger)
+        try await PostgresOutbox.enqueue(deliveries, at: instant, on: connection, logger: logger)
         if !listings.isEmpty {
             try await connection.run(
                 "INSERT INTO subject_listing (code, record_id) VALUES ", rows: listings, columns: 2, tail: " ON CONFLICT DO NOTHING", logger: logger
@@ -154,21 +147,6 @@ struct IngestBatchWrites {
                 row.bind(listing.code, as: "text")
                 row.bind(listing.recordID, as: "bigint")
             }
-        }
-    }
-
-    /// Inserts outbox rows, each pending from `instant`.
-    static func insert(_ deliveries: [Delivery], at instant: Date, on connection: PostgresConnection, logger: Logger) async throws {
-        guard !deliveries.isEmpty else { return }
-        try await connection.run("""
-            INSERT INTO delivery (destination, version_id, record_id, state, enqueued_at, next_attempt_at) VALUES
-            """, rows: deliveries, columns: 6, logger: logger) { delivery, row in
-            row.bind(delivery.destination, as: "text")
-            row.bind(delivery.versionID, as: "bigint")
-            row.bind(delivery.recordID, as: "bigint")
-            row.bind("pending", as: "text")
-            row.bind(instant, as: "timestamptz")
-            row.bind(instant, as: "timestamptz")
         }
     }
 }

@@ -70,13 +70,13 @@ struct PostgresIngestWriter {
         try await writes.flush(records, on: connection, logger: logger)
         // After every version is stored, so that an original sent in the same batch is found.
         var followed: [IngestAuditDetail.Withdrawal] = []
-        var followers: [IngestBatchWrites.Delivery] = []
+        var followers: [PostgresOutbox.Delivery] = []
         for (withdrawn, result, versionID) in withdrawals {
             let destinations = try await withdraw(withdrawn, by: result, versionID: versionID)
-            followers += destinations.map { IngestBatchWrites.Delivery(destination: $0, versionID: versionID, recordID: result.hubId ?? 0) }
+            followers += destinations.map { PostgresOutbox.Delivery(destination: $0, versionID: versionID, recordID: result.hubId ?? 0) }
             followed.append(.init(index: result.index, withdraws: "\(withdrawn.dataset)/\(withdrawn.key)", followedTo: destinations))
         }
-        try await IngestBatchWrites.insert(followers, at: instant, on: connection, logger: logger)
+        try await PostgresOutbox.enqueue(followers, at: instant, on: connection, logger: logger)
         try await connection.run("UPDATE platform SET last_ingest_at = \(instant) WHERE id = \(commit.platform.rawValue)", logger: logger)
         let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
         let detail = JSONText.encode(IngestAuditDetail(

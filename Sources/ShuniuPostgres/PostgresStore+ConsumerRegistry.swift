@@ -13,6 +13,7 @@ extension PostgresStore: ConsumerRegistry {
                 throw StoreError(.consumerExists, "consumer \(consumer.id) is already registered")
             }
             // A platform's key too: a signed request's key names one caller.
+            try await Self.lockAppKey(consumer.appKey, on: connection, logger: logger)
             if try await !connection.rows("""
                 SELECT 1 FROM consumer WHERE app_key = \(consumer.appKey) UNION SELECT 1 FROM platform WHERE app_key = \(consumer.appKey)
                 """, logger: logger).isEmpty {

@@ -20,7 +20,10 @@ extension PostgresStore: PlatformRegistry {
             if try await !connection.rows("SELECT 1 FROM platform WHERE id = \(platform.id.rawValue)", logger: logger).isEmpty {
                 throw StoreError(.platformExists, "platform \(platform.id) is already registered")
             }
-            if try await !connection.rows("SELECT 1 FROM platform WHERE app_key = \(platform.appKey)", logger: logger).isEmpty {
+            try await Self.lockAppKey(platform.appKey, on: connection, logger: logger)
+            if try await !connection.rows("""
+                SELECT 1 FROM platform WHERE app_key = \(platform.appKey) UNION SELECT 1 FROM consumer WHERE app_key = \(platform.appKey)
+                """, logger: logger).isEmpty {
                 throw StoreError(.appKeyExists, "app key \(platform.appKey) is already in use")
             }
             let datasets = platform.allowedDatasets.map(\.rawValue).joined(separator: ",")
@@ -200,5 +203,14 @@ extension PostgresStore: PlatformRegistry {
                 WHERE c.platform = \(platform.rawValue) AND (\(includingRemoved) OR c.removed_at IS NULL) ORDER BY c.id DESC
                 """, logger: logger).map { try Self.platformCertificate(from: $0) }
         }
+    }
+
+    /// The advisory lock class of app keys, one lock per key (hashed): "SHAK".
+    static let appKeyLockClass: Int32 = 0x5348_414B
+
+    /// Held until the transaction ends: a platform and a consumer registered with one app key at
+    /// once (two instances) are checked one after the other, since no unique index spans both tables.
+    static func lockAppKey(_ appKey: String, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.run("SELECT pg_advisory_xact_lock(\(appKeyLockClass), hashtext(\(appKey)))", logger: logger)
     }
 }

@@ -5,12 +5,11 @@ import ShuniuCore
 /// The operator's queue administration on PostgreSQL, with several instances acting at once.
 ///
 /// - **Figures** are the sums of `queue_counter`'s delta rows (the schema tells why they are
-///   deltas). Deltas grow with every state change, so reading the figures first folds a
-///   destination's deltas into one row per state once there are more than ``counterFoldThreshold``:
-///   one statement deletes them and inserts their sums, so a concurrent fold (another instance)
-///   deletes only the rows this one did not, and a reader sees the sums before or after, never
-///   half. The queue sampler reads the figures every few seconds on every instance, which keeps
-///   the deltas few; the counts never touch `delivery`, however long the queue.
+///   deltas): reading them never touches `delivery`, however long the queue, and never writes.
+///   Deltas grow by a row or two per statement that changes deliveries; the store janitor folds
+///   them every minute (``compactQueueCounters()``): one statement deletes them and inserts their
+///   sums, so a concurrent fold deletes only the rows this one did not, and a reader sees the
+///   sums before or after, never half.
 /// - **Retry and discard** change the chosen letters by one `UPDATE … AND state = 'dead'`: a letter
 ///   another instance changed first is skipped once its row lock is released (READ COMMITTED
 ///   re-checks the condition), so two instances retrying the same letters put each back once.
@@ -18,14 +17,8 @@ import ShuniuCore
 ///   one destination run one after the other and the second sees the first's deliveries waiting.
 /// - **A pause** is the destination's `destination_state` row, which every instance's claims read.
 extension PostgresStore: QueueAdministration {
-    /// Delta rows of one destination past which reading its figures folds them.
-    public static let counterFoldThreshold = 200
-
     public func queueStats(destinations: [String], now: Date) async throws -> [QueueStats] {
-        for destination in destinations {
-            try await foldCountersIfMany(destination)
-        }
-        return try await transaction("reading queue figures") { [logger] connection in
+        try await transaction("reading queue figures") { [logger] connection in
             var figures: [QueueStats] = []
             for destination in destinations {
                 figures.append(try await Self.queueStats(of: destination, now: now, on: connection, logger: logger))
@@ -34,25 +27,15 @@ extension PostgresStore: QueueAdministration {
         }
     }
 
-    /// Folds a destination's counter deltas when there are more than ``counterFoldThreshold``.
-    private func foldCountersIfMany(_ destination: String) async throws {
-        let many = try await connection("counting queue counter rows") { [logger] connection in
-            try await !connection.rows("""
-                SELECT 1 FROM queue_counter WHERE destination = \(destination) OFFSET \(Self.counterFoldThreshold) LIMIT 1
-                """, logger: logger).isEmpty
-        }
-        if many { try await foldCounters(destination) }
-    }
-
-    /// Replaces a destination's counter deltas by one row per state holding their sum, in one
-    /// statement: a concurrent fold deletes only the rows this one did not, and a reader sees the
-    /// sums before or after it, never half.
-    public func foldCounters(_ destination: String) async throws {
+    /// Replaces every destination's counter deltas by one row per state holding their sum, in
+    /// one statement: a concurrent fold deletes only the rows this one did not, and a reader sees
+    /// the sums before or after it, never half.
+    public func compactQueueCounters() async throws {
         try await write("folding queue counters") { [logger] connection in
             try await connection.run("""
-                WITH folded AS (DELETE FROM queue_counter WHERE destination = \(destination) RETURNING state, count)
+                WITH folded AS (DELETE FROM queue_counter RETURNING destination, state, count)
                 INSERT INTO queue_counter (destination, state, count)
-                SELECT \(destination), state, sum(count)::bigint FROM folded GROUP BY state
+                SELECT destination, state, sum(count)::bigint FROM folded GROUP BY destination, state
                 """, logger: logger)
         }
     }
@@ -268,6 +251,7 @@ extension PostgresStore {
                     """, logger: logger)
                 guard let last = candidates.last else { break }
                 after = try last["id"].decode(Int64.self)
+                var page: [PostgresOutbox.Delivery] = []
                 for row in candidates {
                     let (versionID, recordID) = (try row["id"].decode(Int64.self), try row["record_id"].decode(Int64.self))
                     if let routed {
@@ -286,14 +270,11 @@ extension PostgresStore {
                             following += 1
                         }
                     }
-                    // One row at a time and in version order, so that delivery ids follow version
-                    // order per record, which the claims' order rule relies on.
-                    try await connection.run("""
-                        INSERT INTO delivery (destination, version_id, record_id, state, enqueued_at, next_attempt_at)
-                        VALUES (\(destination), \(versionID), \(recordID), 'pending', \(now), \(now))
-                        """, logger: logger)
-                    queued += 1
+                    page.append(PostgresOutbox.Delivery(destination: destination, versionID: versionID, recordID: recordID))
                 }
+                // In version order, so that delivery ids follow version order per record, which the claims' order rule relies on.
+                try await PostgresOutbox.enqueue(page, at: now, on: connection, logger: logger)
+                queued += page.count
             }
             let detail = JSONText.object([
                 "since": ISO8601DateFormatter().string(from: selection.since), "dataset": selection.dataset?.rawValue ?? "",

@@ -9,7 +9,9 @@ extension HubStore {
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM platform WHERE id = ?", arguments: [platform.id.rawValue]) == true {
                 throw StoreError(.platformExists, "platform \(platform.id) is already registered")
             }
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM platform WHERE app_key = ?", arguments: [platform.appKey]) == true {
+            // An app key names one caller, platform or consumer.
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM platform WHERE app_key = ? UNION SELECT 1 FROM consumer WHERE app_key = ?",
+                                 arguments: [platform.appKey, platform.appKey]) == true {
                 throw StoreError(.appKeyExists, "app key \(platform.appKey) is already in use")
             }
             try db.execute(

@@ -192,6 +192,13 @@ struct OperatorPortContractTests {
             platformsKey.appKey = platformKey
             #expect(await code { try await store.addConsumer(platformsKey, secret: "secret", by: "ops") } == .appKeyExists)
             #expect(try await store.consumers().map(\.id) == ["national-hub"])
+            // And a platform may not take a consumer's.
+            let consumersKey = Platform(
+                id: Fixtures.otherPlatformID, name: "另一平台", status: .active, certifiedUntil: CalendarDay("2099-12-31")!,
+                allowedDatasets: ["500"], appKey: "ck-national", createdAt: now, updatedAt: now
+            )
+            #expect(await code { try await store.addPlatform(consumersKey, secret: "s", by: "ops") } == .appKeyExists)
+            #expect(try await store.platforms().map(\.id) == [Fixtures.platformID])
 
             let grant = try await Fixtures.grant("500", in: store)
             #expect(grant.id > 0)

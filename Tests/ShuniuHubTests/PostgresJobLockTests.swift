@@ -40,7 +40,7 @@ struct PostgresJobLockTests {
                 try await b.holding("connector:demo") { log.append("b runs") }
             }
             // Another job is not held back by this one.
-            try await b.holding("nonce-janitor") { log.append("b janitor") }
+            try await b.holding("store-janitor") { log.append("b janitor") }
             #expect(log.all == ["a starts", "b janitor"])
 
             release.continuation.yield()

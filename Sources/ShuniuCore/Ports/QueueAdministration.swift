@@ -43,6 +43,12 @@ public protocol QueueAdministration: Sendable {
 
     /// Pauses or resumes a destination's deliveries, with the operator's reason.
     func setDestinationPaused(_ destination: String, paused: Bool, by operatorName: String, reason: String?) async throws
+
+    /// Folds what the figures' counts have accumulated, where an engine keeps them as deltas (so
+    /// that several instances never wait on one counter row): the store janitor's work, on one
+    /// instance at a time, so that reading the figures never writes. Nothing to do where counts
+    /// are kept whole.
+    func compactQueueCounters() async throws
 }
 
 extension QueueAdministration {
