@@ -5,7 +5,7 @@ import Glibc
 import Darwin
 #endif
 
-/// GB 18030 bytes to UTF-8, through the C library's iconv (glibc ships the converter in libc6).
+/// GB 18030 bytes to UTF-8 and back, through the C library's iconv (glibc ships the converter in libc6).
 /// GB 18030 contains GBK and GB 2312, so payloads declared in any of the three read the same.
 /// The unsafe pointers iconv wants stay inside this file.
 enum GB18030Transcoder {
@@ -17,17 +17,49 @@ enum GB18030Transcoder {
     }
 
     static func utf8(from bytes: [UInt8]) throws(Failure) -> [UInt8] {
+        do {
+            // A GB 18030 character of n bytes makes at most 3 bytes of UTF-8 for n = 2, 4 for n = 4.
+            return try convert(bytes, from: "GB18030", to: "UTF-8", room: bytes.count * 2 + 4)
+        } catch {
+            // EINVAL: the input ends inside a character; EILSEQ: a byte that starts none.
+            let reason = error.code == ENOSYS ? missingConverter : error.code == EINVAL || error.consumed >= bytes.count
+                ? "the payload ends inside a GB 18030 character"
+                : "byte 0x\(Hex.encode([bytes[error.consumed]]).uppercased()) is not GB 18030"
+            throw Failure(reason: reason, decodedPrefix: error.produced)
+        }
+    }
+
+    /// UTF-8 text as GB 18030 bytes, for an upstream that takes them. Every Unicode character has
+    /// a GB 18030 form, so only text that is not UTF-8 fails.
+    static func gb18030(fromUTF8 bytes: [UInt8]) throws(Failure) -> [UInt8] {
+        do {
+            // A UTF-8 character of n bytes makes 2 or 4 bytes of GB 18030: at most twice as many.
+            return try convert(bytes, from: "UTF-8", to: "GB18030", room: bytes.count * 2 + 4)
+        } catch {
+            throw Failure(reason: error.code == ENOSYS ? missingConverter : "the text is not UTF-8 at byte \(error.consumed)", decodedPrefix: [])
+        }
+    }
+
+    private static let missingConverter = "this system's C library has no GB 18030 converter (glibc's gconv modules)"
+
+    private struct ConversionStop: Error {
+        var code: Int32
+        var consumed: Int
+        var produced: [UInt8]
+    }
+
+    /// Converts `bytes` with iconv; on a stop, how far it got and why (errno).
+    private static func convert(_ bytes: [UInt8], from source: String, to target: String, room: Int) throws(ConversionStop) -> [UInt8] {
         guard !bytes.isEmpty else { return [] }
-        let converter = iconv_open("UTF-8", "GB18030")
+        let converter = iconv_open(target, source)
         // iconv_open answers (iconv_t)-1 when the converter is missing.
         guard let converter, Int(bitPattern: converter) != -1 else {
-            throw Failure(reason: "this system's C library has no GB 18030 converter (glibc's gconv modules)", decodedPrefix: [])
+            throw ConversionStop(code: ENOSYS, consumed: 0, produced: [])
         }
         defer { iconv_close(converter) }
 
         var input = bytes
-        // A GB 18030 character of n bytes makes at most 3 bytes of UTF-8 for n = 2, 4 for n = 4.
-        var output = [UInt8](repeating: 0, count: bytes.count * 2 + 4)
+        var output = [UInt8](repeating: 0, count: room)
         let (consumed, produced, failure) = input.withUnsafeMutableBufferPointer { inBuffer in
             output.withUnsafeMutableBufferPointer { outBuffer in
                 inBuffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: inBuffer.count) { inStart in
@@ -44,13 +76,7 @@ enum GB18030Transcoder {
             }
         }
         output.removeSubrange(produced...)
-        if let failure {
-            // EINVAL: the input ends inside a character; EILSEQ: a byte that starts none.
-            let reason = failure == EINVAL || consumed >= bytes.count
-                ? "the payload ends inside a GB 18030 character"
-                : "byte 0x\(Hex.encode([bytes[consumed]]).uppercased()) is not GB 18030"
-            throw Failure(reason: reason, decodedPrefix: output)
-        }
+        if let failure { throw ConversionStop(code: failure, consumed: consumed, produced: output) }
         return output
     }
 }
