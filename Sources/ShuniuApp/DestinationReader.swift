@@ -21,6 +21,8 @@ import Yams
 /// | `mode` | every-version, latest-state | `every-version` | |
 /// | `circuitBreakerFailures` | 1–100 | 5 | consecutive failed batches that open the circuit |
 /// | `circuitBreakerPause` | duration | 30s | first hold-back, doubling to 10 min; then one probe |
+/// | `format` | `[a-z0-9-]+` | the hub's JSON | the destination mapping file its requests are made by, `<paths.mappings>/destinations/<format>.yaml` |
+/// | `formatSettings` | mapping | none | values the format's file names as `$settings.NAME` (not secrets: those come from files) |
 struct DestinationReader {
     let file: String
     var diagnostics: [Diagnostic] = []
@@ -28,6 +30,7 @@ struct DestinationReader {
     static let keys: Set<String> = [
         "name", "kind", "url", "appKey", "secretFile", "signatureMethod", "tlsCertificate", "tlsKey", "tlsCA",
         "timeoutSeconds", "batchSize", "concurrency", "retrySchedule", "mode", "circuitBreakerFailures", "circuitBreakerPause",
+        "format", "formatSettings",
     ]
 
     init(file: String) {
@@ -72,8 +75,12 @@ struct DestinationReader {
             retrySchedule: reader.durations("retrySchedule") ?? Destination.defaultRetrySchedule,
             mode: reader.choice("mode", Destination.Mode.self) ?? .everyVersion,
             circuitBreakerFailures: reader.integer("circuitBreakerFailures", in: 1...100) ?? 5,
-            circuitBreakerPause: reader.durations("circuitBreakerPause")?.first ?? 30
+            circuitBreakerPause: reader.durations("circuitBreakerPause")?.first ?? 30,
+            format: reader.string("format"), formatSettings: reader.stringMap("formatSettings") ?? [:]
         )
+        if let format = destination.format, !format.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) {
+            reader.report(item, "'destinations[\(index)].format' must name a file of Mappings/destinations ([a-z0-9-]), got '\(format)'")
+        }
         if (destination.tlsCertificate == nil) != (destination.tlsKey == nil) {
             reader.report(item, "'destinations[\(index)]': tlsCertificate and tlsKey go together")
         }

@@ -37,6 +37,8 @@ public struct Hub: Sendable {
     public let refusals: RefusalTally
     /// The certificate and key served when `server.tls` is set; read again on SIGHUP.
     public let serverTLS: ServerTLSState?
+    /// Each destination's format from its mapping file, by destination name (absent: the hub's JSON).
+    let formats: [String: any DeliveryFormat]
     /// This process as the store's roster knows it: one name for its reports and its delivery claims.
     public let instance: HubInstance
     let logger: Logger
@@ -84,6 +86,7 @@ public struct Hub: Sendable {
         self.mappings = files.mappings
         self.mappingReport = files.mappingReport
         self.serverTLS = files.serverTLS
+        self.formats = files.formats
         self.store = try database ?? Hub.openFile(configuration)
         if let problem = store.auditKeyProblem {
             try? store.close()
@@ -200,7 +203,7 @@ public struct Hub: Sendable {
         let http = try CurlMultiClient()
         let workers = configuration.destinations.map { destination in
             ServiceGroupConfiguration.ServiceConfiguration(service: DeliveryWorker(
-                destination: destination, store: store, http: http, metrics: metrics, wakeups: wakeups, logger: logger
+                destination: destination, store: store, http: http, format: formats[destination.name], metrics: metrics, wakeups: wakeups, logger: logger
             ))
         }
         // Pull connectors take the ingest path and the same curl loop; each fails on its own.

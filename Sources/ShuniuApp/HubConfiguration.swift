@@ -88,6 +88,8 @@ public struct HubConfiguration: Sendable, Equatable {
     public var specDir: String { (mappingsDir as NSString).appendingPathComponent("spec") }
     /// Where the platforms' mapping files are, `<platform-id>.yaml`.
     public var platformMappingsDir: String { (mappingsDir as NSString).appendingPathComponent("platforms") }
+    /// Where the destinations' format files are, `<format>.yaml`.
+    public var destinationMappingsDir: String { (mappingsDir as NSString).appendingPathComponent("destinations") }
     /// Cached CRLs, `<ca-id>/*.crl` (layout: ``CRLCache``).
     public var crlDir: String { (dataDir as NSString).appendingPathComponent("crl") }
     /// The audit chain's key.

@@ -14,6 +14,8 @@ struct HubFiles: Sendable {
     var mappings: MappingRegistry
     var mappingReport: MappingRegistry.ReloadReport
     var serverTLS: ServerTLSState?
+    /// Each destination's format, by destination name; a destination without a `format` is absent (the hub's JSON).
+    var formats: [String: any DeliveryFormat]
 
     static func load(_ configuration: HubConfiguration, logger: Logger, spec given: DataSpec?) throws -> HubFiles {
         // Every digest and HMAC the hub offers must work before any request is taken.
@@ -30,6 +32,7 @@ struct HubFiles: Sendable {
         let mappings = MappingRegistry(folder: configuration.platformMappingsDir, spec: spec)
         let report = mappings.reload()
         let serverTLS = try configuration.tls.map { try ServerTLSState(settings: $0) }
-        return HubFiles(spec: spec, mappings: mappings, mappingReport: report, serverTLS: serverTLS)
+        let formats = try DestinationFormats.load(for: configuration.destinations, from: configuration.destinationMappingsDir, spec: spec)
+        return HubFiles(spec: spec, mappings: mappings, mappingReport: report, serverTLS: serverTLS, formats: formats)
     }
 }

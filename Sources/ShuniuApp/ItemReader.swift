@@ -70,6 +70,16 @@ struct ItemReader {
         return sequence.compactMap(\.scalar?.string)
     }
 
+    /// A mapping of names to single values.
+    mutating func stringMap(_ key: String) -> [String: String]? {
+        guard let value = value(key) else { return nil }
+        guard let pairs = value.mapping, pairs.allSatisfy({ $0.key.string != nil && $0.value.scalar != nil }) else {
+            report(value, "'\(path).\(key)' must map names to single values")
+            return nil
+        }
+        return Dictionary(pairs.map { ($0.key.string!, $0.value.scalar!.string) }, uniquingKeysWith: { first, _ in first })
+    }
+
     mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) -> T? where T.RawValue == String {
         guard let text = string(key) else { return nil }
         guard let chosen = T(rawValue: text) else {

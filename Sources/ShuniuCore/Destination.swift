@@ -40,6 +40,11 @@ public struct Destination: Sendable, Hashable {
     public var circuitBreakerFailures: Int
     /// How long the first opening holds deliveries back, in seconds (doubling after, to 10 min).
     public var circuitBreakerPause: Int
+    /// The destination mapping file its requests are made by (`Mappings/destinations/<format>.yaml`);
+    /// nil: the hub's own JSON.
+    public var format: String?
+    /// Values the format's file names as `$settings.NAME` (the system number an upstream gave this hub…).
+    public var formatSettings: [String: String]
 
     /// The documented default schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, then dead.
     public static let defaultRetrySchedule = [5, 300, 1800, 7200, 18000, 36000, 36000]
@@ -49,8 +54,10 @@ public struct Destination: Sendable, Hashable {
         signatureMethod: SignatureMethod = .hmacSHA256, tlsCertificate: String? = nil, tlsKey: String? = nil, tlsCA: String? = nil,
         timeoutSeconds: Int = 30, batchSize: Int = 100, concurrency: Int = 1,
         retrySchedule: [Int] = Destination.defaultRetrySchedule, mode: Mode = .everyVersion,
-        circuitBreakerFailures: Int = 5, circuitBreakerPause: Int = 30
+        circuitBreakerFailures: Int = 5, circuitBreakerPause: Int = 30, format: String? = nil, formatSettings: [String: String] = [:]
     ) {
+        self.format = format
+        self.formatSettings = formatSettings
         self.name = name
         self.kind = kind
         self.url = url

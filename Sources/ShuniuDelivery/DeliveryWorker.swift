@@ -24,9 +24,13 @@ public struct DeliveryWorker: Service {
     let wakeups: WakeSignal.Subscription?
     /// How long an idle worker waits before looking again (retries fall due, pauses lift).
     let pollInterval: Duration
+    /// How requests are made and answers read: the destination's mapping file, or the hub's JSON.
+    let format: any DeliveryFormat
 
-    public init(destination: Destination, store: any DeliveryQueue, http: CurlMultiClient, metrics: any MetricsFactory = NOOPMetricsHandler.instance,
+    public init(destination: Destination, store: any DeliveryQueue, http: CurlMultiClient, format: (any DeliveryFormat)? = nil,
+                metrics: any MetricsFactory = NOOPMetricsHandler.instance,
                 wakeups: WakeSignal? = nil, pollInterval: Duration = .milliseconds(500), logger: Logger) {
+        self.format = format ?? HubJSONFormat()
         self.metrics = metrics
         self.wakeups = wakeups?.subscribe()
         self.destination = destination
@@ -97,22 +101,15 @@ public struct DeliveryWorker: Service {
     }
 
     private func send(_ batch: [ClaimedDelivery]) async throws {
-        let body = DeliveryBatch.body(for: batch)
         let started = Date()
-        var outcomes: [DeliveryOutcome]
+        let rendering = format.requests(for: batch, sendingAs: [:])
+        // A version the format cannot carry is dead at once, with the reason: retrying changes nothing.
+        var outcomes = rendering.failures.map { DeliveryOutcome(deliveryID: $0.deliveryID, result: .dead, error: $0.message) }
         var batchFailed = false
-        do {
-            let response = try await http.send(try request(for: batch, body: body))
-            (outcomes, batchFailed) = interpret(response, for: batch, now: Date())
-        } catch let error as TransportError {
-            batchFailed = true
-            outcomes = batch.map { delivery in
-                DeliveryOutcome(
-                    deliveryID: delivery.id,
-                    result: retry.afterRetryableFailure(attempt: delivery.attempts + 1, retryAfter: nil, now: Date()),
-                    error: error.message
-                )
-            }
+        for request in rendering.requests {
+            let (sent, failed) = try await deliver(request)
+            outcomes += sent
+            batchFailed = batchFailed || failed
         }
         try await store.completeDeliveries(outcomes, destination: destination.name, now: Date())
         recordMetrics(outcomes, seconds: Date().timeIntervalSince(started))
@@ -121,13 +118,43 @@ public struct DeliveryWorker: Service {
             breaker.openUntil(failures: failures, now: Date())
         }
         if batchFailed {
-            failures.batchFailed(reason: outcomes.first?.error ?? "failed", circuitOpenUntil: control.circuitOpenUntil, failures: control.consecutiveFailures)
+            failures.batchFailed(reason: outcomes.first { $0.result != .delivered }?.error ?? "failed", circuitOpenUntil: control.circuitOpenUntil, failures: control.consecutiveFailures)
         } else {
             failures.batchSucceeded()
         }
         logger.debug("batch sent", metadata: ["records": "\(batch.count)", "ms": "\(Int(Date().timeIntervalSince(started) * 1000))"])
     }
 
+    /// Sends one request and gives each delivery's outcome. An insert the upstream already holds
+    /// is sent again at once as an update, and an update of a record it does not hold as an
+    /// insert: once each, so that an upstream that joined late (or lost a record) catches up
+    /// without a dead letter. The flag tells whether the request as a whole failed.
+    private func deliver(_ request: DeliveryRequest, resending: Bool = false) async throws -> ([DeliveryOutcome], Bool) {
+        let response: ReceivedResponse
+        do {
+            response = try await http.send(try self.request(for: request, resending: resending))
+        } catch let error as TransportError {
+            return (request.deliveries.map { delivery in
+                DeliveryOutcome(
+                    deliveryID: delivery.id, result: retry.afterRetryableFailure(attempt: delivery.attempts + 1, retryAfter: nil, now: Date()),
+                    error: error.message
+                )
+            }, true)
+        }
+        var (outcomes, failed, again) = interpret(response, for: request, now: Date(), resending: resending)
+        if !again.isEmpty {
+            let retried = Set(again.keys)
+            outcomes.removeAll { retried.contains($0.deliveryID) }
+            let rendering = format.requests(for: request.deliveries.filter { retried.contains($0.id) }, sendingAs: again)
+            outcomes += rendering.failures.map { DeliveryOutcome(deliveryID: $0.deliveryID, result: .dead, error: $0.message) }
+            for second in rendering.requests {
+                let (resent, secondFailed) = try await deliver(second, resending: true)
+                outcomes += resent
+                failed = failed || secondFailed
+            }
+        }
+        return (outcomes, failed)
+    }
     /// `shuniu_delivery_attempts_total{destination, outcome}` and `shuniu_delivery_seconds{destination}`.
     private func recordMetrics(_ outcomes: [DeliveryOutcome], seconds: Double) {
         var counts: [String: Int] = [:]
@@ -146,52 +173,62 @@ public struct DeliveryWorker: Service {
             .recordNanoseconds(Int64(seconds * 1_000_000_000))
     }
 
-    private func request(for batch: [ClaimedDelivery], body: [UInt8]) throws -> OutgoingRequest {
-        var headers: [(name: String, value: String)] = [
-            ("Content-Type", "application/json"),
-            ("Idempotency-Key", DeliveryBatch.idempotencyKey(for: batch)),
-        ]
-        if let appKey = destination.appKey, let secret = destination.secret {
+    private func request(for request: DeliveryRequest, resending: Bool) throws -> OutgoingRequest {
+        // A record sent again as another operation is another request: it gets a key of its own.
+        let operations = resending ? "-as-" + request.deliveries.map { request.operations[$0.id]?.rawValue ?? "" }.joined(separator: "-") : ""
+        var headers = request.headers + [("Idempotency-Key", DeliveryBatch.idempotencyKey(for: request.deliveries) + operations)]
+        if request.signed, let appKey = destination.appKey, let secret = destination.secret {
             // The request target as sent, query included, as the hub's own requests are signed.
             let signing = RequestSigning(.hmac(PlatformCredential(appKey: appKey, secret: secret), destination.signatureMethod))
-            headers += try signing.headers(method: "POST", url: destination.url, body: body)
+            headers += try signing.headers(method: "POST", url: destination.url, body: request.body)
         }
         return OutgoingRequest(
-            method: "POST", url: destination.url, headers: headers, body: body, timeoutSeconds: destination.timeoutSeconds,
+            method: "POST", url: destination.url, headers: headers, body: request.body, timeoutSeconds: destination.timeoutSeconds,
             clientCertificate: destination.tlsCertificate, clientKey: destination.tlsKey, trustedCAs: destination.tlsCA
         )
     }
 
-    /// Outcomes for a batch from the upstream's answer; the flag tells whether the batch as a
-    /// whole failed (for the circuit breaker).
-    func interpret(_ response: ReceivedResponse, for batch: [ClaimedDelivery], now: Date) -> ([DeliveryOutcome], Bool) {
+    /// Outcomes for a request from the upstream's answer, read by the format; the flag tells
+    /// whether the request as a whole failed (for the circuit breaker); and the deliveries to send
+    /// again once, with what to send them as (an insert it holds as an update, an update it lacks
+    /// as an insert), when this was not already the second try.
+    func interpret(_ response: ReceivedResponse, for request: DeliveryRequest, now: Date, resending: Bool = false)
+        -> ([DeliveryOutcome], Bool, [Int64: RecordOperation]) {
         let status = response.status
         if (200..<300).contains(status) {
-            let answers = DeliveryBatch.perRecordResults(response.body)
-            return (batch.map { delivery in
-                guard let answer = answers[delivery.idempotencyKey] else {
+            let answers = format.answers(response.body, to: request)
+            var again: [Int64: RecordOperation] = [:]
+            let outcomes = request.deliveries.map { delivery -> DeliveryOutcome in
+                let sentAs = request.operations[delivery.id] ?? delivery.version.operation
+                switch answers[delivery.id] ?? .accepted {
+                case .accepted, .duplicate:
                     return DeliveryOutcome(deliveryID: delivery.id, result: .delivered, status: status)
+                case .rejected(let message):
+                    return DeliveryOutcome(deliveryID: delivery.id, result: .dead, status: status, error: "rejected by upstream: \(message ?? "no reason given")", response: message)
+                case .retry(let message):
+                    return DeliveryOutcome(deliveryID: delivery.id, result: retry.afterRetryableFailure(attempt: delivery.attempts + 1, retryAfter: nil, now: now), status: status, error: "upstream asked to retry: \(message ?? "")")
+                case .exists(let message):
+                    if sentAs == .insert && !resending { again[delivery.id] = .update }
+                    return DeliveryOutcome(deliveryID: delivery.id, result: .dead, status: status, error: "the upstream already holds it: \(message ?? "")", response: message)
+                case .absent(let message):
+                    // Nothing to delete is as good as deleted.
+                    if sentAs == .delete { return DeliveryOutcome(deliveryID: delivery.id, result: .delivered, status: status) }
+                    if sentAs == .update && !resending { again[delivery.id] = .insert }
+                    return DeliveryOutcome(deliveryID: delivery.id, result: .dead, status: status, error: "the upstream does not hold it: \(message ?? "")", response: message)
                 }
-                switch answer.status {
-                case "rejected":
-                    return DeliveryOutcome(deliveryID: delivery.id, result: .dead, status: status, error: "rejected by upstream: \(answer.message ?? "no reason given")", response: answer.message)
-                case "retry":
-                    return DeliveryOutcome(deliveryID: delivery.id, result: retry.afterRetryableFailure(attempt: delivery.attempts + 1, retryAfter: nil, now: now), status: status, error: "upstream asked to retry: \(answer.message ?? "")")
-                default:
-                    return DeliveryOutcome(deliveryID: delivery.id, result: .delivered, status: status)
-                }
-            }, false)
+            }
+            return (outcomes, false, again)
         }
         let text = String(decoding: response.body.prefix(4000), as: UTF8.self)
         if RetryPolicy.isRetryable(status: status) {
             let retryAfter = RetryPolicy.retryAfter(response.headers["retry-after"], now: now)
-            return (batch.map { delivery in
+            return (request.deliveries.map { delivery in
                 DeliveryOutcome(deliveryID: delivery.id, result: retry.afterRetryableFailure(attempt: delivery.attempts + 1, retryAfter: retryAfter, now: now),
                                 status: status, error: "HTTP \(status)", response: text)
-            }, true)
+            }, true, [:])
         }
-        return (batch.map { delivery in
+        return (request.deliveries.map { delivery in
             DeliveryOutcome(deliveryID: delivery.id, result: .dead, status: status, error: "HTTP \(status): refused by upstream", response: text)
-        }, false)
+        }, false, [:])
     }
 }

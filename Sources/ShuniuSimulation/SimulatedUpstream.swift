@@ -25,6 +25,8 @@ public final class SimulatedUpstream: Sendable {
         case flood(bytes: Int, declared: Bool)
         /// 200 when the check passes (a signature verified as the request was sent), else 401.
         case verify(@Sendable (Received) -> Bool)
+        /// The status and body this gives for the request (an upstream that answers each request on its own).
+        case answer(@Sendable (Received) -> (status: Int, body: String))
     }
 
     /// One request as received.
@@ -81,7 +83,8 @@ public final class SimulatedUpstream: Sendable {
     private func handle(_ request: Request) async throws -> Response {
         var request = request
         let buffer = try await request.collectBody(upTo: 64 * 1024 * 1024)
-        let value = try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
+        // A body that is not JSON (an upstream format of another kind) is received with no records read.
+        let value = (try? JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))) ?? .null
         var records: [(String, String, Int)] = []
         if case .array(let items)? = value.objectValue?["records"] {
             for item in items {
@@ -114,6 +117,9 @@ public final class SimulatedUpstream: Sendable {
                          "message": .string(rejected.contains(record.1) ? "bad credit code" : "ok")])
             }
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: JSONValue.object(["results": .array(results)]).canonicalText)))
+        case .answer(let respond):
+            let (status, body) = respond(received)
+            return Response(status: .init(code: status), body: .init(byteBuffer: ByteBuffer(string: body)))
         case .verify(let check):
             let holds = check(received)
             return Response(status: holds ? .ok : .unauthorized, body: .init(byteBuffer: ByteBuffer(string: holds ? "{}" : #"{"error": {"code": "auth.bad_signature", "message": "signature does not verify"}}"#)))

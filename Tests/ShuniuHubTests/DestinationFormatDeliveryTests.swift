@@ -1,0 +1,115 @@
+import Foundation
+import ShuniuApp
+import ShuniuCore
+import ShuniuSimulation
+import ShuniuTesting
+import Testing
+
+/// A real hub delivering in a destination's format to a real local upstream.
+@Suite("Delivery in a destination's format")
+struct DestinationFormatDeliveryTests {
+    /// A mappings folder with the repository's spec and platform files, and these destination files.
+    static func mappings(in folder: TemporaryDirectory, formats: [String: String]) throws -> String {
+        let root = folder.path + "/Mappings"
+        try FileManager.default.createDirectory(atPath: root + "/destinations", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: root + "/spec", withDestinationPath: RepositoryPaths.spec)
+        try FileManager.default.createSymbolicLink(atPath: root + "/platforms", withDestinationPath: RepositoryPaths.mappings + "/platforms")
+        for (name, text) in formats { try text.write(toFile: root + "/destinations/\(name).yaml", atomically: true, encoding: .utf8) }
+        return root
+    }
+
+    /// One record per request: the key and the operation it is sent as; the upstream's `result` says what became of it.
+    static let perRecordFormat = """
+        format: per-record
+        version: "1"
+        perRequest: record
+        request: {op: $operation, code: $operationCode, key: $key, system: $settings.system, fields: $records}
+        record: $fields
+        requires: [system]
+        answer:
+          status: result
+          message: message
+          unreadable: retry
+          outcomes:
+            - {status: ok, is: accepted}
+            - {status: exists, is: exists}
+            - {status: bad, is: rejected}
+        """
+
+    @Test("The shipped shuniu-json file delivers what the hub's own JSON delivers")
+    func shuniuJSONFile() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let upstream = try await SimulatedUpstream.start()
+        try await RunningHub.withRunning(dataDir: folder.path, adjust: { configuration in
+            configuration.destinations = [Destination(name: "national", url: upstream.url, batchSize: 50, format: "shuniu-json")]
+            configuration.routing = RoutingTable(routes: [Route(destination: "national")])
+        }) { hub in
+            let client = hub.client(try await Fixtures.register(in: hub.store))
+            #expect(try await client.send(body: Fixtures.batch(Fixtures.sampleRecords())).status == 200)
+            let count = try Fixtures.sampleRecords().count
+            try await eventually { upstream.receivedRecords.count == count }
+            #expect(upstream.received.allSatisfy { $0.headers["content-type"] == "application/json" && $0.headers["idempotency-key"] != nil })
+        }
+        try await upstream.stop()
+    }
+
+    @Test("An insert the upstream already holds is sent again once as an update, under a key of its own; a refusal is a dead letter with the upstream's message")
+    func existsThenUpdate() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let upstream = try await SimulatedUpstream.start()
+        upstream.behave(.answer { received in
+            let body = String(decoding: received.body, as: UTF8.self)
+            if body.contains("改名") { return (200, #"{"result":"bad","message":"字段PROJECT_NAME(项目名称)长度超限"}"#) }
+            return (200, body.contains(#""op":"insert""#) ? #"{"result":"exists","message":"DATA_KEY已存在"}"# : #"{"result":"ok"}"#)
+        })
+        let mappings = try Self.mappings(in: folder, formats: ["per-record": Self.perRecordFormat])
+        try await RunningHub.withRunning(dataDir: folder.path + "/data", adjust: { configuration in
+            configuration.mappingsDir = mappings
+            configuration.destinations = [Destination(name: "province", url: upstream.url, batchSize: 10, retrySchedule: [1], format: "per-record", formatSettings: ["system": "9120"])]
+            configuration.routing = RoutingTable(routes: [Route(destination: "province", datasets: ["500"])])
+        }) { hub in
+            let client = hub.client(try await Fixtures.register(in: hub.store))
+            let project = try #require(try Fixtures.sampleRecords().first { $0["dataset"] as? String == "500" })
+            #expect(try await client.send(body: Fixtures.batch([project])).status == 200)
+            try await eventually { try await hub.store.queueStats(destinations: ["province"])[0].delivered == 1 }
+            let sent = upstream.received.map { String(decoding: $0.body, as: UTF8.self) }
+            #expect(sent.count == 2)
+            #expect(sent.first?.contains(#""op":"insert","code":"1""#) == true && sent.last?.contains(#""op":"update","code":"2""#) == true)
+            #expect(sent.allSatisfy { $0.contains(#""system":"9120""#) && $0.contains(#""fields":[{"#) })
+            let keys = upstream.received.compactMap { $0.headers["idempotency-key"] }
+            #expect(keys.count == 2 && keys[0] != keys[1] && keys[1].hasSuffix("-as-update"))
+
+            // A refusal is a dead letter keeping the upstream's message.
+            #expect(try await client.send(body: Fixtures.batch([Fixtures.record("500", changing: ["PROJECT_NAME": "改名的项目"])])).status == 200)
+            try await eventually { try await hub.store.queueStats(destinations: ["province"])[0].dead == 1 }
+            let letter = try #require(try await hub.store.deadLetters(DeadLetterFilter(destination: "province")).first)
+            #expect(letter.version == 2 && letter.lastError?.contains("长度超限") == true && letter.upstreamResponse == "字段PROJECT_NAME(项目名称)长度超限")
+            #expect(upstream.received.count == 3)
+        }
+        try await upstream.stop()
+    }
+
+    @Test("A destination naming a format with no file, or one whose file has problems, or without a setting its format needs, stops the start with each named")
+    func badFormatStopsStart() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let mappings = try Self.mappings(in: folder, formats: ["per-record": Self.perRecordFormat, "broken": "format: broken\nversion: \"1\"\nrequest: {x: $records}\nrecord: {a: $nope}\n"])
+        do {
+            try await RunningHub.withRunning(dataDir: folder.path + "/data", adjust: { configuration in
+                configuration.mappingsDir = mappings
+                configuration.destinations = [
+                    Destination(name: "a", url: "http://127.0.0.1:9/a", format: "missing"),
+                    Destination(name: "b", url: "http://127.0.0.1:9/b", format: "broken"),
+                    Destination(name: "c", url: "http://127.0.0.1:9/c", format: "per-record"),
+                ]
+            }) { _ in Issue.record("the hub started") }
+        } catch let error as DiagnosticsError {
+            let messages = error.diagnostics.map { "\(($0.file as NSString).lastPathComponent):\($0.line.map(String.init) ?? "-") \($0.message)" }
+            #expect(messages.contains { $0.hasPrefix("missing.yaml:- destination a names format missing, which has no file here (formats: broken, per-record)") }, "\(messages)")
+            #expect(messages.contains { $0.hasPrefix("broken.yaml:4 'record.a': unknown reference $nope") }, "\(messages)")
+            #expect(messages.contains { $0.hasPrefix("per-record.yaml:- destination c: format per-record needs formatSettings system") }, "\(messages)")
+        }
+    }
+}
