@@ -1,18 +1,22 @@
 import Foundation
 import ShuniuCore
+import ShuniuDelivery
 import ShuniuMapping
 import ShuniuSpec
 
-/// The formats the configured destinations name, read from their files at start: a file that is
-/// missing or has problems, or a setting its format requires and the destination does not give,
-/// stops the start with every problem named.
-enum DestinationFormats {
-    static func load(for destinations: [Destination], from folder: String, spec: DataSpec) throws -> [String: any DeliveryFormat] {
+/// Each configured destination's format: the file it names, read at start, or the hub's JSON. A
+/// file that is missing or has problems, or a setting its format requires and the destination
+/// does not give, stops the start with every problem named.
+public enum DestinationFormats {
+    public static func load(for destinations: [Destination], from folder: String, spec: DataSpec) throws -> [String: any DeliveryFormat] {
         var formats: [String: any DeliveryFormat] = [:]
         var problems: [Diagnostic] = []
         var files: [String: DestinationFormatFile] = [:]
         for destination in destinations {
-            guard let name = destination.format else { continue }
+            guard let name = destination.format else {
+                formats[destination.name] = HubJSONFormat()
+                continue
+            }
             let path = (folder as NSString).appendingPathComponent(name + ".yaml")
             let file: DestinationFormatFile
             if let loaded = files[name] {

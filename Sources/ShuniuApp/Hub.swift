@@ -37,7 +37,7 @@ public struct Hub: Sendable {
     public let refusals: RefusalTally
     /// The certificate and key served when `server.tls` is set; read again on SIGHUP.
     public let serverTLS: ServerTLSState?
-    /// Each destination's format from its mapping file, by destination name (absent: the hub's JSON).
+    /// Each destination's format, by destination name: its mapping file's, or the hub's JSON.
     let formats: [String: any DeliveryFormat]
     /// This process as the store's roster knows it: one name for its reports and its delivery claims.
     public let instance: HubInstance

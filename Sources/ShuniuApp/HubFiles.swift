@@ -14,7 +14,7 @@ struct HubFiles: Sendable {
     var mappings: MappingRegistry
     var mappingReport: MappingRegistry.ReloadReport
     var serverTLS: ServerTLSState?
-    /// Each destination's format, by destination name; a destination without a `format` is absent (the hub's JSON).
+    /// Each destination's format, by destination name (the hub's JSON when it names none).
     var formats: [String: any DeliveryFormat]
 
     static func load(_ configuration: HubConfiguration, logger: Logger, spec given: DataSpec?) throws -> HubFiles {

@@ -75,6 +75,12 @@ public struct DestinationRenderer: DeliveryFormat {
         }
     }
 
+    /// A body this format made, as text to show (GB 18030 as the characters it encodes).
+    public func text(of body: [UInt8]) -> String {
+        guard format.encoding == .gb18030, let utf8 = try? GB18030Transcoder.utf8(from: body) else { return String(decoding: body, as: UTF8.self) }
+        return String(decoding: utf8, as: UTF8.self)
+    }
+
     public func answers(_ body: [UInt8], to request: DeliveryRequest) -> [Int64: DeliveryAnswer] {
         AnswerReader(rule: format.answer).answers(body, to: request)
     }

@@ -87,6 +87,25 @@ struct DestinationFormatDeliveryTests {
             let letter = try #require(try await hub.store.deadLetters(DeadLetterFilter(destination: "province")).first)
             #expect(letter.version == 2 && letter.lastError?.contains("长度超限") == true && letter.upstreamResponse == "字段PROJECT_NAME(项目名称)长度超限")
             #expect(upstream.received.count == 3)
+
+            // The operator sees what the destination gets, without sending it; the files check.
+            let code = try #require(project["data"] as? [String: Any])["PROJECT_CODE"] as? String
+            let config = folder.file("hub.yaml")
+            try """
+                paths: {mappings: \(mappings)}
+                storage: {dataDir: \(hub.dataDir)}
+                destinations:
+                  - {name: province, url: "http://127.0.0.1:9/x", format: per-record, formatSettings: {system: "9120"}}
+                """.write(toFile: config, atomically: true, encoding: .utf8)
+            let shown = try await CLI.run(["mappings", "test", "--config", config, "--destination", "province", "500", try #require(code)])
+            #expect(shown.status == 0, "\(shown.output)")
+            #expect(shown.output.contains(#""op":"update","code":"2""#) && shown.output.contains("改名的项目") && shown.output.contains("nothing was sent"), "\(shown.output)")
+            #expect(upstream.received.count == 3)
+            let unknown = try await CLI.run(["mappings", "test", "--config", config, "--destination", "nowhere", "500", "X"])
+            #expect(unknown.status == 2 && unknown.output.contains("no destination nowhere"))
+            let checked = try await CLI.run(["mappings", "check", "--config", config, "--json"])
+            #expect(checked.status == 0, "\(checked.output)")
+            #expect(checked.output.contains(#""format" : "per-record""#) || checked.output.contains(#""format":"per-record""#), "\(checked.output)")
         }
         try await upstream.stop()
     }
