@@ -37,8 +37,8 @@ public struct Hub: Sendable {
     public let refusals: RefusalTally
     /// The certificate and key served when `server.tls` is set; read again on SIGHUP.
     public let serverTLS: ServerTLSState?
-    /// Each destination's format, by destination name: its mapping file's, or the hub's JSON.
-    let formats: [String: any DeliveryFormat]
+    /// Each destination's format, by destination name: its mapping file's, or the hub's JSON; SIGHUP reads the files again.
+    let formats: [String: ReloadableDeliveryFormat]
     /// This process as the store's roster knows it: one name for its reports and its delivery claims.
     public let instance: HubInstance
     let logger: Logger
@@ -46,6 +46,17 @@ public struct Hub: Sendable {
     /// Puts the operators' allowed codes in force again, as SIGHUP does (tests).
     public func reloadAllowedCodes() async {
         await AllowedCodesReloader(store: store, codes: spec.knownInvalidCodes, logger: logger).reload(trigger: "call")
+    }
+
+    /// Reads the destinations' format files again, as SIGHUP does (tests).
+    public func reloadDestinationFormats() async {
+        await destinationFormatReloader.reload(trigger: "call")
+    }
+
+    var destinationFormatReloader: DestinationFormatReloader {
+        DestinationFormatReloader(
+            destinations: configuration.destinations, formats: formats, folder: configuration.destinationMappingsDir, spec: spec, store: store, logger: logger
+        )
     }
 
     /// Loads the spec and the mapping files, opens the store (running migrations) and puts the
@@ -86,7 +97,7 @@ public struct Hub: Sendable {
         self.mappings = files.mappings
         self.mappingReport = files.mappingReport
         self.serverTLS = files.serverTLS
-        self.formats = files.formats
+        self.formats = files.formats.mapValues(ReloadableDeliveryFormat.init)
         self.store = try database ?? Hub.openFile(configuration)
         if let problem = store.auditKeyProblem {
             try? store.close()
@@ -238,7 +249,9 @@ public struct Hub: Sendable {
                     .init(service: MappingReloader(
                         registry: mappings, initial: mappingReport, store: store,
                         allowedCodes: AllowedCodesReloader(store: store, codes: spec.knownInvalidCodes, logger: logger),
-                        serverTLS: serverTLS.map { ServerTLSReloader(state: $0, store: store, logger: logger) }, logger: logger
+                        serverTLS: serverTLS.map { ServerTLSReloader(state: $0, store: store, logger: logger) },
+                        destinationFormats: destinationFormatReloader,
+                        logger: logger
                     )),
                     .init(service: QueueMetricsSampler(
                         store: store, destinations: configuration.destinations.map(\.name), withdrawals: WithdrawalDeadlines(spec: spec, store: store),

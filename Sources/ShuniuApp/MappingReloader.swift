@@ -8,7 +8,8 @@ import UnixSignals
 /// Reloads the platforms' mapping files on SIGHUP (sent by `shuniu mappings reload`), and audits
 /// what happened: the versions now in force and every problem of a refused file. The same signal
 /// puts the operators' allowed codes in force again (sent by `shuniu codes allow` and `remove`),
-/// and reads the served TLS certificate and key again (an operator's `kill -HUP` after renewing them).
+/// reads the destinations' format files again, and the served TLS certificate and key (an
+/// operator's `kill -HUP` after renewing them).
 struct MappingReloader: Service {
     let registry: MappingRegistry
     /// What loading the files at start-up found.
@@ -18,6 +19,8 @@ struct MappingReloader: Service {
     var allowedCodes: AllowedCodesReloader? = nil
     /// Read again on every SIGHUP as well, when the hub serves HTTPS.
     var serverTLS: ServerTLSReloader? = nil
+    /// The destinations' format files, read again on every SIGHUP as well.
+    var destinationFormats: DestinationFormatReloader? = nil
     let logger: Logger
 
     func run() async throws {
@@ -29,6 +32,7 @@ struct MappingReloader: Service {
                 await record(registry.reload(), trigger: "SIGHUP")
                 await allowedCodes?.reload(trigger: "SIGHUP")
                 await serverTLS?.reload(trigger: "SIGHUP")
+                await destinationFormats?.reload(trigger: "SIGHUP")
             }
         }
     }

@@ -110,6 +110,38 @@ struct DestinationFormatDeliveryTests {
         try await upstream.stop()
     }
 
+    @Test("Format files are read again on reload: the next request takes the new file; a broken file changes nothing; both audited")
+    func reload() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let upstream = try await SimulatedUpstream.start()
+        upstream.behave(.answer { _ in (200, #"{"result":"ok"}"#) })
+        let mappings = try Self.mappings(in: folder, formats: ["per-record": Self.perRecordFormat])
+        let file = mappings + "/destinations/per-record.yaml"
+        try await RunningHub.withRunning(dataDir: folder.path + "/data", adjust: { configuration in
+            configuration.mappingsDir = mappings
+            configuration.destinations = [Destination(name: "province", url: upstream.url, format: "per-record", formatSettings: ["system": "9120"])]
+            configuration.routing = RoutingTable(routes: [Route(destination: "province", datasets: ["500"])])
+        }) { hub in
+            let client = hub.client(try await Fixtures.register(in: hub.store))
+            try Self.perRecordFormat.replacingOccurrences(of: "request: {op:", with: "request: {edition: two, op:").write(toFile: file, atomically: true, encoding: .utf8)
+            await hub.hub.reloadDestinationFormats()
+            #expect(try await client.send(body: Fixtures.batch([Fixtures.record("500")])).status == 200)
+            try await eventually { upstream.received.count == 1 }
+            #expect(String(decoding: upstream.received[0].body, as: UTF8.self).hasPrefix(#"{"edition":"two","op":"insert""#))
+
+            try "format: per-record\nversion: \"3\"\nrequest: {x: $nope}\n".write(toFile: file, atomically: true, encoding: .utf8)
+            await hub.hub.reloadDestinationFormats()
+            #expect(try await client.send(body: Fixtures.batch([Fixtures.record("500", changing: ["PROJECT_NAME": "第二版"])])).status == 200)
+            try await eventually { upstream.received.count == 2 }
+            #expect(String(decoding: upstream.received[1].body, as: UTF8.self).hasPrefix(#"{"edition":"two","op":"update""#))
+            let reloads = try await hub.store.auditEntries(limit: 5, action: "formats.reload")
+            #expect(reloads.map(\.outcome) == ["refused", "ok"])
+            #expect(reloads.first?.detail.contains("unknown reference $nope") == true)
+        }
+        try await upstream.stop()
+    }
+
     @Test("A destination naming a format with no file, or one whose file has problems, or without a setting its format needs, stops the start with each named")
     func badFormatStopsStart() async throws {
         let folder = try TemporaryDirectory()
