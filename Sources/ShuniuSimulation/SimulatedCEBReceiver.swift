@@ -7,7 +7,7 @@ import Synchronization
 
 /// A real receiver of the national e-bidding public service platform (CEB) on a loopback port: it
 /// checks each business object against `Mappings/destinations/ceb/objects.yaml`, keeps the latest
-/// version of each, and misbehaves on command. For the tests and `shuniu demo`.
+/// version of each, and misbehaves on command: for the tests of the `ceb-xml` destination format.
 ///
 /// The protocol is this project's assumption, the smallest plausible one: no public copy of the
 /// national exchange-interface spec exists (reference/national-spec/protocol.md §3).
