@@ -51,8 +51,12 @@ extension CEBObject {
             case .choice(let branches):
                 let taken = branches.filter { branch in branch.contains { present[$0.name] != nil } }
                 if taken.isEmpty {
-                    let options = branches.map { $0.map { "<\($0.name)>" }.joined(separator: " ") }.joined(separator: " or ")
-                    report(.missingElement, path + "/" + (branches.first?.first?.name ?? ""), "one of \(options) is required")
+                    // "<winBidPrice> with <currencyCode> and <priceUnit>, or <otherWinBidPrice>, is required"
+                    let options = branches.map { branch in
+                        let names = branch.map { "<\($0.name)>" }
+                        return names.count > 1 ? names[0] + " with " + names.dropFirst().joined(separator: " and ") : names.joined()
+                    }
+                    report(.missingElement, path + "/" + (branches.first?.first?.name ?? ""), options.joined(separator: ", or ") + ", is required")
                 } else if taken.count > 1 {
                     let names = taken.compactMap { $0.first { present[$0.name] != nil }?.name }
                     report(.choice, path + "/" + names[1], "<\(names[0])> and <\(names[1])> are alternatives: only one may appear")

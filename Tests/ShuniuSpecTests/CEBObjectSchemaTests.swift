@@ -106,6 +106,9 @@ struct CEBObjectSchemaTests {
         let notUTF8 = (try? OrderedXMLReader.read([0x3C, 0x61, 0x3E, 0xD5, 0xD0, 0x3C, 0x2F, 0x61, 0x3E])) == nil
         #expect(notUTF8, "GBK bytes without a declaration are not UTF-8")
         #expect(refusal("<?xml version=\"1.0\" encoding=\"Big5\"?><a/>")?.message.contains("'big5'") == true)
+        // 0x81 0x20 starts no GB 18030 character.
+        let badGB = (try? OrderedXMLReader.read(Array("<?xml version=\"1.0\" encoding=\"GBK\"?><a>".utf8) + [0x81, 0x20] + Array("</a>".utf8))) == nil
+        #expect(badGB, "bytes that are not GB 18030 in a document declared GBK are refused")
     }
 
     @Test("A choice with no branch present, a repeated element, an element holding elements: each reported with its path")
@@ -119,7 +122,7 @@ struct CEBObjectSchemaTests {
         var noPrice = valid
         noPrice.children.removeAll { ["winBidPrice", "currencyCode", "priceUnit"].contains($0.name) }
         #expect(winner.problems(in: noPrice, path: "/winBid").map(\.description)
-            == ["/winBid/winBidPrice: one of <winBidPrice> <currencyCode> <priceUnit> or <otherWinBidPrice> is required"])
+            == ["/winBid/winBidPrice: <winBidPrice> with <currencyCode> and <priceUnit>, or <otherWinBidPrice>, is required"])
 
         var halfPrice = valid
         halfPrice.children.removeAll { $0.name == "priceUnit" }
