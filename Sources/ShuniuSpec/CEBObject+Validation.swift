@@ -1,7 +1,8 @@
 import Foundation
 
 extension CEBObject {
-    /// The problems of one object's element, in document order, at most `limit` of them.
+    /// The problems of one object's element, at most `limit` of them: those of its elements in
+    /// document order, then the elements missing.
     /// `path` is where the element sits (`/project`, `/DataList/project[2]`).
     public func problems(in element: OrderedXMLElement, path: String, limit: Int = 20) -> [CEBProblem] {
         var found: [CEBProblem] = []
