@@ -35,8 +35,14 @@ public struct DeliveryRequest: Sendable {
     public var signed: Bool
     /// What each delivery was sent as, by delivery id.
     public var operations: [Int64: RecordOperation]
+    /// Appended to the destination's URL (an upstream with an address per kind of record).
+    public var path: String?
 
-    public init(deliveries: [ClaimedDelivery], body: [UInt8], headers: [(name: String, value: String)], signed: Bool, operations: [Int64: RecordOperation]) {
+    public init(
+        deliveries: [ClaimedDelivery], body: [UInt8], headers: [(name: String, value: String)], signed: Bool, operations: [Int64: RecordOperation],
+        path: String? = nil
+    ) {
+        self.path = path
         self.deliveries = deliveries
         self.body = body
         self.headers = headers

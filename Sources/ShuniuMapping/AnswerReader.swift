@@ -29,10 +29,13 @@ struct AnswerReader {
     private func outcome(in entry: JSONValue) -> DeliveryAnswer? {
         let status = rule.status.flatMap { $0.values(in: entry).first }.flatMap(Self.text)
         let message = rule.message.flatMap { $0.values(in: entry).first }.flatMap(Self.text)
+        let code = rule.code.flatMap { $0.values(in: entry).first }.flatMap(Self.text)
         for outcome in rule.outcomes {
             if let wanted = outcome.status, wanted != status { continue }
+            if let wanted = outcome.code, wanted != code { continue }
             if let part = outcome.messageContains, !(message ?? "").contains(part) { continue }
-            return answer(outcome.answer, message: message ?? status.map { "status \($0)" })
+            let said = [code, message].compactMap { $0?.isEmpty == false ? $0 : nil }.joined(separator: ": ")
+            return answer(outcome.answer, message: said.isEmpty ? status.map { "status \($0)" } : said)
         }
         return nil
     }

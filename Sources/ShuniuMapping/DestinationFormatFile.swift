@@ -23,6 +23,8 @@ public struct DestinationFormatFile: Sendable {
     public var headers: [(name: String, value: OutputValue)]
     /// True when the hub's signature headers go with each request (when the destination has a key and secret).
     public var signed: Bool
+    /// Appended to the destination's URL for each request (an upstream with an address per kind of record).
+    public var path: OutputValue?
     /// The request body; ``OutputTemplate/records`` marks where the records go.
     public var request: OutputTemplate
     /// One record, whatever its dataset, unless `datasets` has its own.
@@ -125,6 +127,8 @@ public struct AnswerRule: Sendable {
     public struct Outcome: Sendable {
         /// The status this outcome is for (nil: any).
         public var status: String?
+        /// The code this outcome is for (nil: any).
+        public var code: String?
         /// Matches only when the message contains this.
         public var messageContains: String?
         public var answer: Kind
@@ -141,6 +145,8 @@ public struct AnswerRule: Sendable {
     public var perRecord: PayloadPath?
     public var match: PayloadPath?
     public var status: PayloadPath?
+    /// A code beside the status (an error code), which outcomes may match too.
+    public var code: PayloadPath?
     public var message: PayloadPath?
     /// The first that matches wins; none: accepted.
     public var outcomes: [Outcome]

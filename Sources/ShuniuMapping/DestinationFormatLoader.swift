@@ -30,7 +30,7 @@ public enum DestinationFormatLoader {
         }
         guard let top = root.mapping else { throw DiagnosticsError([Diagnostic(file: file, line: root.mark?.line, message: "a destination mapping file is a mapping")]) }
         MappingLoader.checkKeys(top, known: [
-            "format", "version", "body", "encoding", "perRequest", "contentType", "headers", "sign", "requires", "cannotCarry",
+            "format", "version", "body", "encoding", "perRequest", "contentType", "headers", "sign", "path", "requires", "cannotCarry",
             "request", "record", "datasets", "answer",
         ], path: "", report: report)
 
@@ -77,6 +77,10 @@ public enum DestinationFormatLoader {
                 report(node, "'headers' must map header names to values")
             }
         }
+        let path = top["path"].flatMap { readValue($0, at: "path", spec: spec, report: report) }
+        if let path, !recordPerRequest, let named = firstRecordReference(in: .value(path)) {
+            report(top["path"], "'path' names \(named): a batch request has no one record (use perRequest: record)")
+        }
         let requires = top["requires"]?.sequence?.compactMap(\.string) ?? []
         let cannotCarry = top["cannotCarry"]?.sequence?.compactMap(\.string) ?? []
 
@@ -108,7 +112,7 @@ public enum DestinationFormatLoader {
         if !problems.isEmpty { throw DiagnosticsError(problems) }
         return DestinationFormatFile(
             name: name, version: version, body: body, encoding: encoding, recordPerRequest: recordPerRequest, contentType: contentType,
-            headers: headers, signed: signed, request: request, record: record, datasets: datasets, answer: answer,
+            headers: headers, signed: signed, path: path, request: request, record: record, datasets: datasets, answer: answer,
             cannotCarry: cannotCarry, requiredSettings: requires, file: file
         )
     }
@@ -247,13 +251,13 @@ public enum DestinationFormatLoader {
     // MARK: The answer
 
     private static func readAnswer(_ node: Node?, spec: DataSpec, report: (Node?, String) -> Void) -> AnswerRule {
-        var rule = AnswerRule(syntax: .json, unwrap: nil, perRecord: nil, match: nil, status: nil, message: nil, outcomes: [], unreadable: nil)
+        var rule = AnswerRule(syntax: .json, unwrap: nil, perRecord: nil, match: nil, status: nil, code: nil, message: nil, outcomes: [], unreadable: nil)
         guard let node else { return rule }
         guard let mapping = node.mapping else {
             report(node, "'answer' must be a mapping")
             return rule
         }
-        MappingLoader.checkKeys(mapping, known: ["syntax", "unwrap", "perRecord", "match", "status", "message", "outcomes", "unreadable"], path: "answer.", report: report)
+        MappingLoader.checkKeys(mapping, known: ["syntax", "unwrap", "perRecord", "match", "status", "code", "message", "outcomes", "unreadable"], path: "answer.", report: report)
         rule.syntax = choice(mapping["syntax"], default: AnswerRule.Syntax.json, key: "answer.syntax", report: report)
         rule.unwrap = mapping["unwrap"]?.string
         func path(_ key: String) -> PayloadPath? {
@@ -265,6 +269,7 @@ public enum DestinationFormatLoader {
             return path
         }
         (rule.perRecord, rule.match, rule.status, rule.message) = (path("perRecord"), path("match"), path("status"), path("message"))
+        rule.code = path("code")
         if (rule.perRecord == nil) != (rule.match == nil) { report(node, "'answer.perRecord' and 'answer.match' go together") }
         if let unreadable = mapping["unreadable"] {
             rule.unreadable = choice(unreadable, default: AnswerRule.Kind.retry, key: "answer.unreadable", report: report)
@@ -274,15 +279,15 @@ public enum DestinationFormatLoader {
                 report(outcome, "'answer.outcomes[\(index)]' must be {status: …, messageContains: …, is: …}")
                 continue
             }
-            MappingLoader.checkKeys(fields, known: ["status", "messageContains", "is"], path: "answer.outcomes[\(index)].", report: report)
+            MappingLoader.checkKeys(fields, known: ["status", "code", "messageContains", "is"], path: "answer.outcomes[\(index)].", report: report)
             guard let kind = fields["is"]?.string.flatMap(AnswerRule.Kind.init(rawValue:)) else {
                 report(fields["is"] ?? outcome, "'answer.outcomes[\(index)].is' must be one of \(AnswerRule.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
                 continue
             }
-            rule.outcomes.append(.init(status: fields["status"]?.string, messageContains: fields["messageContains"]?.string, answer: kind))
+            rule.outcomes.append(.init(status: fields["status"]?.string, code: fields["code"]?.string, messageContains: fields["messageContains"]?.string, answer: kind))
         }
-        if !rule.outcomes.isEmpty && rule.status == nil && rule.message == nil {
-            report(node, "'answer.outcomes' need 'answer.status' or 'answer.message' to read")
+        if !rule.outcomes.isEmpty && rule.status == nil && rule.code == nil && rule.message == nil {
+            report(node, "'answer.outcomes' need 'answer.status', 'answer.code' or 'answer.message' to read")
         }
         return rule
     }

@@ -45,9 +45,12 @@ public struct DestinationRenderer: DeliveryFormat {
                 for (name, value) in format.headers {
                     if let text = try context.text(of: value) { headers.append((name, text)) }
                 }
+                var path: String?
+                if let value = format.path { path = try context.text(of: value) }
                 requests.append(DeliveryRequest(
                     deliveries: group.map(\.delivery), body: try encoded(body), headers: headers, signed: format.signed,
-                    operations: Dictionary(uniqueKeysWithValues: group.map { ($0.delivery.id, $0.operation) })
+                    operations: Dictionary(uniqueKeysWithValues: group.map { ($0.delivery.id, $0.operation) }),
+                    path: path
                 ))
             } catch {
                 failures += group.map { DeliveryFormatError(deliveryID: $0.delivery.id, message: "cannot make a request of format \(format.name): \(error.message)") }
