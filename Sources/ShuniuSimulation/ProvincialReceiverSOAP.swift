@@ -1,11 +1,12 @@
 import ShuniuCore
+import ShuniuMapping
 
 /// The SOAP 1.1 side of the provincial receiver: an ASP.NET ASMX service at
 /// `/Services/DataService.asmx` whose one operation, `UploadData_G_V4` in `http://tempuri.org/`,
 /// takes two string parameters (`validation`, `data`, each XML text escaped inside the body) and
-/// answers a string (a JSON text). As ASMX does, a SOAP 1.1 call names its operation in the
-/// `SOAPAction` header too (`"http://tempuri.org/UploadData_G_V4"`), and a call it cannot read is
-/// answered HTTP 500 with a SOAP Fault.
+/// answers a string (a JSON text). As ASMX does, a SOAP 1.1 call is `text/xml` (else HTTP 415)
+/// and names its operation in the `SOAPAction` header too (`"http://tempuri.org/UploadData_G_V4"`),
+/// and a call it cannot read is answered HTTP 500 with a SOAP Fault.
 enum ProvincialReceiverSOAP {
     static let path = "/Services/DataService.asmx"
     static let envelopeNamespace = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -26,13 +27,29 @@ enum ProvincialReceiverSOAP {
         var message: String
     }
 
-    /// The call in `body`, sent with `soapAction` (the header's value, quotes allowed).
-    static func read(_ body: [UInt8], soapAction header: String?) throws(Fault) -> Call {
+    /// The media type ASMX takes a SOAP 1.1 call in; another is answered 415.
+    static let mediaType = "text/xml"
+
+    /// Whether `contentType` is `text/xml`, whatever its parameters.
+    static func acceptsMediaType(_ contentType: String?) -> Bool {
+        contentType?.split(separator: ";").first.map { String($0).trimmedWhitespace.lowercased() } == mediaType
+    }
+
+    /// The call in `body`, sent with `soapAction` (the header's value, quotes allowed) and
+    /// `contentType`, whose `charset` (UTF-8 or GB 18030) reads a body that declares none.
+    static func read(_ body: [UInt8], soapAction header: String?, contentType: String?) throws(Fault) -> Call {
         let action = header?.trimmedWhitespace.trimmingQuotes
         guard action == soapAction else {
             throw Fault(code: "soap:Client", message: "Server did not recognize the value of HTTP Header SOAPAction: \(action ?? "").")
         }
-        guard let (name, envelope) = ProvincialReceiverXML.root(String(decoding: body, as: UTF8.self)) else {
+        let charset = contentType?.split(separator: ";").dropFirst().compactMap { parameter -> String? in
+            let parts = parameter.split(separator: "=", maxSplits: 1).map { String($0).trimmedWhitespace }
+            return parts.count == 2 && parts[0].lowercased() == "charset" ? parts[1].trimmingQuotes : nil
+        }.first
+        guard let encoding = charset.map(PayloadEncoding.init(name:)) ?? .utf8 else {
+            throw Fault(code: "soap:Client", message: "Server was unable to read request: charset \(charset ?? "") is not supported.")
+        }
+        guard let (name, envelope) = ProvincialReceiverXML.root(document: body, encoding: encoding) else {
             throw Fault(code: "soap:Client", message: "Server was unable to read request. ---> There is an error in XML document.")
         }
         let (prefix, local) = ProvincialReceiverXML.Element.split(name)

@@ -55,14 +55,20 @@ enum ProvincialReceiverXML {
         }
     }
 
-    /// The root element of `text`, or nil when it is not well-formed XML (or carries a DTD). An XML
-    /// declaration is skipped: the text is already characters, whatever encoding it names
-    /// (as .NET's `DataSet.ReadXml` reads a string).
+    /// The root element of a parameter's XML `text`, or nil when it is not well-formed XML (or
+    /// carries a DTD). An XML declaration is skipped: the text is already characters, whatever
+    /// encoding it names (as .NET's `DataSet.ReadXml` reads a string).
     static func root(_ text: String) -> (name: String, element: Element)? {
         var text = Substring(text.trimmedWhitespace)
         if text.hasPrefix("\u{FEFF}") { text = text.dropFirst() }
         if text.hasPrefix("<?xml"), let end = text.range(of: "?>") { text = text[end.upperBound...] }
-        guard let document = try? XMLPayload.decode(Array(text.utf8)), let (name, value) = document.objectValue?.first else { return nil }
+        return root(document: Array(text.utf8), encoding: .utf8)
+    }
+
+    /// The root element of a document of bytes, in the encoding its declaration names, else in
+    /// `encoding`; nil when it is not well-formed XML in that encoding.
+    static func root(document bytes: [UInt8], encoding: PayloadEncoding) -> (name: String, element: Element)? {
+        guard let document = try? XMLPayload.decode(bytes, encoding: encoding), let (name, value) = document.objectValue?.first else { return nil }
         return (name, Element(value: value, namespaces: Element.scope(of: value, inside: [:])))
     }
 

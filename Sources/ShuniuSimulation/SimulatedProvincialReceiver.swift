@@ -52,7 +52,8 @@ public final class SimulatedProvincialReceiver: Sendable {
         case accepted
         /// `{"STATUS":"-1","MSG":message}`.
         case refused(String)
-        /// A SOAP Fault (HTTP 500): the request was not a call the service could read.
+        /// A SOAP Fault (HTTP 500), or HTTP 415 for a body that is not `text/xml`: the request
+        /// was not a call the service could read.
         case fault(String)
         /// An HTTP status ordered by ``Behavior/status(_:)``.
         case status(Int)
@@ -146,17 +147,18 @@ public final class SimulatedProvincialReceiver: Sendable {
         }
         if case .hang(let duration) = behavior { try await Task.sleep(for: duration) }
         let soapAction = request.headers[HTTPField.Name("SOAPAction")!]
+        let contentType = request.headers[.contentType]
         let (status, text) = state.withLock { state in
-            answer(Array(body.readableBytesView), soapAction: soapAction, behavior: behavior, state: &state)
+            answer(Array(body.readableBytesView), soapAction: soapAction, contentType: contentType, behavior: behavior, state: &state)
         }
         var headers = HTTPFields()
-        headers[.contentType] = status == 200 || status == 500 ? "text/xml; charset=utf-8" : "text/plain; charset=utf-8"
+        headers[.contentType] = text.hasPrefix("<?xml") ? "text/xml; charset=utf-8" : "text/plain; charset=utf-8"
         return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     /// Judges one request under the lock (a call is applied whole or not at all, as in the
     /// receiver's transaction) and logs it: the HTTP status and body to answer.
-    private func answer(_ body: [UInt8], soapAction: String?, behavior: Behavior, state: inout State) -> (Int, String) {
+    private func answer(_ body: [UInt8], soapAction: String?, contentType: String?, behavior: Behavior, state: inout State) -> (Int, String) {
         var call = Call(at: Date(), outcome: .accepted)
         defer { state.calls.append(call) }
         if case .status(let code) = behavior {
@@ -166,9 +168,14 @@ public final class SimulatedProvincialReceiver: Sendable {
             }
             return (code, "HTTP \(code)")
         }
+        guard ProvincialReceiverSOAP.acceptsMediaType(contentType) else {
+            let message = "Unsupported Media Type: a SOAP 1.1 call is \(ProvincialReceiverSOAP.mediaType), not \(contentType ?? "none")"
+            call.outcome = .fault(message)
+            return (415, message)
+        }
         let parameters: ProvincialReceiverSOAP.Call
         do {
-            parameters = try ProvincialReceiverSOAP.read(body, soapAction: soapAction)
+            parameters = try ProvincialReceiverSOAP.read(body, soapAction: soapAction, contentType: contentType)
         } catch {
             call.outcome = .fault(error.message)
             return (500, ProvincialReceiverSOAP.fault(error))

@@ -68,9 +68,14 @@ struct SimulatedProvincialReceiverTests {
     /// Posts `body` as a SOAP 1.1 call; the HTTP answer.
     static func post(_ receiver: SimulatedProvincialReceiver, _ body: String, soapAction: String? = SimulatedProvincialReceiver.soapAction,
                      timeout: Int = 30) async throws -> ReceivedResponse {
-        var headers = [(name: "Content-Type", value: "text/xml; charset=utf-8")]
+        try await post(receiver, bytes: Array(body.utf8), soapAction: soapAction, timeout: timeout)
+    }
+
+    static func post(_ receiver: SimulatedProvincialReceiver, bytes: [UInt8], contentType: String = "text/xml; charset=utf-8",
+                     soapAction: String? = SimulatedProvincialReceiver.soapAction, timeout: Int = 30) async throws -> ReceivedResponse {
+        var headers = [(name: "Content-Type", value: contentType)]
         if let soapAction { headers.append((name: "SOAPAction", value: "\"\(soapAction)\"")) }
-        return try await CurlHTTPClient().send(OutgoingRequest(method: "POST", url: receiver.url, headers: headers, body: Array(body.utf8), timeoutSeconds: timeout))
+        return try await CurlHTTPClient().send(OutgoingRequest(method: "POST", url: receiver.url, headers: headers, body: bytes, timeoutSeconds: timeout))
     }
 
     /// Sends one call and reads the JSON answer out of `UploadData_G_V4Result`: STATUS and MSG.
@@ -217,6 +222,54 @@ struct SimulatedProvincialReceiverTests {
         try await receiver.stop()
     }
 
+    @Test("Only the first problem is answered, in the receiver's order: token, TITLE, trailer, fields, RepeatCols")
+    func firstProblemOnly() async throws {
+        let receiver = try await startReceiver()
+        #expect(try await Self.upload(receiver, data: Self.data(dataType: "1", dataKey: Self.key(1), context: Self.project(1)))["STATUS"] == "1")
+        // A second record with every kind of problem at once, mended one at a time.
+        var context = Self.project(2, name: "福州市第1中学教学楼工程").filter { !["PLATFORM_CODE", "ADDRESS", "PROJECT_CODE"].contains($0.0) }
+        func upload(dataEN: String = "PROJECT", validation: String? = nil) async throws -> [String: String] {
+            try await Self.upload(receiver, validation: validation, data: Self.data(dataType: "1", dataKey: Self.key(2), dataEN: dataEN, context: context))
+        }
+        Self.expectRefused(try await upload(dataEN: "SECTION", validation: Self.validation(secret: "wrong123")), "TOKEN验证失败")
+        Self.expectRefused(try await upload(dataEN: "SECTION"), "DATA_EN(SECTION)")
+        Self.expectRefused(try await upload(), "字段PLATFORM_CODE(交易系统标识码)不能为空")
+        context.append(("PLATFORM_CODE", Self.platformCode))
+        // The dataset's fields in the spec's order: PROJECT_CODE comes before ADDRESS.
+        Self.expectRefused(try await upload(), "字段PROJECT_CODE(项目编号)不能为空")
+        context.append(("PROJECT_CODE", "E3501000000000002"))
+        Self.expectRefused(try await upload(), "字段ADDRESS(项目地址)不能为空")
+        context.append(("ADDRESS", "福州市台江区"))
+        Self.expectRefused(try await upload(), "数据重复：与DATA_KEY为\(Self.key(1))的数据")
+        #expect(receiver.calls.map(\.outcome).filter { $0 != .accepted }.count == 6)
+        #expect(receiver.records(dataNo: "500").count == 1)
+        try await receiver.stop()
+    }
+
+    @Test("A GB 18030 call, declared in its XML or in its Content-Type's charset, reads as its UTF-8 twin")
+    func gb18030() async throws {
+        let receiver = try await startReceiver()
+        let folder = try TemporaryDirectory(prefix: "shuniu-gb18030")
+        defer { folder.remove() }
+        func gb18030(_ text: String) async throws -> [UInt8] {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: folder.file("utf8.xml")))
+            let (status, said) = try await ChildProcess.run("/usr/bin/env", ["iconv", "-f", "UTF-8", "-t", "GB18030", folder.file("utf8.xml"), "-o", folder.file("gb.xml")])
+            #expect(status == 0, "iconv: \(said)")
+            return Array(try Data(contentsOf: URL(fileURLWithPath: folder.file("gb.xml"))))
+        }
+        let declared = Self.envelope(validation: try Self.validation(), data: Self.data(dataType: "1", dataKey: Self.key(1), context: Self.project(1)))
+            .replacingOccurrences(of: #"encoding="utf-8""#, with: #"encoding="GB18030""#)
+        let first = try await Self.post(receiver, bytes: try await gb18030(declared), contentType: "text/xml")
+        #expect(first.status == 200 && first.bodyText.contains(#"{"STATUS":"1"}"#), "\(first.bodyText)")
+        let undeclared = Self.envelope(validation: try Self.validation(), data: Self.data(dataType: "1", dataKey: Self.key(2), context: Self.project(2)))
+            .replacingOccurrences(of: #"<?xml version="1.0" encoding="utf-8"?>"#, with: "")
+        let second = try await Self.post(receiver, bytes: try await gb18030(undeclared), contentType: "text/xml; charset=GB18030")
+        #expect(second.status == 200 && second.bodyText.contains(#"{"STATUS":"1"}"#), "\(second.bodyText)")
+        #expect(receiver.records(dataNo: "500")[Self.key(1)]?["PROJECT_NAME"] == "福州市第1中学教学楼工程")
+        #expect(receiver.records(dataNo: "500")[Self.key(2)]?["LEGAL_PERSON"] == "福州市教育局")
+        try await receiver.stop()
+    }
+
     @Test("Behaviours on command: HTTP 500 with a Fault, 503, the next calls refused with a message, a hang")
     func behaviours() async throws {
         let receiver = try await startReceiver()
@@ -258,6 +311,8 @@ struct SimulatedProvincialReceiverTests {
         #expect(try await Self.post(receiver, otherNamespace).status == 500)
         let missingData = body.replacingOccurrences(of: "<data>", with: "<payload>").replacingOccurrences(of: "</data>", with: "</payload>")
         #expect(try await Self.post(receiver, missingData).bodyText.contains("validation and data"))
+        let json = try await Self.post(receiver, bytes: Array(body.utf8), contentType: "application/json")
+        #expect(json.status == 415 && json.bodyText.contains("text/xml"))
         #expect(receiver.records(dataNo: "500").isEmpty)
         #expect(receiver.calls.allSatisfy { if case .fault = $0.outcome { true } else { false } })
         try await receiver.stop()
