@@ -55,9 +55,7 @@ struct ProvincialReceiverLedger {
         guard let (_, root) = ProvincialReceiverXML.root(call.data) else { throw Refusal("data不是有效的XML") }
         guard let titleElement = Self.table("TITLE", in: root) else { throw Refusal("data缺少TITLE节点") }
         let title = ProvincialReceiverXML.values(of: titleElement)
-        heading.dataNo = title["DATA_NO"]
-        heading.dataType = title["DATA_TYPE"]
-        heading.dataKey = title["DATA_KEY"]
+        (heading.dataNo, heading.dataType, heading.dataKey) = (title["DATA_NO"], title["DATA_TYPE"], title["DATA_KEY"])
 
         // TITLE, in the receiver's validator order.
         guard let dataNo = title["DATA_NO"] else { throw Refusal("DATA_NO不能为空") }
@@ -111,6 +109,14 @@ struct ProvincialReceiverLedger {
             for name in ProvincialReceiverXML.emptyNames(of: contextElement) { row.fields[name] = nil }
             tables[dataNo]?[dataKey] = row
         }
+    }
+
+    /// What the TITLE of `data` says, read without judging anything (for the log of a call
+    /// refused on command).
+    static func heading(of data: String) -> Heading {
+        guard let (_, root) = ProvincialReceiverXML.root(data), let element = table("TITLE", in: root) else { return Heading() }
+        let title = ProvincialReceiverXML.values(of: element)
+        return Heading(dataNo: title["DATA_NO"], dataType: title["DATA_TYPE"], dataKey: title["DATA_KEY"])
     }
 
     /// The `validation` XML (`<DATA><TOKEN/><SYSTEM_NO/></DATA>`): a registered system whose token

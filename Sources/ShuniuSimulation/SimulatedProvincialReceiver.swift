@@ -61,7 +61,7 @@ public final class SimulatedProvincialReceiver: Sendable {
 
     /// One call as received and answered.
     public struct Call: Sendable {
-        /// When it arrived, by the receiver's clock.
+        /// When it arrived, by the receiver's clock (before any ordered hang).
         public var at: Date
         /// The sending system, once its token passed.
         public var systemNo: String?
@@ -137,6 +137,7 @@ public final class SimulatedProvincialReceiver: Sendable {
     private func handle(_ request: Request) async throws -> Response {
         var request = request
         let body = try await request.collectBody(upTo: 16 * 1024 * 1024)
+        let arrived = Date()
         // The behaviour in force when the call arrives decides its fate; a refusal is counted then.
         let behavior = state.withLock { state -> Behavior in
             let current = state.behavior
@@ -149,7 +150,7 @@ public final class SimulatedProvincialReceiver: Sendable {
         let soapAction = request.headers[HTTPField.Name("SOAPAction")!]
         let contentType = request.headers[.contentType]
         let (status, text) = state.withLock { state in
-            answer(Array(body.readableBytesView), soapAction: soapAction, contentType: contentType, behavior: behavior, state: &state)
+            answer(Array(body.readableBytesView), arrived: arrived, soapAction: soapAction, contentType: contentType, behavior: behavior, state: &state)
         }
         var headers = HTTPFields()
         headers[.contentType] = text.hasPrefix("<?xml") ? "text/xml; charset=utf-8" : "text/plain; charset=utf-8"
@@ -158,8 +159,10 @@ public final class SimulatedProvincialReceiver: Sendable {
 
     /// Judges one request under the lock (a call is applied whole or not at all, as in the
     /// receiver's transaction) and logs it: the HTTP status and body to answer.
-    private func answer(_ body: [UInt8], soapAction: String?, contentType: String?, behavior: Behavior, state: inout State) -> (Int, String) {
-        var call = Call(at: Date(), outcome: .accepted)
+    private func answer(
+        _ body: [UInt8], arrived: Date, soapAction: String?, contentType: String?, behavior: Behavior, state: inout State
+    ) -> (Int, String) {
+        var call = Call(at: arrived, outcome: .accepted)
         defer { state.calls.append(call) }
         if case .status(let code) = behavior {
             call.outcome = .status(code)
@@ -182,10 +185,13 @@ public final class SimulatedProvincialReceiver: Sendable {
         }
         call.data = parameters.data
         if case .refuseNext(_, let message) = behavior {
+            let heading = ProvincialReceiverLedger.heading(of: parameters.data)
+            (call.dataNo, call.dataType, call.dataKey) = (heading.dataNo, heading.dataType, heading.dataKey)
             call.outcome = .refused(message)
             return (200, ProvincialReceiverSOAP.response(Self.result(refusal: message)))
         }
-        let (heading, refusal) = state.ledger.take(parameters, systems: systems, spec: spec, now: call.at)
+        // The token's time is judged against the clock when the call is judged (after a hang).
+        let (heading, refusal) = state.ledger.take(parameters, systems: systems, spec: spec, now: Date())
         call.systemNo = heading.systemNo
         call.dataNo = heading.dataNo
         call.dataType = heading.dataType

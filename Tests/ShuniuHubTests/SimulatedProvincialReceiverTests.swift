@@ -285,6 +285,8 @@ struct SimulatedProvincialReceiverTests {
         #expect(receiver.records(dataNo: "500").isEmpty)
         #expect(try await Self.upload(receiver, data: Self.data(dataType: "1", dataKey: Self.key(1), context: Self.project(1))) == ["STATUS": "1"])
         #expect(receiver.calls.map(\.outcome) == [.status(503), .status(500), .refused("系统繁忙，请稍后再试"), .refused("系统繁忙，请稍后再试"), .accepted])
+        // A call refused on command is still logged with its TITLE.
+        #expect(receiver.calls[2].dataKey == Self.key(1) && receiver.calls[2].dataType == "1" && receiver.calls[2].dataNo == "500")
 
         // A hung call outlasts its sender's timeout, and is still applied afterwards, as a real
         // receiver may: the sender's retry then finds the key there.
