@@ -102,9 +102,8 @@ struct ProvincialReceiverLedger {
                 throw Refusal("数据重复：与DATA_KEY为\(repeated)的数据的\(dataset.unique.joined(separator: "、"))相同")
             }
             tables[dataNo, default: [:]][dataKey] = Row(source: system.systemNo, fields: values)
-        } else {
+        } else if var row = stored {
             // An in-place UPDATE of the columns present; an empty one sets its column to null.
-            var row = stored!
             row.fields.merge(values) { $1 }
             for name in ProvincialReceiverXML.emptyNames(of: contextElement) { row.fields[name] = nil }
             tables[dataNo]?[dataKey] = row
