@@ -212,7 +212,8 @@ let package = Package(
         .target(
             name: "ShuniuSimulation",
             dependencies: [
-                "ShuniuCore", "ShuniuClient", "ShuniuSpec",
+                // ShuniuTrust: the provincial receiver's DES token; ShuniuMapping: its strict XML reader.
+                "ShuniuCore", "ShuniuClient", "ShuniuSpec", "ShuniuTrust", "ShuniuMapping",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

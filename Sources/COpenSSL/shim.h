@@ -17,6 +17,7 @@
 #include <openssl/x509v3.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/cms.h>
+#include <openssl/provider.h>
 
 /* Macros and variadic helpers become typed functions here so that Swift can call them. */
 

@@ -19,6 +19,14 @@ public struct TrustError: Error, Sendable, CustomStringConvertible, Equatable {
         public static let signatureInvalid = Code(rawValue: "trust.signature_invalid")
         /// OpenSSL failed for a reason that is not the input's fault (memory, missing algorithm).
         public static let internalFailure = Code(rawValue: "trust.internal_failure")
+        /// OpenSSL's legacy provider (DES, for the one receiver that asks for it) cannot be loaded.
+        public static let legacyProviderUnavailable = Code(rawValue: "trust.legacy_provider_unavailable")
+        /// A cipher key or IV of the wrong length.
+        public static let badCipherParameter = Code(rawValue: "trust.bad_cipher_parameter")
+        /// Ciphertext that does not decrypt under the key (wrong key, wrong length, bad padding).
+        public static let decryptionFailed = Code(rawValue: "trust.decryption_failed")
+        /// A receiver token that is not Base64, does not decrypt, or does not hold a system and a time.
+        public static let malformedToken = Code(rawValue: "trust.malformed_token")
     }
 
     /// What went wrong.
