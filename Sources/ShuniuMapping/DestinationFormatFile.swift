@@ -37,12 +37,21 @@ public struct DestinationFormatFile: Sendable {
     public var cannotCarry: [String]
     /// The settings a destination of this format must give (`formatSettings:`).
     public var requiredSettings: [String]
+    /// The token `$token` stands for, made for each request by the hub (nil: the format has none).
+    public var token: TokenKind?
     public var file: String
 
     /// The template for a record of `dataset`, if the format carries that dataset.
     public func template(for dataset: DatasetID) -> OutputTemplate? {
         datasets[dataset] ?? record
     }
+}
+
+/// A token an upstream wants in its requests, made by the hub from the destination's settings.
+public enum TokenKind: String, Sendable, CaseIterable {
+    /// The provincial receiver's: Base64 of DES-CBC over its SYSTEM_NO, the time and an MD5
+    /// (`formatSettings`: `systemNo`, and `secretFile` holding the 8-character secret).
+    case provincialDES = "provincial-des"
 }
 
 /// A part of the payload: the file's YAML tree, in order. In JSON, members are an object's
@@ -65,7 +74,8 @@ public struct OutputValue: Sendable {
     public enum Source: Sendable {
         case constant(String)
         case reference(OutputReference)
-        case concat([OutputValue])
+        /// Values joined; with `fill`, the last is left-padded with zeros so that the whole has that many characters.
+        case concat([OutputValue], fill: Int?)
     }
 
     /// What a value that is absent (no such field, a null) becomes.
@@ -92,6 +102,8 @@ public enum OutputReference: Sendable, Hashable {
     case dataset, datasetName, datasetLabel, key, version, hubId, sequence, dataKey, operation, operationCode
     case sourcePlatform, regionCode, specVersion, contentHash, receivedAt, receivedTime, now, idempotencyKey
     case flags, extra
+    /// The format's token (``TokenKind``), made for this request.
+    case token
     /// The record's fields as one JSON object (JSON only).
     case fieldsObject
     case field(String)
@@ -103,7 +115,7 @@ public enum OutputReference: Sendable, Hashable {
         "hubId": .hubId, "sequence": .sequence, "dataKey": .dataKey, "operation": .operation, "operationCode": .operationCode,
         "sourcePlatform": .sourcePlatform, "regionCode": .regionCode, "specVersion": .specVersion, "contentHash": .contentHash,
         "receivedAt": .receivedAt, "receivedTime": .receivedTime, "now": .now, "idempotencyKey": .idempotencyKey,
-        "flags": .flags, "extra": .extra, "fields": .fieldsObject,
+        "flags": .flags, "extra": .extra, "fields": .fieldsObject, "token": .token,
     ]
 }
 

@@ -30,7 +30,7 @@ public enum DestinationFormatLoader {
         }
         guard let top = root.mapping else { throw DiagnosticsError([Diagnostic(file: file, line: root.mark?.line, message: "a destination mapping file is a mapping")]) }
         MappingLoader.checkKeys(top, known: [
-            "format", "version", "body", "encoding", "perRequest", "contentType", "headers", "sign", "path", "requires", "cannotCarry",
+            "format", "version", "body", "encoding", "perRequest", "contentType", "headers", "sign", "path", "token", "requires", "cannotCarry",
             "request", "record", "datasets", "answer",
         ], path: "", report: report)
 
@@ -81,7 +81,17 @@ public enum DestinationFormatLoader {
         if let path, !recordPerRequest, let named = firstRecordReference(in: .value(path)) {
             report(top["path"], "'path' names \(named): a batch request has no one record (use perRequest: record)")
         }
-        let requires = top["requires"]?.sequence?.compactMap(\.string) ?? []
+        var requires = top["requires"]?.sequence?.compactMap(\.string) ?? []
+        var token: TokenKind?
+        if let node = top["token"] {
+            if let kind = node.string.flatMap(TokenKind.init(rawValue:)) {
+                token = kind
+                // What the hub makes the token from.
+                for setting in ["systemNo", "secretFile"] where !requires.contains(setting) { requires.append(setting) }
+            } else {
+                report(node, "'token' must be one of \(TokenKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
         let cannotCarry = top["cannotCarry"]?.sequence?.compactMap(\.string) ?? []
 
         var request: OutputTemplate = .records
@@ -109,17 +119,23 @@ public enum DestinationFormatLoader {
         }
         if record == nil && datasets.isEmpty { report(root, "give 'record' (every dataset) or 'datasets' (the datasets the format carries)") }
         let answer = readAnswer(top["answer"], spec: spec, report: report)
+        if token == nil, contains(request, where: { template in
+            if case .value(let value) = template { return Self.names(value, .token) }
+            return false
+        }) || headers.contains(where: { Self.names($0.1, .token) }) {
+            report(top["request"], "$token is named but the file gives no 'token' (the kind of token the hub makes)")
+        }
         if !problems.isEmpty { throw DiagnosticsError(problems) }
         return DestinationFormatFile(
             name: name, version: version, body: body, encoding: encoding, recordPerRequest: recordPerRequest, contentType: contentType,
             headers: headers, signed: signed, path: path, request: request, record: record, datasets: datasets, answer: answer,
-            cannotCarry: cannotCarry, requiredSettings: requires, file: file
+            cannotCarry: cannotCarry, requiredSettings: requires, token: token, file: file
         )
     }
 
     // MARK: Templates
 
-    private static let valueKeys: Set<String> = ["value", "const", "concat", "map", "default", "transform", "absent"]
+    private static let valueKeys: Set<String> = ["value", "const", "concat", "fill", "map", "default", "transform", "absent"]
 
     static func readTemplate(_ node: Node, at path: String, spec: DataSpec, report: (Node?, String) -> Void) -> OutputTemplate? {
         if let sequence = node.sequence {
@@ -138,6 +154,8 @@ public enum DestinationFormatLoader {
                     report(key, "'\(path)': a member needs a name")
                     return nil
                 }
+                // Every field of the record among other members (an XML context with a trailer).
+                if name == "$fields" { return (name, .fields) }
                 return readTemplate(value, at: "\(path).\(name)", spec: spec, report: report).map { (name, $0) }
             })
         }
@@ -164,7 +182,12 @@ public enum DestinationFormatLoader {
         if let constant = mapping["const"]?.string {
             value.source = .constant(constant)
         } else if let parts = mapping["concat"]?.sequence {
-            value.source = .concat(parts.enumerated().compactMap { readValue($0.element, at: "\(path).concat[\($0.offset)]", spec: spec, report: report) })
+            var fill: Int?
+            if let fillNode = mapping["fill"] {
+                fill = fillNode.int
+                if (fill ?? 0) <= 0 { report(fillNode, "'\(path).fill' must be a whole number of characters") }
+            }
+            value.source = .concat(parts.enumerated().compactMap { readValue($0.element, at: "\(path).concat[\($0.offset)]", spec: spec, report: report) }, fill: fill)
         } else if let reference = mapping["value"], let text = reference.string, let found = source(text, node: reference, at: path, report: report) {
             value.source = found
         } else {
@@ -215,6 +238,15 @@ public enum DestinationFormatLoader {
 
     // MARK: Checks over a template
 
+    /// True when `value` names `reference`, in itself or in a part.
+    static func names(_ value: OutputValue, _ reference: OutputReference) -> Bool {
+        switch value.source {
+        case .constant: return false
+        case .reference(let named): return named == reference
+        case .concat(let parts, _): return parts.contains { names($0, reference) }
+        }
+    }
+
     private static func contains(_ template: OutputTemplate, where test: (OutputTemplate) -> Bool) -> Bool {
         if test(template) { return true }
         switch template {
@@ -230,10 +262,10 @@ public enum DestinationFormatLoader {
         func named(_ value: OutputValue) -> String? {
             switch value.source {
             case .constant: return nil
-            case .concat(let parts): return parts.lazy.compactMap(named).first
+            case .concat(let parts, _): return parts.lazy.compactMap(named).first
             case .reference(let reference):
                 switch reference {
-                case .setting, .now: return nil
+                case .setting, .now, .token: return nil
                 default: return "\(reference)"
                 }
             }

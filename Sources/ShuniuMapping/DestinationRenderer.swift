@@ -9,11 +9,17 @@ public struct DestinationRenderer: DeliveryFormat {
     public let settings: [String: String]
     let spec: DataSpec
     let now: @Sendable () -> Date
+    /// Makes the format's token (``DestinationFormatFile/token``) for a request sent at the given time.
+    let token: (@Sendable (Date) throws -> String)?
 
-    public init(format: DestinationFormatFile, settings: [String: String], spec: DataSpec, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(
+        format: DestinationFormatFile, settings: [String: String], spec: DataSpec, token: (@Sendable (Date) throws -> String)? = nil,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.format = format
         self.settings = settings
         self.spec = spec
+        self.token = token
         self.now = now
     }
 
@@ -23,7 +29,7 @@ public struct DestinationRenderer: DeliveryFormat {
         for delivery in batch {
             let operation = operations[delivery.id] ?? delivery.version.operation
             do throws(RenderProblem) {
-                let context = RenderContext(delivery: delivery, operation: operation, settings: settings, spec: spec, now: now())
+                let context = RenderContext(delivery: delivery, operation: operation, settings: settings, spec: spec, now: now(), token: token)
                 guard let template = format.template(for: delivery.version.dataset) else {
                     throw RenderProblem("format \(format.name) carries no record of dataset \(delivery.version.dataset) (\(context.datasetSpec?.label ?? "unknown"))")
                 }
@@ -38,8 +44,8 @@ public struct DestinationRenderer: DeliveryFormat {
             do throws(RenderProblem) {
                 // A request of one record may name its facts outside the record (a SOAP title).
                 let context = group.count == 1
-                    ? RenderContext(delivery: group[0].delivery, operation: group[0].operation, settings: settings, spec: spec, now: now())
-                    : RenderContext(delivery: nil, operation: nil, settings: settings, spec: spec, now: now())
+                    ? RenderContext(delivery: group[0].delivery, operation: group[0].operation, settings: settings, spec: spec, now: now(), token: token)
+                    : RenderContext(delivery: nil, operation: nil, settings: settings, spec: spec, now: now(), token: token)
                 let body = try context.render(format.request, in: format.body, records: group.map(\.item)) ?? .null
                 var headers = [(name: "Content-Type", value: format.contentType)]
                 for (name, value) in format.headers {

@@ -10,6 +10,8 @@ struct RenderContext {
     let settings: [String: String]
     let spec: DataSpec
     let now: Date
+    /// Makes the format's token for a request sent now.
+    var token: (@Sendable (Date) throws -> String)? = nil
 
     var datasetSpec: DatasetSpec? { delivery.flatMap { spec.dataset($0.version.dataset) } }
 
@@ -29,6 +31,12 @@ struct RenderContext {
                 if case .records = member.template, body == .xml {
                     // In XML the records are the member repeated: one element per record.
                     rendered.append(.init(name: member.name, node: .list(records)))
+                } else if member.name == "$fields" {
+                    // The fields spliced among the other members.
+                    guard body == .xml, case .members(let fields) = try fieldsNode(in: body) else {
+                        throw RenderProblem("a $fields member splices fields into an XML element; in JSON, give $fields a name of its own")
+                    }
+                    rendered += fields
                 } else if let node = try render(member.template, in: body, records: records) {
                     rendered.append(.init(name: member.name, node: node))
                 }
@@ -84,10 +92,17 @@ struct RenderContext {
             found = .text(text)
         case .reference(let reference):
             found = try node(of: reference)
-        case .concat(let parts):
-            var joined = ""
-            for part in parts { joined += try text(of: part) ?? "" }
-            found = .text(joined)
+        case .concat(let parts, let fill):
+            var texts: [String] = []
+            for part in parts { texts.append(try text(of: part) ?? "") }
+            if let fill, let last = texts.indices.last {
+                let others = texts.dropLast().reduce(0) { $0 + $1.count }
+                guard others + texts[last].count <= fill else {
+                    throw RenderProblem("line \(value.line ?? 0): '\(texts.joined())' is longer than \(fill) characters")
+                }
+                texts[last] = String(repeating: "0", count: fill - others - texts[last].count) + texts[last]
+            }
+            found = .text(texts.joined())
         }
         if case .text(let text)? = found, let map = value.valueMap {
             found = map[text].map(RenderedNode.text) ?? value.defaultValue.map(RenderedNode.text)
@@ -128,6 +143,14 @@ struct RenderContext {
     private func node(of reference: OutputReference) throws(RenderProblem) -> RenderedNode? {
         if case .setting(let name) = reference { return settings[name].map(RenderedNode.text) }
         if case .now = reference { return .text(SpecTime.text(now)) }
+        if case .token = reference {
+            guard let token else { throw RenderProblem("the format's token cannot be made (no token maker)") }
+            do {
+                return .text(try token(now))
+            } catch {
+                throw RenderProblem("the token cannot be made: \(error)")
+            }
+        }
         guard let delivery else { throw RenderProblem("a record's facts are named outside a record (a batch request's frame)") }
         let version = delivery.version
         switch reference {
@@ -157,7 +180,7 @@ struct RenderContext {
         case .extra: return Self.canonical(version.extra)
         case .fieldsObject: return .json(version.normalizedPayload)
         case .field(let code): return Self.text(fields[code]).map(RenderedNode.text)
-        case .setting, .now: return nil
+        case .setting, .now, .token: return nil
         }
     }
 
