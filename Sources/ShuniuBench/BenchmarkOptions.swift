@@ -11,7 +11,7 @@ struct BenchmarkOptions {
     var recordsFile: String?
 
     /// The benchmarks there are, the first being the default.
-    static let modes = ["ingest", "delivery", "mapping", "certs", "feed", "audit-verify", "spec", "scale-out"]
+    static let modes = ["ingest", "delivery", "formats", "mapping", "certs", "feed", "audit-verify", "spec", "scale-out"]
 
     static let usage = """
         usage: shuniu-bench [\(modes.joined(separator: "|"))] [--batches N] [--batch-size N] [--concurrency N] [--samples N] [--entries N] [--records FILE]
@@ -19,6 +19,7 @@ struct BenchmarkOptions {
         --batch-size 100, --concurrency 4, --samples 200, --entries 1000000 (audit-verify).
         spec: --batches is the number of rounds over the generated records; --records FILE saves
         them, or reads them back when FILE exists, to compare two builds on the same records.
+        formats: delivery throughput per destination format (hub JSON, shuniu-json, ggzy-v4) to loopback receivers.
         scale-out: the release `shuniu` beside shuniu-bench serves SQLite, then 1, 2 and 3 instances
         on a throwaway PostgreSQL cluster (needs PostgreSQL installed; Ops/install-deps.sh).
         """

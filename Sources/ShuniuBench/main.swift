@@ -1,7 +1,7 @@
 import Foundation
 
 // shuniu-bench: measures the hub and prints figures; it asserts nothing.
-//   swift run -c release shuniu-bench [ingest|delivery|mapping|certs|feed|audit-verify|spec|scale-out] [--batches N] [--batch-size N] [--concurrency N] [--samples N] [--entries N] [--records FILE]
+//   swift run -c release shuniu-bench [ingest|delivery|formats|mapping|certs|feed|audit-verify|spec|scale-out] [--batches N] [--batch-size N] [--concurrency N] [--samples N] [--entries N] [--records FILE]
 let mode: String
 let options: BenchmarkOptions
 switch BenchmarkOptions.parse(Array(CommandLine.arguments.dropFirst())) {
@@ -17,6 +17,7 @@ case .run(let chosen, let parsed):
 do {
     switch mode {
     case "delivery": try await DeliveryBenchmark(options: options).run()
+    case "formats": try await FormatBenchmark(options: options).run()
     case "mapping": try await MappingBenchmark(options: options).run()
     case "certs": try CertificateBenchmark(options: options).run()
     case "feed": try await FeedBenchmark(options: options).run()
