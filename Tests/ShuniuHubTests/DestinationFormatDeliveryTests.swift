@@ -1,6 +1,7 @@
 import Foundation
 import ShuniuApp
 import ShuniuCore
+import ShuniuMapping
 import ShuniuSimulation
 import ShuniuTesting
 import Testing
@@ -140,6 +141,27 @@ struct DestinationFormatDeliveryTests {
             #expect(reloads.first?.detail.contains("unknown reference $nope") == true)
         }
         try await upstream.stop()
+    }
+
+    @Test("The example configuration's destinations, uncommented, parse; each format they name is a shipped file whose settings they give")
+    func exampleDestinations() throws {
+        let example = try String(contentsOfFile: RepositoryPaths.root + "/Ops/config/shuniu.example.yaml", encoding: .utf8)
+        let lines = example.components(separatedBy: "\n")
+        let start = try #require(lines.firstIndex(of: "destinations: []"))
+        let block = lines[(start + 1)...].prefix { $0.hasPrefix("#") }.map { String($0.dropFirst()) }
+        // The secrets it names are files of a real machine; one of the test's stands in.
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        try "secret".write(toFile: folder.file("secret"), atomically: true, encoding: .utf8)
+        let text = block.joined(separator: "\n").replacingOccurrences(of: "/etc/shuniu/national.secret", with: folder.file("secret"))
+        let configuration = try HubConfiguration.parse("destinations:\n" + text + "\n", file: "example.yaml")
+        let formatted = configuration.destinations.filter { $0.format != nil }
+        #expect(Set(formatted.compactMap(\.format)).isSuperset(of: ["shuniu-json", "ggzy-v4"]))
+        let spec = try RepositoryPaths.loadedSpec()
+        for destination in formatted {
+            let file = try DestinationFormatLoader.load(file: RepositoryPaths.mappings + "/destinations/\(destination.format!).yaml", spec: spec)
+            #expect(file.requiredSettings.allSatisfy { destination.formatSettings[$0] != nil }, "\(destination.name) lacks settings of \(file.name)")
+        }
     }
 
     @Test("A destination naming a format with no file, or one whose file has problems, or without a setting its format needs, stops the start with each named")
