@@ -19,16 +19,7 @@ public enum DestinationFormatLoader {
         func report(_ node: Node?, _ message: String) {
             problems.append(Diagnostic(file: file, line: node?.mark?.line, message: message))
         }
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else { throw DiagnosticsError([Diagnostic(file: file, line: nil, message: "the file is empty")]) }
-            root = node
-        } catch let error as DiagnosticsError {
-            throw error
-        } catch {
-            throw DiagnosticsError([Diagnostic(file: file, line: nil, message: "not valid YAML: \(error)")])
-        }
-        guard let top = root.mapping else { throw DiagnosticsError([Diagnostic(file: file, line: root.mark?.line, message: "a destination mapping file is a mapping")]) }
+        let (root, top) = try MappingLoader.topMapping(text, file: file, what: "a destination mapping file")
         MappingLoader.checkKeys(top, known: [
             "format", "version", "body", "encoding", "perRequest", "contentType", "headers", "sign", "path", "token", "requires", "cannotCarry",
             "request", "record", "datasets", "answer",

@@ -18,16 +18,7 @@ public enum MappingLoader {
         func report(_ node: Node?, _ message: String) {
             problems.append(Diagnostic(file: file, line: node?.mark?.line, message: message))
         }
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else { throw DiagnosticsError([Diagnostic(file: file, line: nil, message: "the file is empty")]) }
-            root = node
-        } catch let error as DiagnosticsError {
-            throw error
-        } catch {
-            throw DiagnosticsError([Diagnostic(file: file, line: nil, message: "not valid YAML: \(error)")])
-        }
-        guard let top = root.mapping else { throw DiagnosticsError([Diagnostic(file: file, line: root.mark?.line, message: "a mapping file is a mapping")]) }
+        let (root, top) = try topMapping(text, file: file, what: "a mapping file")
         checkKeys(top, known: ["platform", "version", "format", "encoding", "maxDepth", "records"], path: "", report: report)
         let platformText = top["platform"]?.string
         let platform = platformText.flatMap(PlatformID.init(rawValue:))
@@ -63,6 +54,21 @@ public enum MappingLoader {
         if !problems.isEmpty { throw DiagnosticsError(problems) }
         guard let platform else { throw DiagnosticsError(problems) }
         return PlatformMapping(platform: platform, version: version, format: format, encoding: encoding, maxDepth: maxDepth, records: records, file: file)
+    }
+
+    /// The file's YAML tree and its top mapping, or the one problem that stops it being read.
+    static func topMapping(_ text: String, file: String, what: String) throws -> (Node, Node.Mapping) {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else { throw DiagnosticsError([Diagnostic(file: file, line: nil, message: "the file is empty")]) }
+            root = node
+        } catch let error as DiagnosticsError {
+            throw error
+        } catch {
+            throw DiagnosticsError([Diagnostic(file: file, line: nil, message: "not valid YAML: \(error)")])
+        }
+        guard let top = root.mapping else { throw DiagnosticsError([Diagnostic(file: file, line: root.mark?.line, message: "\(what) is a mapping")]) }
+        return (root, top)
     }
 
     static func checkKeys(_ mapping: Node.Mapping, known: Set<String>, path: String, report: (Node?, String) -> Void) {
