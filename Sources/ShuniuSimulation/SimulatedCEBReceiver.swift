@@ -102,13 +102,13 @@ public final class SimulatedCEBReceiver: Sendable {
         self.schema = schema
         let router = Router()
         // `self` is not available yet: the handler reaches the receiver through a box made first.
-        let box = ReceiverBox()
+        let box = LateReference<SimulatedCEBReceiver>()
         router.post("/ceb/:object") { request, context in
-            try await box.receiver!.handle(request, object: context.parameters.get("object") ?? "")
+            try await box.owner!.handle(request, object: context.parameters.get("object") ?? "")
         }
         server = await LoopbackServer.start(router, label: "test-ceb-receiver")
         port = server.port
-        box.receiver = self
+        box.owner = self
     }
 
     public func behave(_ behavior: Behavior) {
@@ -234,11 +234,4 @@ public final class SimulatedCEBReceiver: Sendable {
         return #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n<Result><success>\(answer.success)</success><errorCode>\(escaped(answer.errorCode))</errorCode>"
             + "<errorMessage>\(escaped(answer.errorMessage))</errorMessage></Result>\n"
     }
-}
-
-/// Lets the router's handler reach the receiver that owns it, set once after start.
-private final class ReceiverBox: @unchecked Sendable {
-    // @unchecked: written once, before the first request can arrive (the port is not known to
-    // anyone until start returns), and only read afterwards.
-    var receiver: SimulatedCEBReceiver?
 }

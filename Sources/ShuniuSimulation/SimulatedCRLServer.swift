@@ -40,13 +40,13 @@ public final class SimulatedCRLServer: Sendable {
         state = Mutex((folder, [:], [:]))
         let router = Router()
         // `self` is not available yet: the handler reaches the server through a box made first.
-        let box = CRLServerBox()
+        let box = LateReference<SimulatedCRLServer>()
         router.get("/crl/**") { request, _ in
-            box.server?.answer(request.uri.path) ?? Response(status: .serviceUnavailable)
+            box.owner?.answer(request.uri.path) ?? Response(status: .serviceUnavailable)
         }
         server = await LoopbackServer.start(router, label: "test-crl-server")
         port = server.port
-        box.server = self
+        box.owner = self
     }
 
     /// Serves the files of `folder` from now on.
@@ -94,11 +94,4 @@ public final class SimulatedCRLServer: Sendable {
     private static func ok(_ bytes: [UInt8]) -> Response {
         Response(status: .ok, headers: [.contentType: "application/pkix-crl"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
-}
-
-/// Lets the router's handler reach the server that owns it, set once after start.
-private final class CRLServerBox: @unchecked Sendable {
-    // @unchecked: written once, before anyone knows the port (init has not returned), and only
-    // read afterwards.
-    var server: SimulatedCRLServer?
 }

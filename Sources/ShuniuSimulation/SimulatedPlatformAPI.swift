@@ -70,15 +70,15 @@ public final class SimulatedPlatformAPI: Sendable {
         self.bearerToken = bearerToken
         let router = Router()
         // `self` is not available yet: the handlers reach it through a box filled after start.
-        let box = APIBox()
+        let box = LateReference<SimulatedPlatformAPI>()
         for path in ["/page", "/cursor", "/since"] {
             router.get(RouterPath(stringLiteral: path)) { request, _ in
-                try await box.api!.handle(request, path: path)
+                try await box.owner!.handle(request, path: path)
             }
         }
         server = await LoopbackServer.start(router, label: "simulated-platform-api")
         port = server.port
-        box.api = self
+        box.owner = self
     }
 
     /// Adds items, or replaces those with the same key (a record changed at the platform).
@@ -167,11 +167,4 @@ public final class SimulatedPlatformAPI: Sendable {
     private static func answer(status: HTTPResponse.Status, _ body: String) -> Response {
         Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
-}
-
-/// Lets the router's handlers reach the API that owns them, set once after start.
-private final class APIBox: @unchecked Sendable {
-    // @unchecked: written once, before the port is known to anyone (so before any request),
-    // and only read afterwards.
-    var api: SimulatedPlatformAPI?
 }

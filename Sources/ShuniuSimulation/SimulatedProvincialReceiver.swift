@@ -102,13 +102,13 @@ public final class SimulatedProvincialReceiver: Sendable {
         self.spec = spec
         let router = Router()
         // `self` is not available yet: the handler reaches the receiver through a box made first.
-        let box = ReceiverBox()
+        let box = LateReference<SimulatedProvincialReceiver>()
         router.post(RouterPath(stringLiteral: ProvincialReceiverSOAP.path)) { request, _ in
-            try await box.receiver!.handle(request)
+            try await box.owner!.handle(request)
         }
         server = await LoopbackServer.start(router, label: "test-provincial-receiver")
         port = server.port
-        box.receiver = self
+        box.owner = self
     }
 
     public func behave(_ behavior: Behavior) {
@@ -205,11 +205,4 @@ public final class SimulatedProvincialReceiver: Sendable {
         guard let refusal else { return #"{"STATUS":"1"}"# }
         return #"{"STATUS":"-1","MSG":"# + JSONValue.string(refusal).canonicalText + "}"
     }
-}
-
-/// Lets the router's handler reach the receiver that owns it, set once after start.
-private final class ReceiverBox: @unchecked Sendable {
-    // @unchecked: written once, before the first request can arrive (the port is not known to
-    // anyone until init returns), and only read afterwards.
-    var receiver: SimulatedProvincialReceiver?
 }

@@ -54,13 +54,13 @@ public final class SimulatedUpstream: Sendable {
     private init(starting: Void) async throws {
         let router = Router()
         // `self` is not available yet: the handler reaches the state through a box made first.
-        let box = StateBox()
+        let box = LateReference<SimulatedUpstream>()
         router.post("/records") { request, _ in
-            try await box.upstream!.handle(request)
+            try await box.owner!.handle(request)
         }
         server = await LoopbackServer.start(router, label: "test-upstream")
         port = server.port
-        box.upstream = self
+        box.owner = self
     }
 
     public func behave(_ behavior: Behavior) {
@@ -135,11 +135,4 @@ public final class SimulatedUpstream: Sendable {
             })
         }
     }
-}
-
-/// Lets the router's handler reach the upstream that owns it, set once after start.
-private final class StateBox: @unchecked Sendable {
-    // @unchecked: written once, before the first request can arrive (the port is not known to
-    // anyone until init returns), and only read afterwards.
-    var upstream: SimulatedUpstream?
 }
