@@ -9,7 +9,11 @@ import ShuniuTrust
 /// file that is missing or has problems, or a setting its format requires and the destination
 /// does not give, stops the start with every problem named.
 public enum DestinationFormats {
-    public static func load(for destinations: [Destination], from folder: String, spec: DataSpec) throws -> [String: any DeliveryFormat] {
+    /// `showingTokens: false` puts a placeholder where a token goes, for showing a request to an
+    /// operator: a token is a credential (the provincial one opens the receiver for 12 hours).
+    public static func load(
+        for destinations: [Destination], from folder: String, spec: DataSpec, showingTokens: Bool = true
+    ) throws -> [String: any DeliveryFormat] {
         var formats: [String: any DeliveryFormat] = [:]
         var problems: [Diagnostic] = []
         var files: [String: DestinationFormatFile] = [:]
@@ -42,7 +46,8 @@ public enum DestinationFormats {
                 continue
             }
             do {
-                let token = try tokenMaker(file.token, settings: destination.formatSettings)
+                var token = try tokenMaker(file.token, settings: destination.formatSettings)
+                if !showingTokens, token != nil { token = { _ in "[the token, made when sending]" } }
                 formats[destination.name] = DestinationRenderer(format: file, settings: destination.formatSettings, spec: spec, token: token)
             } catch {
                 problems.append(Diagnostic(file: path, line: nil, message: "destination \(destination.name): \(error)"))

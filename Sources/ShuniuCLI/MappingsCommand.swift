@@ -134,7 +134,7 @@ struct MappingsCommand: AsyncParsableCommand {
             }
             let (dataset, key) = (DatasetID(payloads[0]), payloads[1])
             guard spec.dataset(dataset) != nil else { throw CLIFailure.notFound("no dataset \(dataset) in spec \(spec.version)") }
-            let formats = try DestinationFormats.load(for: [destination], from: configuration.destinationMappingsDir, spec: spec)
+            let formats = try DestinationFormats.load(for: [destination], from: configuration.destinationMappingsDir, spec: spec, showingTokens: false)
             let store = try await hub.openStore()
             defer { try? store.close() }
             guard var version = try await store.versions(dataset: dataset, key: key).last else {

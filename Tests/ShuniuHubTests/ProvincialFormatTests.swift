@@ -67,6 +67,20 @@ struct ProvincialFormatTests {
             let letter = try #require(try await hub.store.deadLetters(DeadLetterFilter(destination: "province")).first)
             #expect(letter.upstreamResponse == "字段PROJECT_NAME(项目名称)不符合要求" && letter.version == 3)
             #expect(receiver.records(dataNo: "500").values.first?["PROJECT_NAME"] == "武汉某某项目（二期）")
+
+            // Shown to an operator, the request carries no token: it is a credential for 12 hours.
+            let config = folder.file("hub.yaml")
+            let settings = Self.destination(receiver, secretFile: secretFile).formatSettings.map { "\($0.key): \"\($0.value)\"" }.joined(separator: ", ")
+            try """
+                paths: {mappings: \(RepositoryPaths.mappings)}
+                storage: {dataDir: \(hub.dataDir)}
+                destinations:
+                  - {name: province, url: "\(receiver.url)", format: ggzy-v4, formatSettings: {\(settings)}}
+                """.write(toFile: config, atomically: true, encoding: .utf8)
+            let shown = try await CLI.run(["mappings", "test", "--config", config, "--destination", "province", "500", projectCode])
+            #expect(shown.status == 0, "\(shown.output)")
+            #expect(shown.output.contains("[the token, made when sending]") && shown.output.contains("UploadData_G_V4"), "\(shown.output)")
+            #expect(shown.output.contains("this format cannot carry: flags"))
         }
         try await receiver.stop()
     }
