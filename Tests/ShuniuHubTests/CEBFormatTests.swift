@@ -105,6 +105,19 @@ struct CEBFormatTests {
         #expect(candidate.failures.first?.message.contains("carries no record of dataset 510") == true)
     }
 
+    @Test("The receiver's Result reads as accepted, duplicate, rejected with its message; an answer that is no Result is retried")
+    func answers() throws {
+        let renderer = try Self.renderer()
+        let request = try #require(renderer.requests(for: [try Self.delivery("500", id: 9)], sendingAs: [:]).requests.first)
+        func result(_ success: String, _ code: String, _ message: String) -> [UInt8] {
+            Array(#"<?xml version="1.0" encoding="UTF-8"?><Result><success>\#(success)</success><errorCode>\#(code)</errorCode><errorMessage>\#(message)</errorMessage></Result>"#.utf8)
+        }
+        #expect(renderer.answers(result("true", "", ""), to: request) == [9: .accepted])
+        #expect(renderer.answers(result("true", "DUPLICATE", "not newer"), to: request) == [9: .duplicate])
+        #expect(renderer.answers(result("false", "PATTERN", "/project/regionCode: bad"), to: request) == [9: .rejected("PATTERN: /project/regionCode: bad")])
+        #expect(renderer.answers(Array("<html>busy</html".utf8), to: request) == [9: .retry(nil)])
+    }
+
     @Test("A hub delivers to a CEB receiver: each object kept at its latest version; refusals, gaps and deletes are dead letters with the reason; mappings test shows the document")
     func deliversToTheReceiver() async throws {
         let folder = try TemporaryDirectory()
