@@ -97,6 +97,13 @@ struct CEBFormatTests {
         let fields = try #require(try OrderedXMLReader.read(projectBody).children.first)
         #expect(fields.child("connector")?.text == "张工" && fields.child("priceUnit")?.text == "1" && fields.child("investmentAmount")?.text == "")
 
+        // The public service platform's code is the destination's optional setting.
+        let withSetting = DestinationRenderer(format: renderer.format, settings: ["pubServicePlatCode": "P4200000001"], spec: try RepositoryPaths.loadedSpec())
+        let tenderBody = try #require(withSetting.requests(for: [try Self.delivery("501", id: 6)], sendingAs: [:]).requests.first).body
+        let tender = try #require(try OrderedXMLReader.read(tenderBody).children.first)
+        #expect(tender.child("pubServicePlatCode")?.text == "P4200000001" && tender.child("platformCode")?.text == "E4201000001")
+        #expect(tender.child("tenderProjectClassifyCode")?.text == "A010000")
+
         let odd = renderer.requests(for: [try Self.delivery("501", id: 3, changing: ["TENDER_MODE": "7"])], sendingAs: [:])
         #expect(odd.requests.isEmpty && odd.failures.first?.message.contains("'7' has no translation") == true, "\(odd.failures)")
         let tombstone = renderer.requests(for: [try Self.delivery("500", id: 4, operation: .delete)], sendingAs: [:])
