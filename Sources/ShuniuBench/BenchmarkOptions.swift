@@ -19,7 +19,7 @@ struct BenchmarkOptions {
         --batch-size 100, --concurrency 4, --samples 200, --entries 1000000 (audit-verify).
         spec: --batches is the number of rounds over the generated records; --records FILE saves
         them, or reads them back when FILE exists, to compare two builds on the same records.
-        formats: delivery throughput per destination format (hub JSON, shuniu-json, ggzy-v4) to loopback receivers.
+        formats: delivery throughput per destination format (hub JSON, shuniu-json, ggzy-v4, ceb-xml) to loopback receivers.
         scale-out: the release `shuniu` beside shuniu-bench serves SQLite, then 1, 2 and 3 instances
         on a throwaway PostgreSQL cluster (needs PostgreSQL installed; Ops/install-deps.sh).
         """
