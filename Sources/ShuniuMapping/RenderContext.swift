@@ -11,16 +11,28 @@ struct RenderContext {
     let spec: DataSpec
     let now: Date
     /// Makes the format's token for a request sent now.
-    var token: (@Sendable (Date) throws -> String)? = nil
+    let token: (@Sendable (Date) throws -> String)?
+    /// The record's fields, read once (canonical JSON, small).
+    private let fields: [String: JSONValue]
+
+    init(
+        delivery: ClaimedDelivery?, operation: RecordOperation?, settings: [String: String], spec: DataSpec, now: Date,
+        token: (@Sendable (Date) throws -> String)? = nil
+    ) {
+        self.delivery = delivery
+        self.operation = operation
+        self.settings = settings
+        self.spec = spec
+        self.now = now
+        self.token = token
+        if let delivery, case .object(let fields)? = try? JSONReader(maxDepth: 4).read(Array(delivery.version.normalizedPayload.utf8)) {
+            self.fields = fields
+        } else {
+            self.fields = [:]
+        }
+    }
 
     var datasetSpec: DatasetSpec? { delivery.flatMap { spec.dataset($0.version.dataset) } }
-
-    /// The record's fields, parsed once per use (canonical JSON, small).
-    private var fields: [String: JSONValue] {
-        guard let delivery, let value = try? JSONReader(maxDepth: 4).read(Array(delivery.version.normalizedPayload.utf8)),
-              case .object(let fields) = value else { return [:] }
-        return fields
-    }
 
     /// The node `template` makes, or nil when it makes nothing (an absent value left out).
     func render(_ template: OutputTemplate, in body: DestinationFormatFile.Body, records: [RenderedNode] = []) throws(RenderProblem) -> RenderedNode? {
