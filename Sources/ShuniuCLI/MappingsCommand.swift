@@ -157,7 +157,7 @@ struct MappingsCommand: AsyncParsableCommand {
                 destination: name, format: destination.format ?? "the hub's JSON", dataset: dataset.rawValue, key: key, version: version.version,
                 operation: version.operation.rawValue, personalDataMasked: !personalData,
                 requests: rendering.requests.map { request in
-                    .init(headers: request.headers.map { "\($0.name): \($0.value)" }, body: renderer?.text(of: request.body) ?? String(decoding: request.body, as: UTF8.self))
+                    .init(url: request.url(at: destination.url), headers: request.headers.map { "\($0.name): \($0.value)" }, body: renderer?.text(of: request.body) ?? String(decoding: request.body, as: UTF8.self))
                 },
                 problems: rendering.failures.map(\.message), cannotCarry: renderer?.format.cannotCarry ?? []
             )
@@ -170,6 +170,8 @@ struct MappingsCommand: AsyncParsableCommand {
 /// `mappings test --destination`: what would be sent, nothing sent.
 struct DestinationRenderingView: Encodable {
     struct Request: Encodable {
+        /// Where it goes: the destination's URL, with the format's path.
+        var url: String
         var headers: [String]
         /// The body as text (GB 18030 shown as the characters it encodes).
         var body: String
@@ -189,7 +191,7 @@ struct DestinationRenderingView: Encodable {
     var text: String {
         var lines = ["\(dataset) \(key) v\(version) (\(operation)) to \(destination), format \(format)" + (personalDataMasked ? "; personal fields masked (--personal-data shows them)" : "")]
         for (index, request) in requests.enumerated() {
-            lines.append("request \(index + 1) of \(requests.count):")
+            lines.append("request \(index + 1) of \(requests.count): POST \(request.url)")
             lines += request.headers.map { "  " + $0 }
             lines.append("")
             lines.append(request.body)

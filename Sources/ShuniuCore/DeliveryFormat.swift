@@ -51,6 +51,14 @@ public struct DeliveryRequest: Sendable {
     }
 }
 
+extension DeliveryRequest {
+    /// Where the request goes: the destination's URL, with the format's path after it, one slash between.
+    public func url(at base: String) -> String {
+        guard let path else { return base }
+        return (base.hasSuffix("/") ? String(base.dropLast()) : base) + (path.hasPrefix("/") ? path : "/" + path)
+    }
+}
+
 /// What an upstream said of one delivery in a 2xx answer.
 public enum DeliveryAnswer: Sendable, Hashable {
     case accepted

@@ -177,7 +177,7 @@ public struct DeliveryWorker: Service {
         // A record sent again as another operation is another request: it gets a key of its own.
         let operations = resending ? "-as-" + request.deliveries.map { request.operations[$0.id]?.rawValue ?? "" }.joined(separator: "-") : ""
         var headers = request.headers + [("Idempotency-Key", DeliveryBatch.idempotencyKey(for: request.deliveries) + operations)]
-        let url = request.path.map { Self.joined(destination.url, $0) } ?? destination.url
+        let url = request.url(at: destination.url)
         if request.signed, let appKey = destination.appKey, let secret = destination.secret {
             // The request target as sent, query included, as the hub's own requests are signed.
             let signing = RequestSigning(.hmac(PlatformCredential(appKey: appKey, secret: secret), destination.signatureMethod))
@@ -187,11 +187,6 @@ public struct DeliveryWorker: Service {
             method: "POST", url: url, headers: headers, body: request.body, timeoutSeconds: destination.timeoutSeconds,
             clientCertificate: destination.tlsCertificate, clientKey: destination.tlsKey, trustedCAs: destination.tlsCA
         )
-    }
-
-    /// The destination's URL with a format's path after it, one slash between.
-    static func joined(_ base: String, _ path: String) -> String {
-        (base.hasSuffix("/") ? String(base.dropLast()) : base) + (path.hasPrefix("/") ? path : "/" + path)
     }
 
     /// Outcomes for a request from the upstream's answer, read by the format; the flag tells

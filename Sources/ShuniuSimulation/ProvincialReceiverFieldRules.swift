@@ -77,12 +77,4 @@ enum ProvincialReceiverFieldRules {
         }
         return nil
     }
-
-    /// RepeatCols (insert only): the DATA_KEY of a stored record of the table whose values of all of
-    /// `columns` equal the new record's. A column the new record leaves null matches nothing, as
-    /// in SQL.
-    static func repeatedKey(columns: [String], values: [String: String], stored: [String: [String: String]]) -> String? {
-        guard !columns.isEmpty, columns.allSatisfy({ values[$0] != nil }) else { return nil }
-        return stored.keys.sorted().first { key in columns.allSatisfy { stored[key]?[$0] == values[$0] } }
-    }
 }

@@ -32,6 +32,9 @@ struct ProvincialReceiverLedger {
 
     /// DATA_NO → DATA_KEY → row.
     private(set) var tables: [String: [String: Row]] = [:]
+    /// DATA_NO → the values of the dataset's RepeatCols, joined → the DATA_KEYs holding them: the
+    /// receiver's index, so that a check costs the same however many rows a table holds.
+    private var repeats: [String: [String: Set<String>]] = [:]
 
     /// Judges one call and, when it passes, applies it; the answer's message when refused.
     mutating func take(
@@ -87,7 +90,7 @@ struct ProvincialReceiverLedger {
 
         if operation == .delete {
             // CONTEXT optional and not validated: a hard delete by key.
-            tables[dataNo]?[dataKey] = nil
+            put(nil, dataNo: dataNo, dataKey: dataKey, repeatColumns: dataset.unique)
             return
         }
         guard let contextElement = Self.table("CONTEXT", in: root) else { throw Refusal("data缺少CONTEXT节点") }
@@ -97,16 +100,17 @@ struct ProvincialReceiverLedger {
         }
         if let problem = ProvincialReceiverFieldRules.fieldProblem(dataset: dataset, values: values) { throw Refusal(problem) }
         if operation == .insert {
-            let others = (tables[dataNo] ?? [:]).mapValues(\.fields)
-            if let repeated = ProvincialReceiverFieldRules.repeatedKey(columns: dataset.unique, values: values, stored: others) {
+            // RepeatCols: a stored row whose values of all the columns equal this one's (a column
+            // this record leaves null matches nothing, as in SQL); the first key in order is named.
+            if let joined = Self.repeatKey(values, dataset.unique), let repeated = repeats[dataNo]?[joined]?.min() {
                 throw Refusal("数据重复：与DATA_KEY为\(repeated)的数据的\(dataset.unique.joined(separator: "、"))相同")
             }
-            tables[dataNo, default: [:]][dataKey] = Row(source: system.systemNo, fields: values)
+            put(Row(source: system.systemNo, fields: values), dataNo: dataNo, dataKey: dataKey, repeatColumns: dataset.unique)
         } else if var row = stored {
             // An in-place UPDATE of the columns present; an empty one sets its column to null.
             row.fields.merge(values) { $1 }
             for name in ProvincialReceiverXML.emptyNames(of: contextElement) { row.fields[name] = nil }
-            tables[dataNo]?[dataKey] = row
+            put(row, dataNo: dataNo, dataKey: dataKey, repeatColumns: dataset.unique)
         }
     }
 
@@ -120,6 +124,28 @@ struct ProvincialReceiverLedger {
 
     /// The `validation` XML (`<DATA><TOKEN/><SYSTEM_NO/></DATA>`): a registered system whose token
     /// decrypts under its secret to a time within ±12 hours of the receiver's clock.
+    /// Stores `row` under the key (nil removes it), keeping the RepeatCols index in step.
+    private mutating func put(_ row: Row?, dataNo: String, dataKey: String, repeatColumns: [String]) {
+        if let old = tables[dataNo]?[dataKey], let joined = Self.repeatKey(old.fields, repeatColumns) {
+            repeats[dataNo]?[joined]?.remove(dataKey)
+        }
+        tables[dataNo, default: [:]][dataKey] = row
+        if let row, let joined = Self.repeatKey(row.fields, repeatColumns) {
+            repeats[dataNo, default: [:]][joined, default: []].insert(dataKey)
+        }
+    }
+
+    /// The row's values of `columns`, joined; nil when there are none or one is null.
+    private static func repeatKey(_ fields: [String: String], _ columns: [String]) -> String? {
+        guard !columns.isEmpty else { return nil }
+        var parts: [String] = []
+        for column in columns {
+            guard let value = fields[column] else { return nil }
+            parts.append(value)
+        }
+        return parts.joined(separator: "\u{1F}")
+    }
+
     private func authenticate(_ validation: String, systems: [String: SimulatedProvincialReceiver.System], now: Date) throws(Refusal) -> SimulatedProvincialReceiver.System {
         guard let (_, root) = ProvincialReceiverXML.root(validation) else { throw Refusal("validation不是有效的XML") }
         let values = ProvincialReceiverXML.values(of: root)

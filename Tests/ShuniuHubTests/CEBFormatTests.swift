@@ -197,6 +197,7 @@ struct CEBFormatTests {
             #expect(shown.output.contains(#"<DataList><project><projectCode>E4201000001000001</projectCode>"#), "\(shown.output)")
             #expect(shown.output.contains("<projectName>第三版</projectName>") && !shown.output.contains("<connector>张工</connector>"), "\(shown.output)")
             #expect(shown.output.contains("this format cannot carry: deletes") && shown.output.contains("nothing was sent"))
+            #expect(shown.output.contains("POST \(root)/ceb/Project"), "\(shown.output)")
             #expect(receiver.received.count == requests)
         }
         try await receiver.stop()
