@@ -104,7 +104,10 @@ struct ProvincialFormatTests {
             receiver.behave(.accept)
             try await eventually(timeout: .seconds(15)) { try await hub.store.queueStats(destinations: ["province"])[0].delivered == 1 }
             let outcomes = receiver.calls.map { "\($0.dataType ?? "-") \($0.outcome == .accepted ? "ok" : "refused")" }
-            #expect(outcomes == ["1 ok", "1 refused", "2 ok"], "\(outcomes)")
+            // The insert applied once; each insert sent again refused as present (a retry may also
+            // have hung, so there may be more than one); then one update, accepted.
+            #expect(outcomes.first == "1 ok" && outcomes.last == "2 ok" && outcomes.count >= 3, "\(outcomes)")
+            #expect(outcomes.dropFirst().dropLast().allSatisfy { $0 == "1 refused" }, "\(outcomes)")
             #expect(try await hub.store.queueStats(destinations: ["province"])[0].dead == 0)
         }
         try await receiver.stop()
