@@ -41,6 +41,9 @@ public final class SimulatedProvincialReceiver: Sendable {
         case status(Int)
         /// Waits this long, then answers as the receiver does (to outlast a sender's timeout).
         case hang(Duration)
+        /// Waits this long before judging the next call only (an answer lost on the way back),
+        /// then accepts again: a retry that arrives meanwhile is judged at once.
+        case hangOnce(Duration)
         /// Refuses the next `count` calls with `{"STATUS":"-1","MSG":message}`, changing nothing,
         /// then accepts again.
         case refuseNext(Int, message: String)
@@ -144,9 +147,13 @@ public final class SimulatedProvincialReceiver: Sendable {
             if case .refuseNext(let count, let message) = current {
                 state.behavior = count > 1 ? .refuseNext(count - 1, message: message) : .accept
             }
+            if case .hangOnce = current { state.behavior = .accept }
             return current
         }
-        if case .hang(let duration) = behavior { try await Task.sleep(for: duration) }
+        switch behavior {
+        case .hang(let duration), .hangOnce(let duration): try await Task.sleep(for: duration)
+        default: break
+        }
         let soapAction = request.headers[HTTPField.Name("SOAPAction")!]
         let contentType = request.headers[.contentType]
         let (status, text) = state.withLock { state in
