@@ -30,9 +30,10 @@ struct DestinationsCommand: AsyncParsableCommand {
             print(process.running ? process.line : "hub: not running: nothing is delivered until `shuniu serve` runs on this store")
             if destinations.isEmpty { return print("no destinations configured (see destinations: in the configuration file)") }
             print(Output.table(
-                ["NAME", "KIND", "MODE", "BATCH", "URL", "STATE"],
+                ["NAME", "KIND", "FORMAT", "MODE", "BATCH", "URL", "STATE"],
                 zip(destinations, stats).map { destination, queue in
-                    [destination.name, destination.kind.rawValue, destination.mode.rawValue, String(destination.batchSize), destination.url, Self.state(queue)]
+                    [destination.name, destination.kind.rawValue, destination.format ?? DestinationView.hubJSON, destination.mode.rawValue,
+                     String(destination.batchSize), destination.url, Self.state(queue)]
                 }
             ))
         }
@@ -79,8 +80,13 @@ struct DestinationsCommand: AsyncParsableCommand {
 
 /// A destination as `destinations list --json` shows it: never its secret.
 struct DestinationView: Encodable {
+    /// How a destination without a format file is shown: the hub's own JSON.
+    static let hubJSON = "(hub JSON)"
+
     var name: String
     var kind: String
+    /// The destination mapping file its requests are made by; nil: the hub's own JSON.
+    var format: String?
     var url: String
     var mode: String
     var batchSize: Int
@@ -97,6 +103,7 @@ struct DestinationView: Encodable {
     init(destination: Destination, stats: QueueStats) {
         name = destination.name
         kind = destination.kind.rawValue
+        format = destination.format
         url = destination.url
         mode = destination.mode.rawValue
         batchSize = destination.batchSize

@@ -16,7 +16,7 @@ struct DestinationsListTests {
             storage: {dataDir: \(dataDir)}
             destinations:
               - {name: national, url: "http://127.0.0.1:9/records"}
-              - {name: credit, url: "http://127.0.0.1:9/credit"}
+              - {name: credit, url: "http://127.0.0.1:9/credit", format: shuniu-json}
             """.write(toFile: config, atomically: true, encoding: .utf8)
         let paused = try await CLI.run(["destinations", "pause", "national", "--config", config, "--operator", "wang.wu", "--reason", "upstream maintenance"])
         #expect(paused.status == 0, "\(paused.output)")
@@ -28,6 +28,8 @@ struct DestinationsListTests {
         let national = try #require(lines.first { $0.hasPrefix("national ") }, "\(stopped.output)")
         #expect(national.range(of: #"paused by wang\.wu at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00: upstream maintenance$"#, options: .regularExpression) != nil, "\(national)")
         #expect(lines.first { $0.hasPrefix("credit ") }?.hasSuffix("running") == true, "\(stopped.output)")
+        // Each destination's format: its file, or the hub's own JSON.
+        #expect(national.contains("(hub JSON)") && lines.first { $0.hasPrefix("credit ") }?.contains("shuniu-json") == true, "\(stopped.output)")
 
         let json = try await CLI.run(["destinations", "list", "--config", config, "--json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any], "\(json.output)")
@@ -35,6 +37,7 @@ struct DestinationsListTests {
         let first = try #require((object["destinations"] as? [[String: Any]])?.first)
         #expect(first["pausedBy"] as? String == "wang.wu" && first["pausedReason"] as? String == "upstream maintenance", "\(first)")
         #expect((first["pausedAt"] as? String)?.hasSuffix("+08:00") == true, "\(first)")
+        #expect(first["format"] == nil && (object["destinations"] as? [[String: Any]])?.last?["format"] as? String == "shuniu-json", "\(json.output)")
 
         try await HubProcess.withRunning(dataDir: dataDir, logFile: folder.file("serve.log"), config: config) { daemon in
             let running = try await CLI.run(["destinations", "list", "--config", config])
