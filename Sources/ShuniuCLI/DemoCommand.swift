@@ -7,6 +7,7 @@ import ShuniuConnectors
 import ShuniuCore
 import ShuniuIngest
 import ShuniuSimulation
+import ShuniuSpec
 
 /// `shuniu demo`: the whole loop on loopback — platforms push or are pulled from, the hub routes,
 /// upstreams receive, one fails for a while and its queue drains when it recovers, a superior hub
@@ -20,7 +21,8 @@ struct DemoCommand: AsyncParsableCommand {
             CEB-style XML), mapped by their files in Mappings/platforms; then two simulated trading platforms (Wuhan and
             Beijing) push signed spec-shaped tenders; four simulated upstreams receive them:
             the national hub (everything), the Hubei and Beijing supervision platforms (by region) and the credit platform
-            (tender projects), which answers 503 for the first --fail-for seconds. Meanwhile a pull connector takes projects
+            (tender projects), which answers 503 for the first --fail-for seconds; a simulated provincial receiver takes
+            Hubei's projects and tender projects in its own SOAP protocol (format ggzy-v4). Meanwhile a pull connector takes projects
             from E4201000004's own (simulated) API, and a simulated superior hub pulls the feed with long-poll.
             Everything runs on 127.0.0.1 and stops by itself.
             """
@@ -54,6 +56,15 @@ struct DemoCommand: AsyncParsableCommand {
         let credit = upstreams[3].upstream
         if failFor > 0 { credit.behave(.status(503, body: "credit platform under maintenance")) }
 
+        // A provincial public-resource receiver that speaks its own SOAP protocol (the ggzy-v4 format).
+        let spec = try SpecLoader.load(directory: mappings + "/spec")
+        let province = await SimulatedProvincialReceiver.start(
+            systems: [.init(systemNo: "9120", secret: "demo9120", platformCodes: ["91420100MA4K000001"])], spec: spec
+        )
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let provinceSecret = (folder as NSString).appendingPathComponent("ggzy.secret")
+        try "demo9120".write(toFile: provinceSecret, atomically: true, encoding: .utf8)
+
         var configuration = HubConfiguration()
         configuration.port = 0
         configuration.dataDir = folder
@@ -61,10 +72,19 @@ struct DemoCommand: AsyncParsableCommand {
         configuration.destinations = upstreams.map {
             Destination(name: $0.name, kind: $0.kind, url: $0.upstream.url, batchSize: 50, retrySchedule: [2, 2, 4, 4, 8, 8, 16],
                         circuitBreakerFailures: 3, circuitBreakerPause: 3)
-        }
+        } + [Destination(
+            name: "hubei-ggzy", url: province.url, batchSize: 50, retrySchedule: [2, 2, 4, 4, 8, 8, 16], format: "ggzy-v4",
+            formatSettings: [
+                "systemNo": "9120", "secretFile": provinceSecret, "platformCode": "91420100MA4K000001", "pubServicePlatCode": "91420000MA4K000002",
+                "pubServicePlat": "P4200000001", "caKey": "DEMO-CA", "routeWay": "1",
+            ]
+        )]
         // Blacklist entries also go to the Hubei supervisor; their withdrawals are routed to the
         // credit platform alone, and follow each entry wherever it went.
-        configuration.routing = RoutingTable(routes: upstreams.map(\.route) + [Route(destination: "supervision-hubei", datasets: ["302"])])
+        configuration.routing = RoutingTable(routes: upstreams.map(\.route) + [
+            Route(destination: "supervision-hubei", datasets: ["302"]),
+            Route(destination: "hubei-ggzy", datasets: ["500", "501"], regionPrefixes: ["42"]),
+        ])
         // E4201000004 also exposes its own API: a pull connector takes its projects by modification time.
         let platformAPI = await SimulatedPlatformAPI.start(timeField: "修改时间")
         platformAPI.put(try apiProjects(count: 6))
@@ -77,7 +97,7 @@ struct DemoCommand: AsyncParsableCommand {
         connector.retrySeconds = 1
         connector.maxRetrySeconds = 2
         configuration.connectors = [connector]
-        let hub = try await Hub(configuration: configuration, logger: logger)
+        let hub = try await Hub(configuration: configuration, logger: logger, spec: spec)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let group = try hub.makeServiceGroup { continuation.yield($0) }
         let running = Task { try await group.run() }
@@ -151,6 +171,9 @@ struct DemoCommand: AsyncParsableCommand {
         for (name, _, _, upstream) in upstreams {
             print("  \(name): \(upstream.receivedRecords.count) records in \(upstream.received.count) requests")
         }
+        let held = ["500", "501"].reduce(0) { $0 + province.records(dataNo: $1).count }
+        let refused = province.calls.filter { if case .refused = $0.outcome { true } else { false } }.count
+        print("  hubei-ggzy (SOAP, one record per call): \(held) records held by DATA_KEY after \(province.calls.count) calls, \(refused) refused (shuniu dead-letters list --destination hubei-ggzy)")
         // Give the connector's first runs and the superior hub's last poll a moment to finish (bounded).
         for _ in 0..<100 {
             let fetched = try await hub.store.connectorStates(connector: connector.name).reduce(0) { $0 + $1.recordsFetched }
@@ -165,6 +188,7 @@ struct DemoCommand: AsyncParsableCommand {
         await group.triggerGracefulShutdown()
         try await running.value
         for entry in upstreams { try await entry.upstream.stop() }
+        try await province.stop()
         try await platformAPI.stop()
     }
 

@@ -205,6 +205,8 @@ struct CLITests {
         #expect(!outcome.output.contains("pull connector: 0 records") && outcome.output.contains("pull connector:"), "\(outcome.output)")
         // A blacklist entry's withdrawal, routed to the credit platform, followed the entry to the Hubei supervisor.
         #expect(outcome.output.contains("supervision-hubei: the entry and its withdrawal") && outcome.output.contains("followed the entry to supervision-hubei"), "\(outcome.output)")
+        // Hubei's projects reached the provincial receiver in its own protocol, none refused.
+        #expect(outcome.output.range(of: #"hubei-ggzy \(SOAP, one record per call\): [1-9][0-9]* records held by DATA_KEY after [0-9]+ calls, 0 refused"#, options: .regularExpression) != nil, "\(outcome.output)")
     }
 
     @Test("Bad arguments are refused before anything is written", arguments: [
