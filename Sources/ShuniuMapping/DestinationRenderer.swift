@@ -24,7 +24,7 @@ public struct DestinationRenderer: DeliveryFormat {
     }
 
     public func requests(for batch: [ClaimedDelivery], sendingAs operations: [Int64: RecordOperation]) -> DeliveryRendering {
-        var rendered: [(delivery: ClaimedDelivery, item: RenderedNode, operation: RecordOperation)] = []
+        var rendered: [(delivery: ClaimedDelivery, item: RenderedNode, operation: RecordOperation, context: RenderContext)] = []
         var failures: [DeliveryFormatError] = []
         for delivery in batch {
             let operation = operations[delivery.id] ?? delivery.version.operation
@@ -33,7 +33,7 @@ public struct DestinationRenderer: DeliveryFormat {
                 guard let template = format.template(for: delivery.version.dataset) else {
                     throw RenderProblem("format \(format.name) carries no record of dataset \(delivery.version.dataset) (\(context.datasetSpec?.label ?? "unknown"))")
                 }
-                rendered.append((delivery, try context.render(template, in: format.body) ?? .null, operation))
+                rendered.append((delivery, try context.render(template, in: format.body) ?? .null, operation, context))
             } catch {
                 failures.append(DeliveryFormatError(deliveryID: delivery.id, message: "cannot put \(delivery.version.dataset)/\(delivery.version.businessKey) v\(delivery.version.version) in format \(format.name): \(error.message)"))
             }
@@ -44,7 +44,7 @@ public struct DestinationRenderer: DeliveryFormat {
             do throws(RenderProblem) {
                 // A request of one record may name its facts outside the record (a SOAP title).
                 let context = group.count == 1
-                    ? RenderContext(delivery: group[0].delivery, operation: group[0].operation, settings: settings, spec: spec, now: now(), token: token)
+                    ? group[0].context
                     : RenderContext(delivery: nil, operation: nil, settings: settings, spec: spec, now: now(), token: token)
                 let body = try context.render(format.request, in: format.body, records: group.map(\.item)) ?? .null
                 var headers = [(name: "Content-Type", value: format.contentType)]

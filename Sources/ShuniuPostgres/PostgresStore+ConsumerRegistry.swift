@@ -12,13 +12,7 @@ extension PostgresStore: ConsumerRegistry {
             if try await !connection.rows("SELECT 1 FROM consumer WHERE id = \(consumer.id)", logger: logger).isEmpty {
                 throw StoreError(.consumerExists, "consumer \(consumer.id) is already registered")
             }
-            // A platform's key too: a signed request's key names one caller.
-            try await Self.lockAppKey(consumer.appKey, on: connection, logger: logger)
-            if try await !connection.rows("""
-                SELECT 1 FROM consumer WHERE app_key = \(consumer.appKey) UNION SELECT 1 FROM platform WHERE app_key = \(consumer.appKey)
-                """, logger: logger).isEmpty {
-                throw StoreError(.appKeyExists, "app key \(consumer.appKey) is already in use")
-            }
+            try await Self.claimAppKey(consumer.appKey, on: connection, logger: logger)
             let inserted = try await connection.rows("""
                 INSERT INTO consumer (id, name, status, app_key, app_secret, requests_per_minute, created_at, updated_at)
                 VALUES (\(consumer.id), \(consumer.name), \(consumer.status.rawValue), \(consumer.appKey), \(secret), \(consumer.requestsPerMinute),

@@ -20,12 +20,7 @@ extension PostgresStore: PlatformRegistry {
             if try await !connection.rows("SELECT 1 FROM platform WHERE id = \(platform.id.rawValue)", logger: logger).isEmpty {
                 throw StoreError(.platformExists, "platform \(platform.id) is already registered")
             }
-            try await Self.lockAppKey(platform.appKey, on: connection, logger: logger)
-            if try await !connection.rows("""
-                SELECT 1 FROM platform WHERE app_key = \(platform.appKey) UNION SELECT 1 FROM consumer WHERE app_key = \(platform.appKey)
-                """, logger: logger).isEmpty {
-                throw StoreError(.appKeyExists, "app key \(platform.appKey) is already in use")
-            }
+            try await Self.claimAppKey(platform.appKey, on: connection, logger: logger)
             let datasets = platform.allowedDatasets.map(\.rawValue).joined(separator: ",")
             // Another instance may register the same id or key between the checks and the insert:
             // the insert then waits for it and inserts nothing.
@@ -208,9 +203,16 @@ extension PostgresStore: PlatformRegistry {
     /// The advisory lock class of app keys, one lock per key (hashed): "SHAK".
     static let appKeyLockClass: Int32 = 0x5348_414B
 
-    /// Held until the transaction ends: a platform and a consumer registered with one app key at
-    /// once (two instances) are checked one after the other, since no unique index spans both tables.
-    static func lockAppKey(_ appKey: String, on connection: PostgresConnection, logger: Logger) async throws {
+    /// Refuses an app key a platform or a consumer already has (a signed request's key names one
+    /// caller), under a lock held until the transaction ends: a platform and a consumer registered
+    /// with one key at once (two instances) are checked one after the other, since no unique index
+    /// spans both tables.
+    static func claimAppKey(_ appKey: String, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.run("SELECT pg_advisory_xact_lock(\(appKeyLockClass), hashtext(\(appKey)))", logger: logger)
+        if try await !connection.rows("""
+            SELECT 1 FROM platform WHERE app_key = \(appKey) UNION SELECT 1 FROM consumer WHERE app_key = \(appKey)
+            """, logger: logger).isEmpty {
+            throw StoreError(.appKeyExists, "app key \(appKey) is already in use")
+        }
     }
 }

@@ -9,10 +9,7 @@ extension HubStore {
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM consumer WHERE id = ?", arguments: [consumer.id]) == true {
                 throw StoreError(.consumerExists, "consumer \(consumer.id) is already registered")
             }
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM consumer WHERE app_key = ? UNION SELECT 1 FROM platform WHERE app_key = ?",
-                                 arguments: [consumer.appKey, consumer.appKey]) == true {
-                throw StoreError(.appKeyExists, "app key \(consumer.appKey) is already in use")
-            }
+            try HubStore.refuseTakenAppKey(consumer.appKey, in: db)
             try db.execute(
                 sql: """
                     INSERT INTO consumer (id, name, status, app_key, app_secret, requests_per_minute, created_at, updated_at)
@@ -138,5 +135,15 @@ extension HubStore {
             id: id, name: row["name"], status: status, appKey: row["app_key"], requestsPerMinute: row["requests_per_minute"],
             certificate: certificate, createdAt: row["created_at"], updatedAt: row["updated_at"], lastReadAt: row["last_read_at"]
         )
+    }
+}
+
+extension HubStore {
+    /// Refuses an app key a platform or a consumer already has: a signed request's key names one caller.
+    static func refuseTakenAppKey(_ appKey: String, in db: Database) throws {
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM platform WHERE app_key = ? UNION SELECT 1 FROM consumer WHERE app_key = ?",
+                             arguments: [appKey, appKey]) == true {
+            throw StoreError(.appKeyExists, "app key \(appKey) is already in use")
+        }
     }
 }

@@ -9,11 +9,7 @@ extension HubStore {
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM platform WHERE id = ?", arguments: [platform.id.rawValue]) == true {
                 throw StoreError(.platformExists, "platform \(platform.id) is already registered")
             }
-            // An app key names one caller, platform or consumer.
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM platform WHERE app_key = ? UNION SELECT 1 FROM consumer WHERE app_key = ?",
-                                 arguments: [platform.appKey, platform.appKey]) == true {
-                throw StoreError(.appKeyExists, "app key \(platform.appKey) is already in use")
-            }
+            try HubStore.refuseTakenAppKey(platform.appKey, in: db)
             try db.execute(
                 sql: """
                     INSERT INTO platform (id, name, status, certified_until, allowed_datasets, app_key, app_secret, created_at, updated_at, operator_code,
