@@ -113,6 +113,33 @@ struct DestinationFormatTests {
         #expect(rendering.failures.first?.message.contains("'7' has no translation in the map at line 6") == true)
     }
 
+    @Test("A key filled to a width it already exceeds refuses the record; a batch format's path may not name one record; $token needs a token kind")
+    func fillPathAndToken() throws {
+        let format = try Self.load("""
+            format: test-format
+            version: "1"
+            perRequest: record
+            request: {items: $records}
+            record: {KEY: {concat: [$settings.systemNo, $dataset, $hubId], fill: 10}}
+            """)
+        let renderer = DestinationRenderer(format: format, settings: ["systemNo": "9120"], spec: try RepositoryPaths.loadedSpec())
+        let short = renderer.requests(for: [Self.delivery(id: 1, key: "A")], sendingAs: [:])
+        #expect(short.requests.map { String(decoding: $0.body, as: UTF8.self) } == [#"{"items":[{"KEY":"9120500101"}]}"#])
+        let long = renderer.requests(for: [Self.delivery(id: 123_456, key: "B")], sendingAs: [:])
+        #expect(long.requests.isEmpty && long.failures.first?.message.contains("is longer than 10 characters") == true, "\(long.failures)")
+        for (text, message) in [
+            ("format: test-format\nversion: \"1\"\npath: {concat: [/x/, $key]}\nrequest: {items: $records}\nrecord: $fields\n", "'path' names key"),
+            ("format: test-format\nversion: \"1\"\nperRequest: record\nrequest: {t: $token, items: $records}\nrecord: $fields\n", "$token is named but the file gives no 'token'"),
+        ] {
+            do {
+                _ = try Self.load(text)
+                Issue.record("loaded: \(text)")
+            } catch let error as DiagnosticsError {
+                #expect(error.diagnostics.contains { $0.message.contains(message) }, "\(error)")
+            }
+        }
+    }
+
     @Test("Problems in a file are each reported with their line")
     func problemsWithLines() throws {
         do {
